@@ -1,0 +1,174 @@
+"""The house style of every chart in the letter, defined once.
+
+Colours come from the Okabe-Ito colour-blind-safe set, darkened where needed so each has
+at least 3:1 contrast on white. Meaning never rests on colour alone: targets are dashed
+or hatched and labelled in words, and values are written on the chart. Axes use Dutch
+number formats. Each chart returns its alt text, written from the data, and the table
+behind it, so the letter can carry both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen needed; notebooks still show figures inline
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from brief.formatting import format_value  # noqa: E402
+
+# Okabe-Ito blue, vermillion, bluish green (darkened) and reddish purple (darkened).
+PALETTE = ("#0072B2", "#D55E00", "#00795C", "#A8527F")
+TEXT_COLOUR = "#1A1A1A"
+GRID_COLOUR = "#D9D9D9"
+WIDTH_CM, HEIGHT_CM = 16.0, 8.0
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.edgecolor": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": GRID_COLOUR,
+    "xtick.color": TEXT_COLOUR,
+    "ytick.color": TEXT_COLOUR,
+    "legend.frameon": False,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A finished chart: the figure, its alt text and the data it shows."""
+
+    figure: Figure
+    alt: str
+    data: pd.DataFrame
+
+
+def _new_figure(title: str) -> tuple[Figure, plt.Axes]:
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54))
+        axes.set_title(title)
+    return figure, axes
+
+
+def _dutch_axis(axis, unit: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: format_value(value, unit)))
+
+
+def _years_axis(axes, years) -> None:
+    axes.set_xticks(list(years), [str(y) for y in years])
+
+
+def _compare(value: float, target: float, unit: str) -> str:
+    """Return how a value relates to its target, in words: 'ruim twee keer het doel ...'."""
+    shown = format_value(target, unit)
+    if target > 0 and value >= 2 * target:
+        return f"ruim twee keer het doel van {shown}"
+    if value >= target:
+        return f"boven het doel van {shown}"
+    return f"onder het doel van {shown}"
+
+
+def trend_chart(
+    realised: pd.Series, *, title: str, what: str, unit: str = "count",
+    target: pd.Series | None = None,
+) -> Chart:
+    """Return a line chart of ``realised`` by year, with the target as a dashed line."""
+    with plt.rc_context(STYLE):
+        figure, axes = _new_figure(title)
+        years = list(realised.index)
+        axes.plot(years, realised.values, marker="o", color=PALETTE[0], linewidth=2,
+                  label="Realisatie")
+        for year, value in realised.items():
+            axes.annotate(format_value(value, unit), (year, value), textcoords="offset points",
+                          xytext=(0, 7), ha="center", color=TEXT_COLOUR)
+        if target is not None and not target.empty:
+            axes.plot(list(target.index), target.values, linestyle="--", color=PALETTE[1],
+                      linewidth=2, marker="s", label="Doel")
+            axes.legend(loc="lower right")
+        _years_axis(axes, years)
+        _dutch_axis(axes.yaxis, unit)
+        axes.set_ylim(bottom=0, top=max(realised.max(), _max(target)) * 1.18)
+        figure.tight_layout()
+
+    last_year, last = years[-1], realised.iloc[-1]
+    message = f"in {last_year} {format_value(last, unit)}"
+    if target is not None and last_year in target.index:
+        message += ", " + _compare(last, target[last_year], unit)
+    alt = f"Lijndiagram: {what} per jaar, {years[0]} tot en met {last_year}; {message}."
+    data = pd.DataFrame({"jaar": years, "realisatie": realised.values})
+    if target is not None:
+        data["doel"] = [target.get(y) for y in years]
+    return Chart(figure, alt, data)
+
+
+def target_bars(
+    realised: pd.Series, target: pd.Series, *, title: str, what: str, unit: str = "count",
+    labels: tuple[str, str] = ("Realisatie", "Doel"),
+) -> Chart:
+    """Return bars per year of a realisation (solid) next to its target (hatched)."""
+    years = sorted(set(realised.index) | set(target.index))
+    with plt.rc_context(STYLE):
+        figure, axes = _new_figure(title)
+        width = 0.38
+        for offset, series, label, colour, hatch in (
+            (-width / 2, realised, labels[0], PALETTE[0], None),
+            (width / 2, target, labels[1], "white", "///"),
+        ):
+            heights = [series.get(y, 0) for y in years]
+            bars = axes.bar([y + offset for y in years], heights, width, label=label,
+                            color=colour, edgecolor=PALETTE[0], hatch=hatch, linewidth=1.2)
+            axes.bar_label(bars, labels=[format_value(h, unit) if h else "" for h in heights],
+                           padding=2, color=TEXT_COLOUR, fontsize=9)
+        _years_axis(axes, years)
+        _dutch_axis(axes.yaxis, unit)
+        axes.set_ylim(top=max(realised.max(), target.max()) * 1.15)
+        axes.legend(loc="upper left")
+        figure.tight_layout()
+
+    last_year = years[-1]
+    message = ""
+    if last_year in realised.index and last_year in target.index:
+        message = (f"; in {last_year} {format_value(realised[last_year], unit)} tegen "
+                   f"{labels[1].lower()} {format_value(target[last_year], unit)}")
+    alt = (f"Staafdiagram: {what}, {labels[0].lower()} naast {labels[1].lower()} per jaar"
+           f"{message}.")
+    data = pd.DataFrame({"jaar": years, labels[0].lower(): [realised.get(y) for y in years],
+                         labels[1].lower(): [target.get(y) for y in years]})
+    return Chart(figure, alt, data)
+
+
+def area_bars(values: pd.Series, *, title: str, what: str, unit: str = "count") -> Chart:
+    """Return horizontal bars by area, largest at the top, each labelled with its value."""
+    ordered = values.sort_values()
+    with plt.rc_context({**STYLE, "axes.grid.axis": "x"}):
+        figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 10 / 2.54))
+        axes.set_title(title)
+        bars = axes.barh(list(ordered.index), ordered.values, color=PALETTE[0])
+        axes.bar_label(bars, labels=[format_value(v, unit) for v in ordered.values], padding=3,
+                       color=TEXT_COLOUR, fontsize=9)
+        _dutch_axis(axes.xaxis, unit)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xlim(right=ordered.max() * 1.15)
+        figure.tight_layout()
+    top, bottom = ordered.index[-1], ordered.index[0]
+    alt = (f"Staafdiagram: {what} per gebied; het meest in {top} "
+           f"({format_value(ordered.iloc[-1], unit)}), het minst in {bottom} "
+           f"({format_value(ordered.iloc[0], unit)}).")
+    data = ordered[::-1].rename_axis("gebied").reset_index(name="waarde")
+    return Chart(figure, alt, data)
+
+
+def _max(series: pd.Series | None) -> float:
+    return 0 if series is None or series.empty else float(series.max())

@@ -1,0 +1,113 @@
+"""The `brief` command: parses arguments, calls the package, turns errors into messages.
+
+Library code raises BriefError subclasses; this is the only place that prints them and
+chooses an exit code, so a user mistake never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from brief.build import build_year
+from brief.exceptions import BriefError
+from brief.paths import ProjectPaths, find_project, open_project
+from brief.run import DEFAULT_CELL_TIMEOUT
+
+app = typer.Typer(
+    help="Build the yearly progress letter from data, notebooks and a Word template.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_USER_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option("--project", help="Project folder (default: this folder or one above it)."),
+]
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option("--template", help="Word template to fill (default: templates/brief.docx)."),
+]
+
+
+@app.callback()
+def _root() -> None:
+    """Build the yearly progress letter from data, notebooks and a Word template."""
+
+
+def reports_errors(command):
+    """Turn a BriefError into one clear message on stderr and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BriefError as exc:
+            err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(EXIT_USER_ERROR) from None
+        except KeyboardInterrupt:
+            err.print("Stopped. The previous outputs are unchanged.", markup=False)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper
+
+
+def resolve_project(project: Path | None) -> ProjectPaths:
+    return open_project(project) if project else find_project()
+
+
+def parse_years(words: list[str], project: ProjectPaths) -> list[int]:
+    """Return the years asked for; no words means the latest year with a params file."""
+    if not words:
+        years = project.years()
+        if not years:
+            raise BriefError(
+                f"{project.params_dir} holds no <year>.yaml file, so there is no year to build."
+            )
+        return [years[-1]]
+    years = []
+    for word in words:
+        if not re.fullmatch(r"\d{4}", word):
+            raise BriefError(f"'{word}' is not a year. Give years as four digits, e.g. 2023.")
+        years.append(int(word))
+    return sorted(set(years))
+
+
+@app.command()
+@reports_errors
+def build(
+    years: Annotated[list[str] | None, typer.Argument(help="Years to build (default: latest).")] = None,
+    project: ProjectOption = None,
+    template: TemplateOption = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Notebooks to run at once.")
+    ] = os.cpu_count() or 1,
+    timeout: Annotated[
+        int, typer.Option(min=1, help="Seconds one notebook cell may take before it is stopped.")
+    ] = DEFAULT_CELL_TIMEOUT,
+) -> None:
+    """Run the notebooks for each year and write outputs/<year>/<template>-<year>.docx."""
+    paths = resolve_project(project)
+    for year in parse_years(years or [], paths):
+        with err.status(f"Building {year}: running notebooks and filling the letter..."):
+            result = build_year(paths, year, template=template, jobs=jobs, timeout=timeout)
+        for run in result.runs:
+            out.print(f"  {year}  {run.source.name:<32} {run.seconds:5.1f} s", markup=False)
+        out.print(f"{year}: built in {result.seconds:.1f} s", markup=False)
+        out.print(str(result.letter), markup=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,38 @@
+"""The one hierarchy of errors that `brief` raises for a user to act on.
+
+Library code raises these; only `cli.py` turns them into a message and an exit code.
+Every message says what is wrong and what to do about it, in plain words.
+"""
+
+
+class BriefError(Exception):
+    """Base class: a problem the user can fix (input, configuration, template)."""
+
+
+class ProjectError(BriefError):
+    """The project folder is missing something `brief` needs (params, template, notebooks)."""
+
+
+class ParamsError(BriefError):
+    """A params/<year>.yaml file is missing or does not match the schema."""
+
+
+class DataError(BriefError):
+    """A data file cannot be read or holds values that are not allowed."""
+
+
+class PublishError(BriefError):
+    """A notebook published something that cannot go into the letter."""
+
+
+class NotebookError(BriefError):
+    """A notebook failed while it ran for a year."""
+
+    def __init__(self, message: str, *, notebook: str, cell: int | None = None):
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell = cell
+
+
+class TemplateError(BriefError):
+    """The Word template is unreadable or uses names that have no value."""

@@ -1,0 +1,114 @@
+"""Dutch number, money and date formats, written by Babel's nl_NL locale.
+
+Each formatter is also a Jinja filter in the Word template (see ``FILTERS``), so an advisor
+can write ``{{ budget_besteed|euro_mln }}``. The README lists them with examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from numbers import Real
+
+from babel.dates import format_date
+from babel.numbers import (
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
+
+LOCALE = "nl_NL"
+
+# Units a published value may have, and how each prints by default.
+UNITS = ("count", "decimal", "percent", "euro", "euro_mln", "fte")
+
+
+def _number(value) -> float:
+    """Return ``value`` as a float, accepting published values and plain numbers."""
+    raw = getattr(value, "raw", value)
+    if isinstance(raw, bool) or not isinstance(raw, Real):
+        raise TypeError(f"expected a number, got {raw!r}")
+    if math.isnan(raw):
+        raise ValueError("expected a number, got NaN (a missing value)")
+    return float(raw)
+
+
+def whole_number(value) -> str:
+    """Return a whole number with Dutch thousands separators: 30133 -> '30.133'."""
+    return format_decimal(round(_number(value)), format="#,##0", locale=LOCALE)
+
+
+def decimal(value, digits: int = 1) -> str:
+    """Return a number with up to ``digits`` decimals and a decimal comma: 4.4 -> '4,4'."""
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(_number(value), format=pattern, locale=LOCALE)
+
+
+def percent(value, digits: int = 0) -> str:
+    """Return a percentage from percentage points: 27 -> '27%', 4.35 (digits=1) -> '4,4%'."""
+    pattern = "#,##0." + "#" * digits + "%" if digits else "#,##0%"
+    return format_percent(_number(value) / 100, format=pattern, locale=LOCALE)
+
+
+def euro(value) -> str:
+    """Return a whole euro amount: 742500 -> '€ 742.500'."""
+    return format_currency(
+        round(_number(value)), "EUR", format="¤\xa0#,##0", currency_digits=False, locale=LOCALE
+    )
+
+
+def euro_millions(value) -> str:
+    """Return an amount in millions the way letters write it: 2800000 -> '€ 2,8 mln.'."""
+    return format_compact_currency(_number(value), "EUR", locale=LOCALE, fraction_digits=1)
+
+
+def long_date(value) -> str:
+    """Return a long Dutch date: 2024-07-12 -> '12 juli 2024'."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    if not isinstance(value, dt.date):
+        raise TypeError(f"expected a date, got {value!r}")
+    return format_date(value, format="long", locale=LOCALE)
+
+
+def change(new, old=None) -> str:
+    """Return a relative change with its sign: (115, 100) -> '+15%'; (0.15,) -> '+15%'.
+
+    With one argument the value is already a fraction; with two, the change from ``old``.
+    """
+    if old is None:
+        fraction = _number(new)
+    else:
+        base = _number(old)
+        if base == 0:
+            raise ValueError("cannot compute a change from zero")
+        fraction = (_number(new) - base) / abs(base)
+    return format_percent(fraction, format="+#,##0%;-#,##0%", locale=LOCALE)
+
+
+def format_value(value, unit: str) -> str:
+    """Return ``value`` formatted the way its unit prints in the letter by default."""
+    if unit == "count":
+        return whole_number(value)
+    if unit in ("decimal", "fte"):
+        return decimal(value)
+    if unit == "percent":
+        return percent(value)
+    if unit == "euro":
+        return euro(value)
+    if unit == "euro_mln":
+        return euro_millions(value)
+    raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+
+
+# The Jinja filters of the Word template, named in Dutch for the advisors who write it.
+FILTERS = {
+    "getal": whole_number,
+    "decimaal": decimal,
+    "procent": percent,
+    "euro": euro,
+    "euro_mln": euro_millions,
+    "datum": long_date,
+    "verandering": change,
+}

@@ -1,0 +1,146 @@
+"""Select figures from the long-format tables and derive what the letter says about them.
+
+Notebooks call these so that no notebook computes something another one also needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from brief.data import CITY, FICTITIOUS_MARK
+from brief.exceptions import DataError
+from brief.formatting import format_value
+
+TARGET_MET = "het doel is gehaald"
+TARGET_NOT_MET = "het doel is niet gehaald"
+
+
+def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str) -> pd.DataFrame:
+    return frame[
+        (frame["indicator"] == indicator) & (frame["kind"] == kind) & (frame["area"] == area)
+    ]
+
+
+def series(
+    frame: pd.DataFrame, indicator: str, kind: str = "realisation", area: str = CITY,
+    years: Iterable[int] | None = None,
+) -> pd.Series:
+    """Return an indicator's values by year (one area, one kind), oldest year first."""
+    rows = _rows(frame, indicator, kind, area)
+    result = rows.set_index("year")["value"].sort_index().rename(indicator)
+    if years is not None:
+        result = result[result.index.isin(list(years))]
+    return result
+
+
+def value_for(
+    frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation", area: str = CITY
+) -> float:
+    """Return one figure, or raise DataError naming what is missing from the data."""
+    rows = _rows(frame, indicator, kind, area)
+    rows = rows[rows["year"] == year]
+    if rows.empty:
+        raise DataError(
+            f"The data has no {kind} of '{indicator}' for {area} in {year}. Add a row "
+            f"'{indicator},{year},{area},<value>,{kind},<source>' to the data file."
+        )
+    return rows["value"].iloc[0]
+
+
+def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
+    """Return an indicator's values for ``year`` by area (the city total left out)."""
+    rows = frame[
+        (frame["indicator"] == indicator) & (frame["kind"] == kind)
+        & (frame["year"] == year) & (frame["area"] != CITY)
+    ]
+    if rows.empty:
+        raise DataError(f"The data has no figures by area of '{indicator}' for {year}.")
+    return rows.set_index("area")["value"].rename(indicator)
+
+
+def source_note(
+    frame: pd.DataFrame, indicators: Iterable[str], years: Iterable[int] | None = None,
+    areas: bool = False,
+) -> str:
+    """Return the source line of a chart or table, saying which figures are fictitious.
+
+    Lists the distinct sources of the rows used; when any of them is marked fictitious the
+    note ends by naming the years whose figures are illustrations, not real data.
+    """
+    rows = frame[frame["indicator"].isin(list(indicators))]
+    if years is not None:
+        rows = rows[rows["year"].isin(list(years))]
+    rows = rows[rows["area"] != CITY] if areas else rows[rows["area"] == CITY]
+    if rows.empty:
+        raise DataError(f"No rows for {', '.join(indicators)}: cannot name their source.")
+    fictitious = rows["source"].str.contains(FICTITIOUS_MARK, case=False)
+    real_sources = sorted(set(rows.loc[~fictitious, "source"]))
+    parts = list(real_sources)
+    if fictitious.any():
+        fake_years = sorted(set(rows.loc[fictitious, "year"]))
+        if fictitious.all():
+            parts.append("fictieve cijfers ter illustratie")
+        else:
+            parts.append(
+                "cijfers over " + _join_years(fake_years) + " zijn fictief (ter illustratie)"
+            )
+    return "; ".join(parts)
+
+
+def _join_years(years: list[int]) -> str:
+    words = [str(y) for y in years]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def target_met(realisation: float, target: float, higher_is_better: bool = True) -> bool:
+    """Return whether a realisation reaches its target."""
+    return realisation >= target if higher_is_better else realisation <= target
+
+
+def target_sentence(realisation: float, target: float, higher_is_better: bool = True) -> str:
+    """Return "het doel is gehaald" or "het doel is niet gehaald" for the letter's prose."""
+    return TARGET_MET if target_met(realisation, target, higher_is_better) else TARGET_NOT_MET
+
+
+def indicator_table(
+    frame: pd.DataFrame, catalogue: pd.DataFrame, indicators: list[str], year: int,
+    years_back: int = 2,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return the annual-accounts indicator table for ``year`` and the unit of each row.
+
+    One row per indicator: type, description, baseline, realisation in the last
+    ``years_back + 1`` years, the target of ``year`` and the monitor. Missing cells are
+    NaN, which the letter prints as "n.v.t.". Rows differ in unit (count, percent, euro),
+    so the units come back per row for ``publish_table(row_units=...)``.
+    """
+    years = list(range(year - years_back, year + 1))
+    records, units = [], []
+    for indicator in indicators:
+        if indicator not in catalogue.index:
+            raise DataError(f"'{indicator}' is not in the indicator catalogue (indicatoren.csv).")
+        info = catalogue.loc[indicator]
+        baseline = series(frame, indicator, "baseline")
+        realised = series(frame, indicator)
+        target = series(frame, indicator, "target")
+        record = {
+            "Soort": info["type"],
+            "Indicator": info["label"],
+            "Nulmeting": _baseline_text(baseline, info["unit"]),
+        }
+        for y in years:
+            record[f"Realisatie {y}"] = realised.get(y, float("nan"))
+        record[f"Doel {year}"] = target.get(year, float("nan"))
+        record["Monitor"] = info["monitor"]
+        records.append(record)
+        units.append(info["unit"])
+    return pd.DataFrame.from_records(records), units
+
+
+def _baseline_text(baseline: pd.Series, unit: str) -> str | float:
+    """Return the baseline as "29% (2014)", or NaN when there is none."""
+    if baseline.empty:
+        return float("nan")
+    year = int(baseline.index[0])
+    return f"{format_value(baseline.iloc[0], unit)} ({year})"

@@ -1,0 +1,250 @@
+"""Fill the Word template with a year's parameters and published results.
+
+The template is Jinja2 as docxtpl renders it. Autoescaping is on, so ``&``, ``<`` and
+``>`` in data stay text and the .docx stays valid; values are never parsed as template
+code. Figures and tables are placed as whole paragraphs: ``{{p kinderwerk_trend }}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Emu
+from docxtpl import DocxTemplate
+from markupsafe import escape
+
+from brief import word
+from brief.collect import Collection, Published
+from brief.exceptions import TemplateError
+from brief.formatting import FILTERS, format_value
+from brief.params import Params
+
+TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
+FALLBACK_TABLE_STYLE = "Table Grid"
+MISSING_CELL = "n.v.t."
+_TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class Value:
+    """A published number as the template sees it: prints formatted, compares by ``.raw``."""
+
+    def __init__(self, item: Published):
+        self.name = item.name
+        self.raw = item.payload["value"]
+        self.unit = item.payload["unit"]
+        self.description = item.payload.get("description", "")
+        self.origin = item.origin
+
+    def __str__(self) -> str:
+        return self.raw if self.unit == "text" else format_value(self.raw, self.unit)
+
+    def __html__(self) -> str:  # what autoescape calls: the text, escaped for XML
+        return str(escape(str(self)))
+
+    def __repr__(self) -> str:
+        return f"Value({self.name}={self.raw!r} {self.unit})"
+
+
+def open_template(path: Path) -> DocxTemplate:
+    """Return the template at ``path``, or raise TemplateError saying why it cannot be used."""
+    if not path.is_file():
+        raise TemplateError(f"The template {path} does not exist.")
+    if path.suffix.lower() != ".docx":
+        raise TemplateError(
+            f"The template {path.name} is not a .docx file. Save it from Word as "
+            "'Word Document (*.docx)'."
+        )
+    if not zipfile.is_zipfile(path):
+        raise TemplateError(
+            f"The template {path.name} cannot be opened as a Word document: it is damaged, "
+            "or protected with a password. Save an unprotected copy from Word."
+        )
+    try:
+        template = DocxTemplate(path)
+        template.init_docx()
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise TemplateError(
+            f"The template {path.name} cannot be opened as a Word document ({exc})."
+        ) from None
+    return template
+
+
+def jinja_environment() -> jinja2.Environment:
+    """Return the Jinja environment every letter is filled with."""
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+def template_names(template: DocxTemplate, env: jinja2.Environment) -> set[str]:
+    """Return every top-level name the template uses, or raise on a Jinja syntax error."""
+    try:
+        return template.get_undeclared_template_variables(env)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"The template has a mistake in a {{{{ }}}} or {{% %}} tag: {exc.message}. "
+            "Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}."
+        ) from None
+
+
+def check_names(used: set[str], available: set[str]) -> None:
+    """Raise TemplateError listing names the template uses that have no value."""
+    unknown = sorted(used - available)
+    if not unknown:
+        return
+    lines = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(available), n=1, cutoff=0.7)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        lines.append(f"  - {name}: no notebook or params file gives this name.{hint}")
+    raise TemplateError(
+        "The template uses names that have no value for this year:\n" + "\n".join(lines)
+        + "\nRun `brief fields YEAR` to list the names that exist."
+    )
+
+
+def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
+    """Raise if a figure or table is written ``{{ name }}`` instead of ``{{p name }}``.
+
+    A figure is a whole paragraph; inside a sentence it would corrupt the letter.
+    """
+    for _, text in word.paragraph_texts(template.docx):
+        for match in _TAG_NAME.finditer(text):
+            name = match.group(3)
+            if name in blocks and not match.group(2):
+                raise TemplateError(
+                    f"'{name}' is a figure or table, so it needs a paragraph of its own written "
+                    f"as {{{{p {name} }}}} (with the p). Found in: \"{text.strip()[:80]}\"."
+                )
+
+
+class _Blocks:
+    """Builds the figures and tables of one letter as docxtpl sub-documents."""
+
+    def __init__(self, template: DocxTemplate, figures_dir: Path):
+        self.template = template
+        self.figures_dir = figures_dir
+        section = template.docx.sections[0]
+        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+        styles = {style.name for style in template.docx.styles}
+        self.table_style = TABLE_STYLE if TABLE_STYLE in styles else FALLBACK_TABLE_STYLE
+        self.caption_style = "Caption" if "Caption" in styles else None
+        self.source_style = "Bron" if "Bron" in styles else None
+
+    def figure(self, item: Published):
+        """Return the figure as picture, caption "Figuur N: ..." and source line."""
+        payload = item.payload
+        png = base64.b64decode(payload["png"])
+        self.figures_dir.mkdir(parents=True, exist_ok=True)
+        (self.figures_dir / f"{item.name}.png").write_bytes(png)
+        if payload.get("data"):
+            (self.figures_dir / f"{item.name}.csv").write_text(payload["data"], encoding="utf-8")
+
+        sub = self.template.new_subdoc()
+        picture = sub.add_paragraph()
+        shape = picture.add_run().add_picture(io.BytesIO(png), width=self.text_width)
+        word.set_picture_alt_text(shape, payload["alt"], payload["title"])
+        word.keep_with_next(picture)
+        caption = sub.add_paragraph(style=self.caption_style)
+        word.add_caption(caption, "Figuur", payload["title"])
+        sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
+        return sub
+
+    def table(self, item: Published):
+        """Return the table with caption "Tabel N: ..." above it and source line below."""
+        payload = item.payload
+        columns, units = payload["columns"], payload["units"]
+        row_units = payload.get("row_units") or ["count"] * len(payload["rows"])
+        sub = self.template.new_subdoc()
+        caption = sub.add_paragraph(style=self.caption_style)
+        word.add_caption(caption, "Tabel", payload["title"])
+        word.keep_with_next(caption)
+
+        table = sub.add_table(rows=1, cols=len(columns))
+        table.style = self.table_style
+        for cell, column in zip(table.rows[0].cells, columns, strict=True):
+            cell.text = column
+        word.repeat_as_header(table.rows[0])
+        for values, row_unit in zip(payload["rows"], row_units, strict=True):
+            cells = table.add_row().cells
+            for cell, column, value in zip(cells, columns, values, strict=True):
+                cell.text = _cell_text(value, units.get(column, row_unit))
+                if isinstance(value, (int, float)) or value is None:
+                    word.align_right(cell.paragraphs[0])
+        for index, column in enumerate(columns):
+            if index and any(isinstance(row[index], (int, float)) for row in payload["rows"]):
+                word.align_right(table.rows[0].cells[index].paragraphs[0])
+        word.set_table_alt_text(table, payload["title"], payload["alt"])
+        sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
+        return sub
+
+
+def _cell_text(value, unit: str) -> str:
+    if value is None:
+        return MISSING_CELL
+    if isinstance(value, str):
+        return value
+    return format_value(value, unit)
+
+
+def build_context(
+    template: DocxTemplate, params: Params, collection: Collection, figures_dir: Path
+) -> dict:
+    """Return every name the template may use: parameters, values, figures and tables."""
+    context = params.template_context()
+    clashes = sorted(set(context) & set(collection.items))
+    if clashes:
+        raise TemplateError(
+            f"A notebook publishes {', '.join(clashes)}, which is also a key of the params "
+            "file. Rename the published item."
+        )
+    blocks = _Blocks(template, figures_dir)
+    for name, item in collection.items.items():
+        if item.kind == "value":
+            context[name] = Value(item)
+        elif item.kind == "figure":
+            context[name] = blocks.figure(item)
+        elif item.kind == "table":
+            context[name] = blocks.table(item)
+    return context
+
+
+def render_letter(
+    template_path: Path, params: Params, collection: Collection, letter: Path, figures_dir: Path
+) -> Path:
+    """Write the filled letter to ``letter`` and return it; raise before writing if unsafe."""
+    template = open_template(template_path)
+    env = jinja_environment()
+    used = template_names(template, env)
+    check_block_placement(
+        template, {n for n, item in collection.items.items() if item.kind != "value"}
+    )
+    available = set(params.template_context()) | set(collection.items) | set(env.globals)
+    check_names(used, available)
+
+    context = build_context(template, params, collection, figures_dir)
+    try:
+        template.render(context, env)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"The template could not be filled: {exc}.") from None
+    word.number_captions(template.docx)
+    letter.parent.mkdir(parents=True, exist_ok=True)
+    template.save(letter)
+
+    left = word.find_placeholders(docx.Document(letter))
+    if left:
+        letter.unlink()
+        part, text = left[0]
+        raise TemplateError(
+            f"The filled letter still shows a template tag in the {part}: \"{text[:80]}\". "
+            "A tag is probably split by different formatting in Word; retype it in one go."
+        )
+    return letter

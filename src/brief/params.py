@@ -1,0 +1,148 @@
+"""The year's parameters: what differs per letter and is not data (params/<year>.yaml).
+
+The file is read with a safe loader that keeps dates as written, then validated by a
+pydantic schema that forbids unknown keys, so a typo fails loudly with the key named.
+Keys are Dutch because advisors write this file; the template uses the same names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from brief.exceptions import ParamsError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ondertekening(_Strict):
+    """Who signs the letter."""
+
+    naam: str = Field(min_length=1)
+    functie: str = Field(min_length=1)
+
+
+class Toezegging(_Strict):
+    """A commitment made to the committee that this letter reports on."""
+
+    code: str = Field(min_length=1, description="Registration code, e.g. 23bb005467")
+    omschrijving: str = Field(min_length=1)
+    status: Literal["afgedaan", "loopt"] = "afgedaan"
+
+
+class Params(_Strict):
+    """The schema of params/<year>.yaml."""
+
+    jaar: int = Field(ge=2000, le=2100, description="The year the letter reports on")
+    datum: dt.date = Field(description="Date on the letter, YYYY-MM-DD")
+    kenmerk: str = Field(min_length=1, description="Reference (Ons kenmerk)")
+    commissie: str = Field(min_length=1)
+    onderwerp: str = Field(min_length=1)
+    ondertekening: Ondertekening
+    toezeggingen: list[Toezegging] = []
+    teksten: dict[str, str] = Field(
+        default_factory=dict, description="Year-specific sentences the template may use"
+    )
+
+    @field_validator("datum", mode="before")
+    @classmethod
+    def _date_as_written(cls, value):
+        # The loader keeps dates as strings; accept only the ISO form advisors are shown.
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"write the date as YYYY-MM-DD, got {value!r}") from None
+        return value
+
+    def template_context(self) -> dict:
+        """Return the parameters as the names the Word template uses."""
+        return self.model_dump()
+
+
+class _StringDateLoader(yaml.SafeLoader):
+    """A safe loader that leaves dates as the text the advisor wrote."""
+
+
+_StringDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> object:
+    """Return the YAML document in ``path``, read safely with dates kept as strings."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.load(stream, Loader=_StringDateLoader)  # noqa: S506 (safe subclass)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParamsError(f"{path.name} is not valid YAML{where}: {problem}.") from None
+    except UnicodeDecodeError:
+        raise ParamsError(f"{path.name} is not a UTF-8 text file. Save it as UTF-8.") from None
+
+
+def load_params(path: Path, year: int) -> Params:
+    """Return the validated parameters in ``path`` for ``year``."""
+    if not path.is_file():
+        raise ParamsError(
+            f"There is no params file for {year}: {path} does not exist. "
+            f"Create it with `brief new {year}` or copy last year's file."
+        )
+    document = read_yaml(path)
+    if not isinstance(document, dict):
+        raise ParamsError(
+            f"{path.name} must hold keys such as 'jaar:' and 'datum:', one per line; "
+            "it holds no such keys."
+        )
+    try:
+        params = Params.model_validate(document)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {_describe(error)}" for error in exc.errors())
+        raise ParamsError(f"{path.name} has {exc.error_count()} problem(s):\n{problems}") from None
+    if params.jaar != year:
+        raise ParamsError(
+            f"{path.name} says 'jaar: {params.jaar}', but its name says {year}. "
+            "Make the two agree."
+        )
+    return params
+
+
+def _describe(error: dict) -> str:
+    """Return one pydantic error as a sentence an advisor can act on."""
+    location = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1])
+        known = _known_keys(error["loc"][:-1])
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else f" Known keys: {', '.join(known)}."
+        return f"unknown key '{location}'.{hint}"
+    if kind == "missing":
+        return f"'{location}' is missing; add it."
+    message = error["msg"].removeprefix("Value error, ")
+    return f"'{location}': {message} (got {error.get('input')!r})."
+
+
+def _known_keys(location: tuple) -> list[str]:
+    """Return the keys allowed at ``location`` in the params schema."""
+    model: type[BaseModel] = Params
+    for part in location:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[str(part)].annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+    return list(model.model_fields)

@@ -1,0 +1,116 @@
+"""Every path of a project, defined once.
+
+A project is a folder holding ``notebooks/``, ``templates/``, ``params/``, ``data/`` and
+``outputs/``. The repository root is the example project, but the same installed toolkit
+serves any other folder with that layout (``brief --project DIR``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from brief.exceptions import ProjectError
+
+TEMPLATE_NAME = "brief.docx"
+# The folders that mark a project root when `brief` looks upwards from where it runs.
+MARKERS = ("params", "notebooks", "templates")
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """The folders and files of one project, all derived from its root."""
+
+    root: Path
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def default_template(self) -> Path:
+        return self.templates_dir / TEMPLATE_NAME
+
+    @property
+    def params_dir(self) -> Path:
+        return self.root / "params"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.root / "outputs"
+
+    def params_file(self, year: int) -> Path:
+        return self.params_dir / f"{year}.yaml"
+
+    def year_dir(self, year: int) -> Path:
+        return self.outputs_dir / str(year)
+
+    def notebooks(self) -> list[Path]:
+        """Return the chapter notebooks in the order they run and appear (01-, 02-, ...)."""
+        return sorted(self.notebooks_dir.glob("[0-9]*.ipynb"))
+
+    def years(self) -> list[int]:
+        """Return the years that have a params file, oldest first."""
+        return sorted(int(p.stem) for p in self.params_dir.glob("*.yaml") if p.stem.isdigit())
+
+
+@dataclass(frozen=True)
+class YearOutputs:
+    """What one year's build writes inside ``folder`` (the final one or a staging copy)."""
+
+    folder: Path
+    year: int
+    template_stem: str = Path(TEMPLATE_NAME).stem
+
+    @property
+    def letter(self) -> Path:
+        """The letter is named after its template: templates/brief.docx -> brief-2023.docx."""
+        return self.folder / f"{self.template_stem}-{self.year}.docx"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.folder / "notebooks"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.folder / "figuren"
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.folder / "failed"
+
+
+def find_project(start: Path | None = None) -> ProjectPaths:
+    """Return the project that holds ``start`` (default: the working folder) or its parents.
+
+    Notebooks call this too: their kernel runs in ``notebooks/``, so the project root is
+    found the same way in a build and in JupyterLab.
+    """
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if all((folder / marker).is_dir() for marker in MARKERS):
+            return ProjectPaths(folder)
+    raise ProjectError(
+        f"No brief project found in {start} or the folders above it. A project folder holds "
+        "params/, notebooks/ and templates/. Run brief inside one, or pass --project DIR."
+    )
+
+
+def open_project(root: Path) -> ProjectPaths:
+    """Return the project at ``root``, checking it has the folders a build needs."""
+    root = root.resolve()
+    missing = [m for m in MARKERS if not (root / m).is_dir()]
+    if missing:
+        raise ProjectError(
+            f"{root} is not a brief project: it has no {', '.join(m + '/' for m in missing)} "
+            "folder. Pass --project with the folder that holds params/, notebooks/ and templates/."
+        )
+    return ProjectPaths(root)

@@ -1,0 +1,203 @@
+"""The notebook side of the hand-off: publish values, figures and tables for the letter.
+
+Each call shows one output in the notebook with a ``application/vnd.brief.publish+json``
+part next to a readable one. The build reads them back from the executed notebook, so the
+notebook a reviewer opens is the record of what went into the letter and from which cell.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import keyword
+import math
+import re
+from numbers import Integral, Real
+
+import pandas as pd
+
+from brief.exceptions import PublishError
+from brief.formatting import UNITS, format_value
+
+PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
+FIGURE_DPI = 200  # sharp in print at text width
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` if the Word template can use it, else raise PublishError."""
+    if not isinstance(name, str) or not _NAME.match(name) or keyword.iskeyword(name):
+        raise PublishError(
+            f"Cannot publish {name!r}: a name must start with a lowercase letter and hold only "
+            "lowercase letters, digits and underscores, e.g. 'kinderwerk_bereik'."
+        )
+    return name
+
+
+def _plain_number(value):
+    """Return ``value`` as a JSON number (numpy scalars included), keeping whole numbers whole."""
+    if isinstance(value, bool):
+        raise PublishError(f"expected a number, got {value!r}")
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return int(number) if number.is_integer() else number
+    raise PublishError(f"expected a number, got {value!r}")
+
+
+def _show(payload: dict, readable: dict) -> None:
+    """Display the payload as a notebook output (a no-op outside a kernel)."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is None:
+        return
+    display({PUBLISH_MIMETYPE: payload, **readable}, raw=True)
+
+
+def publish_value(name: str, value, unit: str = "count", description: str = "") -> dict:
+    """Publish one number (or short text, with ``unit="text"``) for the letter.
+
+    Returns the payload, which is also shown in the notebook as "name = formatted value".
+    """
+    check_name(name)
+    if unit not in (*UNITS, "text"):
+        raise PublishError(
+            f"Cannot publish {name!r}: unit must be one of {', '.join(UNITS)} or 'text', "
+            f"got {unit!r}."
+        )
+    if unit == "text":
+        if not isinstance(value, str):
+            raise PublishError(f"Cannot publish {name!r}: unit 'text' needs a string.")
+        raw = value
+        shown = value
+    else:
+        try:
+            raw = _plain_number(value)
+        except PublishError as exc:
+            raise PublishError(f"Cannot publish {name!r}: {exc}.") from None
+        if raw is None:
+            raise PublishError(f"Cannot publish {name!r}: the value is missing (NaN).")
+        shown = format_value(raw, unit)
+    payload = {
+        "type": "value",
+        "name": name,
+        "value": raw,
+        "unit": unit,
+        "description": description,
+    }
+    _show(payload, {"text/plain": f"{name} = {shown}"})
+    return payload
+
+
+def publish_figure(
+    name: str,
+    figure,
+    *,
+    title: str,
+    source: str,
+    alt: str | None = None,
+    data: pd.DataFrame | None = None,
+) -> dict:
+    """Publish a chart for the letter, with its caption title and source line.
+
+    ``figure`` is a :class:`brief.charts.Chart` (which brings its own alt text and data) or
+    a plain matplotlib figure. ``alt`` is the alternative text for screen readers and
+    overrides the chart's; ``data`` is the table behind the chart, written beside the
+    letter so readers can check the numbers.
+    """
+    check_name(name)
+    if hasattr(figure, "figure") and hasattr(figure, "alt"):  # a brief.charts.Chart
+        alt = alt or figure.alt
+        data = figure.data if data is None else data
+        figure = figure.figure
+    if not title or not source:
+        raise PublishError(f"Cannot publish figure {name!r}: give it a title and a source.")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    payload = {
+        "type": "figure",
+        "name": name,
+        "title": title,
+        "source": source,
+        "alt": alt or title,
+        "png": png,
+        "data": None if data is None else data.to_csv(index=False),
+    }
+    _close(figure)
+    _show(payload, {"image/png": png, "text/plain": f"Figuur {name}: {title}"})
+    return payload
+
+
+def publish_table(
+    name: str,
+    table: pd.DataFrame,
+    *,
+    title: str,
+    source: str,
+    units: dict[str, str] | None = None,
+    row_units: list[str] | None = None,
+    alt: str | None = None,
+) -> dict:
+    """Publish a DataFrame to become a Word table, with caption title and source line.
+
+    A numeric cell prints in the unit of its column (``units``), else of its row
+    (``row_units``, for tables with one indicator per row), else as a whole number.
+    Missing cells print as "n.v.t.". Column names become the header row.
+    """
+    check_name(name)
+    if not title or not source:
+        raise PublishError(f"Cannot publish table {name!r}: give it a title and a source.")
+    units = dict(units or {})
+    unknown = set(units) - {str(c) for c in table.columns}
+    if unknown:
+        raise PublishError(
+            f"Cannot publish table {name!r}: units name columns it does not have: "
+            f"{', '.join(sorted(unknown))}."
+        )
+    if row_units is not None and len(row_units) != len(table):
+        raise PublishError(
+            f"Cannot publish table {name!r}: row_units has {len(row_units)} units for "
+            f"{len(table)} rows."
+        )
+    for unit in [*units.values(), *(row_units or [])]:
+        if unit not in UNITS:
+            raise PublishError(
+                f"Cannot publish table {name!r}: unit must be one of {', '.join(UNITS)}, "
+                f"got {unit!r}."
+            )
+    rows = []
+    for record in table.itertuples(index=False):
+        row = []
+        for cell in record:
+            if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+                row.append(None)
+            elif isinstance(cell, (Real, Integral)) and not isinstance(cell, bool):
+                row.append(_plain_number(cell))
+            else:
+                row.append(str(cell))
+        rows.append(row)
+    payload = {
+        "type": "table",
+        "name": name,
+        "title": title,
+        "source": source,
+        "alt": alt or title,
+        "columns": [str(c) for c in table.columns],
+        "units": units,
+        "row_units": row_units,
+        "rows": rows,
+    }
+    _show(payload, {"text/html": table.to_html(index=False, na_rep="n.v.t."), "text/plain": title})
+    return payload
+
+
+def _close(figure) -> None:
+    """Close a published figure so the notebook shows it once, in the publish output."""
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)

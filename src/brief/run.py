@@ -1,0 +1,129 @@
+"""Run a year's notebooks with papermill and turn failures into clear errors."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client.kernelspec import NoSuchKernel
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.exceptions import PapermillExecutionError
+
+from brief.exceptions import NotebookError
+
+KERNEL = "python3"  # the kernel of the environment brief is installed in
+DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
+
+# papermill logs every cell at INFO and warns that black is missing; the CLI shows progress.
+logging.getLogger("papermill").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """One executed notebook: where it was written and how long it took."""
+
+    source: Path
+    executed: Path
+    seconds: float
+
+
+def run_notebook(
+    source: Path,
+    executed: Path,
+    year: int,
+    *,
+    failed_dir: Path,
+    timeout: int = DEFAULT_CELL_TIMEOUT,
+) -> NotebookRun:
+    """Execute ``source`` for ``year`` into ``executed``; raise NotebookError if it fails.
+
+    The kernel runs in the notebook's own folder, as it does in JupyterLab. A failed
+    notebook is moved to ``failed_dir`` with its error visible (papermill marks the cell).
+    """
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(executed),
+            parameters={"year": year},
+            kernel_name=KERNEL,
+            cwd=str(source.parent),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(executed, failed_dir)
+        raise NotebookError(
+            f"Notebook {source.name} failed for {year} in cell {exc.exec_count} "
+            f"(cell {exc.cell_index + 1} from the top): {exc.ename}: {exc.evalue}\n"
+            f"The partly run notebook is kept at {kept}; the failing cell is marked in it.",
+            notebook=source.name,
+            cell=exc.cell_index,
+        ) from None
+    except CellTimeoutError:
+        kept = _keep_failed(executed, failed_dir)
+        raise NotebookError(
+            f"Notebook {source.name} took longer than {timeout} seconds in one cell for {year} "
+            f"and was stopped. The partly run notebook is kept at {kept}.",
+            notebook=source.name,
+        ) from None
+    except DeadKernelError:
+        kept = _keep_failed(executed, failed_dir)
+        raise NotebookError(
+            f"The Python kernel running {source.name} for {year} died (out of memory, or the "
+            f"process was killed). The partly run notebook is kept at {kept}.",
+            notebook=source.name,
+        ) from None
+    except NoSuchKernel:
+        raise NotebookError(
+            f"Cannot run {source.name}: the Jupyter kernel '{KERNEL}' is not installed in this "
+            "environment. Reinstall the project with `make report`.",
+            notebook=source.name,
+        ) from None
+    except nbformat.ValidationError as exc:
+        raise NotebookError(
+            f"{source.name} is not a valid notebook: {exc.message}", notebook=source.name
+        ) from None
+    return NotebookRun(source, executed, time.perf_counter() - started)
+
+
+def _keep_failed(executed: Path, failed_dir: Path) -> Path:
+    """Move a partly executed notebook into ``failed_dir`` and return its new path."""
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    kept = failed_dir / executed.name
+    if executed.exists():
+        shutil.move(executed, kept)
+    return kept
+
+
+def run_notebooks(
+    sources: list[Path],
+    out_dir: Path,
+    year: int,
+    *,
+    failed_dir: Path,
+    jobs: int = 1,
+    timeout: int = DEFAULT_CELL_TIMEOUT,
+) -> list[NotebookRun]:
+    """Execute every notebook for ``year`` into ``out_dir``, ``jobs`` at a time.
+
+    Notebooks of one year are independent (each reads data and publishes), so they may run
+    side by side; each has its own kernel process. The first failure is raised.
+    """
+    def run_one(source: Path) -> NotebookRun:
+        return run_notebook(
+            source, out_dir / source.name, year, failed_dir=failed_dir, timeout=timeout
+        )
+
+    if jobs <= 1:
+        return [run_one(source) for source in sources]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(run_one, sources))

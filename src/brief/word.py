@@ -1,0 +1,153 @@
+"""Everything that edits Word XML directly, and nothing else does.
+
+python-docx covers paragraphs, runs, tables and pictures; it has no API for fields
+(PAGE, NUMPAGES, SEQ captions), alt text or repeating header rows. Those few XML tricks
+live here so they never leak into the rest of the package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shape import InlineShape
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+
+# A Jinja tag left in the letter: {{ }}, {% %} or {# #}.
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_SEQ = re.compile(r"^\s*SEQ\s+(\S+)")
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str = "1") -> None:
+    """Append a Word field (e.g. ``PAGE``, ``SEQ Figuur \\* ARABIC``) showing ``shown``.
+
+    The shown text is what viewers display until Word updates the field, so callers pass
+    the right value where they know it (captions are renumbered by number_captions).
+    """
+    def run_with(child) -> None:
+        run = paragraph.add_run()
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def add_caption(paragraph: Paragraph, label: str, title: str) -> None:
+    """Fill ``paragraph`` with a Word caption "<label> N: <title>", N a SEQ field.
+
+    A SEQ field is what Word's "Insert Table of Figures" and cross-references look for.
+    """
+    paragraph.add_run(f"{label} ")
+    add_field(paragraph, f"SEQ {label} \\* ARABIC")
+    paragraph.add_run(f": {title}")
+
+
+def number_captions(document: Document) -> dict[str, int]:
+    """Set the shown number of every SEQ field to its place in the letter; return counts.
+
+    Captions are made before the template is filled, so their order is known only after.
+    """
+    counters: dict[str, int] = defaultdict(int)
+    body = document.element.body
+    label = None
+    for element in body.iter(qn("w:instrText"), qn("w:t"), qn("w:fldChar")):
+        if element.tag == qn("w:instrText"):
+            match = _SEQ.match(element.text or "")
+            label = match.group(1) if match else None
+        elif element.tag == qn("w:fldChar"):
+            if element.get(qn("w:fldCharType")) == "end":
+                label = None
+        elif label is not None:
+            counters[label] += 1
+            element.text = str(counters[label])
+            label = None  # only the first text run after the instruction is the number
+    return dict(counters)
+
+
+def set_picture_alt_text(shape: InlineShape, description: str, title: str = "") -> None:
+    """Give a picture the alternative text screen readers announce (``descr``)."""
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", description)
+    if title:
+        doc_pr.set("title", title)
+
+
+def set_table_alt_text(table: Table, title: str, description: str) -> None:
+    """Give a table the title and description Word shows under "Alt Text"."""
+    tbl_pr = table._tbl.tblPr
+    for tag, text in (("w:tblCaption", title), ("w:tblDescription", description)):
+        element = tbl_pr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            # Schema order: these two come last in tblPr.
+            tbl_pr.append(element)
+        element.set(qn("w:val"), text)
+
+
+def repeat_as_header(row: _Row) -> None:
+    """Mark a table row to repeat at the top of each page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def keep_with_next(paragraph: Paragraph) -> None:
+    """Keep a paragraph on the same page as the next one (a caption with its table)."""
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def align_right(paragraph: Paragraph) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _part_elements(document: Document) -> Iterator[tuple[str, object]]:
+    """Yield (part name, root element) for the body and every header and footer."""
+    yield "body", document.element.body
+    seen = set()
+    for section in document.sections:
+        for kind in ("header", "first_page_header", "even_page_header",
+                     "footer", "first_page_footer", "even_page_footer"):
+            part = getattr(section, kind)
+            if part.is_linked_to_previous:
+                continue
+            element = part._element
+            if id(element) in seen:
+                continue
+            seen.add(id(element))
+            yield kind.replace("_", " "), element
+
+
+def paragraph_texts(document: Document) -> Iterator[tuple[str, str]]:
+    """Yield (part name, text) for every paragraph: body, tables, headers, footers, text boxes.
+
+    Text boxes and table cells are included because their paragraphs sit inside the part.
+    """
+    for part_name, element in _part_elements(document):
+        for paragraph in element.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+            if text:
+                yield part_name, text
+
+
+def find_placeholders(document: Document) -> list[tuple[str, str]]:
+    """Return (part name, paragraph text) for every paragraph that still holds a Jinja tag."""
+    return [(part, text) for part, text in paragraph_texts(document) if PLACEHOLDER.search(text)]
