@@ -1,0 +1,124 @@
+"""End to end: build the example letters and check the real .docx files."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from brief import word
+from brief.build import build_year
+from brief.exceptions import NotebookError, TemplateError
+
+pytestmark = pytest.mark.slow
+
+
+def letter_text(path) -> str:
+    """Return all paragraph text of a letter, body, tables, headers and footers included."""
+    document = docx.Document(path)
+    return "\n".join(text for _, text in word.paragraph_texts(document)).replace("\xa0", " ")
+
+
+def test_2023_letter_has_the_seeds_figures_in_dutch_format(built):
+    text = letter_text(built["results"][2023].letter)
+
+    for expected in ("30.133 kinderen", "88 pleinen", "15.000", "€ 1,7 mln.", "€ 2,8 mln.",
+                     "700 ouderen", "92 aanvragen", "9 jongerenhubs", "het doel is gehaald",
+                     "14 gebieden", "6 welzijnsaanbieders", "23bb005467"):
+        assert expected in text, expected
+
+
+def test_2023_letter_has_charts_with_captions_and_alt_text(built):
+    document = docx.Document(built["results"][2023].letter)
+
+    shapes = document.inline_shapes
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Figuur ")]
+    assert len(shapes) >= 5
+    assert captions[0].startswith("Figuur 1: ")
+    assert len(captions) == len(shapes)
+    descriptions = [shape._inline.docPr.get("descr") for shape in shapes]
+    assert all(descriptions)
+    assert any(d.startswith("Lijndiagram: kinderen bereikt") for d in descriptions)
+
+
+def test_letterhead_has_date_reference_and_page_fields(built):
+    header = docx.Document(built["results"][2023].letter).sections[0].header
+    text = "\n".join(cell.text for t in header.tables for row in t.rows for cell in row.cells)
+    fields = [i.text.strip() for i in header._element.iter(qn("w:instrText"))]
+
+    assert "12 juli 2024" in text
+    assert "M2312-1203" in text
+    assert "Blad:" in text
+    assert fields == ["PAGE", "NUMPAGES"]
+
+
+def test_no_template_tag_is_left_anywhere(built):
+    for result in built["results"].values():
+        document = docx.Document(result.letter)
+        assert word.find_placeholders(document) == []
+
+
+def test_indicator_table_is_in_the_letter_with_na_cells(built):
+    document = docx.Document(built["results"][2023].letter)
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Soort"]
+
+    assert len(tables) == 1
+    cells = [cell.text for row in tables[0].rows for cell in row.cells]
+    assert "Realisatie 2023" in cells
+    assert "30.133" in cells
+    assert "n.v.t." in cells
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(2022, ["11.840 kinderen", "300 ouderen", "M2305-0871", "cijfers over 2022 zijn fictief"]),
+     (2024, ["26.410 kinderen", "76 aanvragen", "8 herstelacademies", "M2506-0412"])],
+)
+def test_other_years_carry_their_own_figures(built, year, expected):
+    text = letter_text(built["results"][year].letter)
+
+    for fragment in expected:
+        assert fragment in text, fragment
+
+
+def test_executed_notebooks_and_figures_are_kept(built):
+    folder = built["paths"].year_dir(2023)
+
+    assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == [
+        p.name for p in built["paths"].notebooks()]
+    assert (folder / "figuren" / "kinderwerk_trend.png").is_file()
+    assert (folder / "figuren" / "kinderwerk_trend.csv").is_file()
+
+
+def test_failing_notebook_keeps_previous_letter(project):
+    first = build_year(project, 2023, jobs=2)
+    before = first.letter.read_bytes()
+    data = project.data_dir / "ouderen.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
+        "valpreventie_deelnemers,2023,Rotterdam,700,realisatie"), encoding="utf-8")
+
+    with pytest.raises(NotebookError) as caught:
+        build_year(project, 2023, jobs=2)
+
+    assert "02-ouderen.ipynb failed for 2023" in str(caught.value)
+    assert "DataError" in str(caught.value)
+    assert first.letter.read_bytes() == before
+    assert (project.year_dir(2023) / "failed" / "02-ouderen.ipynb").is_file()
+    assert not list(project.outputs_dir.glob(".2023-building-*"))
+
+
+def test_unknown_placeholder_stops_the_build_with_suggestion(project):
+    import shutil
+
+    from docx import Document
+
+    template = project.templates_dir / "typo.docx"
+    shutil.copy(project.default_template, template)
+    document = Document(template)
+    document.add_paragraph("Bereik: {{ kinderwerk_beriek }}")
+    document.save(template)
+
+    with pytest.raises(TemplateError, match="Did you mean 'kinderwerk_bereik'"):
+        build_year(project, 2023, template=template, jobs=2)
+    assert not project.year_dir(2023).exists()

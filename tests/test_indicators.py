@@ -1,0 +1,47 @@
+import math
+
+import pandas as pd
+
+from brief import indicators as ind
+
+FRAME = pd.DataFrame(
+    [
+        ("a", 2022, "Rotterdam", 10, "realisation", "fictief (illustratie)"),
+        ("a", 2023, "Rotterdam", 30, "realisation", "Brief 2024"),
+        ("a", 2023, "Rotterdam", 15, "target", "Brief 2024"),
+        ("a", 2014, "Rotterdam", 5, "baseline", "Jaarstukken"),
+        ("b", 2023, "Rotterdam", 27, "realisation", "Wijkprofiel"),
+    ],
+    columns=["indicator", "year", "area", "value", "kind", "source"],
+)
+CATALOGUE = pd.DataFrame(
+    {"label": ["A", "B"], "unit": ["count", "percent"], "type": ["x", "y"],
+     "monitor": ["m", "n"]},
+    index=pd.Index(["a", "b"], name="indicator"),
+)
+
+
+def test_source_note_names_fictitious_years():
+    note = ind.source_note(FRAME, ["a"], [2022, 2023])
+
+    assert note == "Brief 2024; cijfers over 2022 zijn fictief (ter illustratie)"
+
+
+def test_source_note_without_fiction_is_plain():
+    assert ind.source_note(FRAME, ["b"]) == "Wijkprofiel"
+
+
+def test_target_sentence_both_ways():
+    assert ind.target_sentence(30133, 15000) == "het doel is gehaald"
+    assert ind.target_sentence(500, 600) == "het doel is niet gehaald"
+    assert ind.target_sentence(20, 24, higher_is_better=False) == "het doel is gehaald"
+
+
+def test_indicator_table_marks_missing_cells():
+    table, units = ind.indicator_table(FRAME, CATALOGUE, ["a", "b"], 2023, years_back=1)
+
+    assert list(table.columns) == ["Soort", "Indicator", "Nulmeting", "Realisatie 2022",
+                                   "Realisatie 2023", "Doel 2023", "Monitor"]
+    assert table.loc[0, "Nulmeting"] == "5 (2014)"
+    assert math.isnan(table.loc[1, "Realisatie 2022"])
+    assert units == ["count", "percent"]

@@ -1,0 +1,81 @@
+import datetime as dt
+
+import pytest
+
+from brief.exceptions import ParamsError
+from brief.params import load_params, read_yaml
+
+VALID = """\
+jaar: 2023
+datum: 2024-07-12
+kenmerk: M2312-1203
+commissie: commissie Zorg, Welzijn en Sport
+onderwerp: Voortgangsbrief welzijn 2023
+ondertekening:
+  naam: A. Wethouder
+  functie: Wethouder Welzijn
+"""
+
+
+def write(tmp_path, text, name="2023.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_file_loads(tmp_path):
+    params = load_params(write(tmp_path, VALID), 2023)
+
+    assert params.datum == dt.date(2024, 7, 12)
+    assert params.ondertekening.naam == "A. Wethouder"
+
+
+def test_dates_stay_as_written_when_read(tmp_path):
+    document = read_yaml(write(tmp_path, VALID))
+
+    assert document["datum"] == "2024-07-12"
+
+
+def test_misspelt_key_is_named_with_suggestion(tmp_path):
+    path = write(tmp_path, VALID.replace("kenmerk:", "kenmrek:"))
+
+    with pytest.raises(ParamsError) as caught:
+        load_params(path, 2023)
+
+    message = str(caught.value)
+    assert "unknown key 'kenmrek'" in message
+    assert "Did you mean 'kenmerk'?" in message
+    assert "'kenmerk' is missing" in message
+
+
+def test_misspelt_nested_key_suggests_nested_name(tmp_path):
+    path = write(tmp_path, VALID.replace("  naam:", "  name:"))
+
+    with pytest.raises(ParamsError, match="Did you mean 'naam'"):
+        load_params(path, 2023)
+
+
+def test_year_must_match_file_name(tmp_path):
+    path = write(tmp_path, VALID, name="2024.yaml")
+
+    with pytest.raises(ParamsError, match="says 'jaar: 2023', but its name says 2024"):
+        load_params(path, 2024)
+
+
+def test_missing_file_says_how_to_create_it(tmp_path):
+    with pytest.raises(ParamsError, match="There is no params file for 2031"):
+        load_params(tmp_path / "2031.yaml", 2031)
+
+
+def test_bad_date_says_the_format(tmp_path):
+    path = write(tmp_path, VALID.replace("2024-07-12", "12 juli 2024"))
+
+    with pytest.raises(ParamsError, match="YYYY-MM-DD"):
+        load_params(path, 2023)
+
+
+def test_broken_yaml_gives_line(tmp_path):
+    path = write(tmp_path, VALID + "teksten: [unclosed\n")
+
+    with pytest.raises(ParamsError, match="not valid YAML at line"):
+        load_params(path, 2023)

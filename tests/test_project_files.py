@@ -1,0 +1,51 @@
+"""The repository itself: clean notebooks, agreeing dependency lists."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_chapter_notebooks():
+    assert len(NOTEBOOKS) >= 5
+
+
+def test_source_notebooks_are_committed_without_outputs():
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [], f"{path.name} has outputs; clear them"
+                assert cell.execution_count is None, f"{path.name} has execution counts"
+
+
+def test_each_notebook_has_a_parameters_cell_with_year():
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        assert re.search(r"^year\s*=", tagged[0].source, re.M), path.name
+
+
+def _pins(lines):
+    return {re.split(r"[=<>~ ]", line, maxsplit=1)[0].lower(): line.replace(" ", "")
+            for line in lines}
+
+
+def test_environment_yml_mirrors_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    environment = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+
+    conda_pins = _pins([d.replace("==", "=").replace("=", "==", 1) for d in conda])
+    conda_pins.pop("python")
+    conda_pins.pop("pip")
+    assert conda_pins == _pins(wanted)
+    assert pip == ["-e ."]
