@@ -88,7 +88,9 @@ def parse_years(words: list[str], project: ProjectPaths) -> list[int]:
 @app.command()
 @reports_errors
 def build(
-    years: Annotated[list[str] | None, typer.Argument(help="Years to build (default: latest).")] = None,
+    years: Annotated[
+        list[str] | None, typer.Argument(help="Years to build (default: the latest).")
+    ] = None,
     project: ProjectOption = None,
     template: TemplateOption = None,
     jobs: Annotated[

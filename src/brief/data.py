@@ -137,7 +137,8 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
         if row["area"] not in areas:
             problems.append(f"{where}, column 'area': {row['area']!r} is not a known area.")
     if problems:
-        raise DataError(f"{path.name} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+        listed = "\n  - ".join(problems)
+        raise DataError(f"{path.name} has {len(problems)} problem(s):\n  - {listed}")
 
     frame["year"] = frame["year"].astype(int)
     frame["value"] = numbers

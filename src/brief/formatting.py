@@ -12,7 +12,6 @@ from numbers import Real
 
 from babel.dates import format_date
 from babel.numbers import (
-    format_compact_currency,
     format_currency,
     format_decimal,
     format_percent,
@@ -59,8 +58,16 @@ def euro(value) -> str:
 
 
 def euro_millions(value) -> str:
-    """Return an amount in millions the way letters write it: 2800000 -> '€ 2,8 mln.'."""
-    return format_compact_currency(_number(value), "EUR", locale=LOCALE, fraction_digits=1)
+    """Return an amount in millions the way letters write it: 2800000 -> '€ 2,8 mln.'.
+
+    Always in millions, also below one (640000 -> '€ 0,6 mln.'), where Babel's compact
+    form would switch to thousands ('€ 640K'), which Dutch letters do not write.
+    """
+    millions = format_currency(
+        _number(value) / 1_000_000, "EUR", format="¤\xa0#,##0.0", currency_digits=False,
+        locale=LOCALE,
+    )
+    return f"{millions}\xa0mln."
 
 
 def long_date(value) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Emu
+from docx.shared import Emu, Pt
 from docxtpl import DocxTemplate
 from markupsafe import escape
 
@@ -179,12 +179,52 @@ class _Blocks:
                 cell.text = _cell_text(value, units.get(column, row_unit))
                 if isinstance(value, (int, float)) or value is None:
                     word.align_right(cell.paragraphs[0])
-        for index, column in enumerate(columns):
+        for index in range(len(columns)):
             if index and any(isinstance(row[index], (int, float)) for row in payload["rows"]):
                 word.align_right(table.rows[0].cells[index].paragraphs[0])
+        for row in table.rows:
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = TABLE_FONT  # explicit: LibreOffice ignores style sizes
+        _fit_columns(table, self.text_width)
         word.set_table_alt_text(table, payload["title"], payload["alt"])
         sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
         return sub
+
+
+TABLE_FONT = Pt(9)
+CHAR_WIDTH = Emu(58_000)  # an average character at TABLE_FONT, measured in a rendered letter
+CELL_PADDING = Emu(140_000)  # Word's default left and right cell margins together
+SHORT_COLUMN = 12  # characters: numbers, years, "n.v.t."; such columns never wrap
+
+
+def _fit_columns(table, text_width: int) -> None:
+    """Share the text width over the columns so that numbers never break.
+
+    Word's equal columns squash numbers next to long descriptions. Short columns (numbers)
+    get room for their longest word; the long text columns share what is left, in
+    proportion to their typical cell, and wrap between words where they must.
+    """
+    columns = list(zip(*[[cell.text for cell in row.cells] for row in table.rows], strict=True))
+    # Split on plain spaces only: "€\xa01,7\xa0mln." must stay together.
+    longest = [max((len(w) for t in texts for w in t.split(" ")), default=1) for texts in columns]
+    typical = [sorted(len(t) for t in texts)[len(texts) // 2] for texts in columns]
+    fixed = [n <= SHORT_COLUMN for n in longest]
+    widths = [n * CHAR_WIDTH + CELL_PADDING if keep else 0
+              for n, keep in zip(longest, fixed, strict=True)]
+    left = max(text_width - sum(widths), 0)
+    shares = [max(t, n) if not keep else 0
+              for t, n, keep in zip(typical, longest, fixed, strict=True)]
+    widths = [w or left * share / max(sum(shares), 1)
+              for w, share in zip(widths, shares, strict=True)]
+    scale = min(1.0, text_width / max(sum(widths), 1))  # all short: shrink evenly
+    widths = [Emu(int(w * scale)) for w in widths]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width  # the cells, which Word follows
 
 
 def _cell_text(value, unit: str) -> str:

@@ -58,6 +58,8 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
+            # The kernel logs transport warnings to the terminal; advisors need none of it.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         kept = _keep_failed(executed, failed_dir)
