@@ -98,7 +98,8 @@ def load_params(path: Path, year: int) -> Params:
     if not path.is_file():
         raise ParamsError(
             f"There is no params file for {year}: {path} does not exist. "
-            f"Create it with `brief new {year}` or copy last year's file."
+            f"Copy last year's file to {path.name} and fill in this year's date, reference "
+            "and commitments."
         )
     document = read_yaml(path)
     if not isinstance(document, dict):
