@@ -122,3 +122,18 @@ def test_unknown_placeholder_stops_the_build_with_suggestion(project):
     with pytest.raises(TemplateError, match="Did you mean 'kinderwerk_bereik'"):
         build_year(project, 2023, template=template, jobs=2)
     assert not project.year_dir(2023).exists()
+
+
+def test_hanging_cell_is_stopped_with_a_clear_message(project):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("year = 2023")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nbformat.write(notebook, project.notebooks_dir / "06-hangt.ipynb")
+
+    with pytest.raises(NotebookError, match="took longer than 3 seconds in one cell"):
+        build_year(project, 2023, jobs=2, timeout=3)
+    assert (project.year_dir(2023) / "failed" / "06-hangt.ipynb").is_file()
+    assert not project.year_dir(2023).joinpath("brief-2023.docx").exists()

@@ -54,6 +54,7 @@ def run_notebook(
             str(executed),
             parameters={"year": year},
             kernel_name=KERNEL,
+            language="python",  # notebooks saved without metadata still run
             cwd=str(source.parent),
             progress_bar=False,
             log_output=False,
@@ -61,28 +62,13 @@ def run_notebook(
             # The kernel logs transport warnings to the terminal; advisors need none of it.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
-    except PapermillExecutionError as exc:
+    except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
         kept = _keep_failed(executed, failed_dir)
         raise NotebookError(
-            f"Notebook {source.name} failed for {year} in cell {exc.exec_count} "
-            f"(cell {exc.cell_index + 1} from the top): {exc.ename}: {exc.evalue}\n"
+            f"{_reason(exc, source.name, year, timeout)}\n"
             f"The partly run notebook is kept at {kept}; the failing cell is marked in it.",
             notebook=source.name,
-            cell=exc.cell_index,
-        ) from None
-    except CellTimeoutError:
-        kept = _keep_failed(executed, failed_dir)
-        raise NotebookError(
-            f"Notebook {source.name} took longer than {timeout} seconds in one cell for {year} "
-            f"and was stopped. The partly run notebook is kept at {kept}.",
-            notebook=source.name,
-        ) from None
-    except DeadKernelError:
-        kept = _keep_failed(executed, failed_dir)
-        raise NotebookError(
-            f"The Python kernel running {source.name} for {year} died (out of memory, or the "
-            f"process was killed). The partly run notebook is kept at {kept}.",
-            notebook=source.name,
+            cell=getattr(exc, "cell_index", None),
         ) from None
     except NoSuchKernel:
         raise NotebookError(
@@ -95,6 +81,24 @@ def run_notebook(
             f"{source.name} is not a valid notebook: {exc.message}", notebook=source.name
         ) from None
     return NotebookRun(source, executed, time.perf_counter() - started)
+
+
+def _reason(exc: Exception, notebook: str, year: int, timeout: int) -> str:
+    """Return, in words, why a notebook stopped while running."""
+    if isinstance(exc, PapermillExecutionError):
+        return (
+            f"Notebook {notebook} failed for {year} in cell {exc.exec_count} "
+            f"(cell {exc.cell_index + 1} from the top): {exc.ename}: {exc.evalue}"
+        )
+    if isinstance(exc, CellTimeoutError):
+        return (
+            f"Notebook {notebook} took longer than {timeout} seconds in one cell for {year} "
+            "and was stopped. Raise --timeout if the cell needs more time."
+        )
+    return (
+        f"The Python kernel running {notebook} for {year} died (out of memory, or the "
+        "process was killed)."
+    )
 
 
 def _keep_failed(executed: Path, failed_dir: Path) -> Path:
