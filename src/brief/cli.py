@@ -15,9 +15,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from brief import check as checking
 from brief.build import build_year
 from brief.exceptions import BriefError
 from brief.paths import ProjectPaths, find_project, open_project
+from brief.pdf import INSTALL_HINT, convert_to_pdf, find_soffice
 from brief.run import DEFAULT_CELL_TIMEOUT
 
 app = typer.Typer(
@@ -99,6 +101,7 @@ def build(
     timeout: Annotated[
         int, typer.Option(min=1, help="Seconds one notebook cell may take before it is stopped.")
     ] = DEFAULT_CELL_TIMEOUT,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF (LibreOffice).")] = False,
 ) -> None:
     """Run the notebooks for each year and write outputs/<year>/<template>-<year>.docx."""
     paths = resolve_project(project)
@@ -108,7 +111,52 @@ def build(
         for run in result.runs:
             out.print(f"  {year}  {run.source.name:<32} {run.seconds:5.1f} s", markup=False)
         out.print(f"{year}: built in {result.seconds:.1f} s", markup=False)
+        if pdf:
+            if find_soffice() is None:
+                err.print(f"Warning: {INSTALL_HINT}", markup=False)
+            else:
+                out.print(str(convert_to_pdf(result.letter)), markup=False)
         out.print(str(result.letter), markup=False)
+
+
+@app.command()
+@reports_errors
+def check(
+    year: Annotated[str | None, typer.Argument(help="Year to check (default: latest).")] = None,
+    project: ProjectOption = None,
+    template: TemplateOption = None,
+) -> None:
+    """Check the template against a year's names without writing a letter."""
+    paths = resolve_project(project)
+    (year_number,) = parse_years([year] if year else [], paths)
+    template_path = template or paths.default_template
+    params, collection = checking.load_year(paths, year_number)
+    report = checking.check_template(template_path, params, collection)
+    for warning in report.warnings:
+        err.print(f"Warning: {warning}", markup=False)
+    if report.errors:
+        for error in report.errors:
+            err.print(f"Error: {error}", markup=False)
+        raise typer.Exit(EXIT_USER_ERROR)
+    out.print(f"{template_path.name} is ready for {year_number}.", markup=False)
+
+
+@app.command()
+@reports_errors
+def fields(
+    year: Annotated[str | None, typer.Argument(help="Year (default: latest).")] = None,
+    project: ProjectOption = None,
+) -> None:
+    """List every name a template may use for a year, how it prints and where it comes from."""
+    from rich.table import Table
+
+    paths = resolve_project(project)
+    (year_number,) = parse_years([year] if year else [], paths)
+    params, collection = checking.load_year(paths, year_number)
+    table = Table("name", "prints as", "type", "from", title=f"Names for {year_number}")
+    for item in checking.fields(params, collection, paths.params_file(year_number)):
+        table.add_row(item.name, item.shown[:60], item.kind, item.origin)
+    out.print(table)
 
 
 def main() -> None:
