@@ -24,7 +24,16 @@ CATALOGUE = pd.DataFrame(
 def test_source_note_names_fictitious_years():
     note = ind.source_note(FRAME, ["a"], [2022, 2023])
 
-    assert note == "Brief 2024; cijfers over 2022 zijn fictief (ter illustratie)"
+    assert note == "Brief 2024; fictief ter illustratie: realisatie 2022"
+
+
+def test_source_note_names_the_kind_that_is_fictitious():
+    frame = FRAME.copy()
+    frame.loc[2, "source"] = "fictief"
+
+    note = ind.source_note(frame, ["a"], [2022, 2023])
+
+    assert note == "Brief 2024; fictief ter illustratie: realisatie 2022, doel 2023"
 
 
 def test_source_note_without_fiction_is_plain():

@@ -97,7 +97,7 @@ def trend_chart(
             axes.plot(list(target.index), target.values, linestyle="--", color=PALETTE[1],
                       linewidth=2, marker="s", label="Doel")
             axes.legend(loc="lower right")
-        _years_axis(axes, years)
+        _years_axis(axes, sorted(set(years) | set(() if target is None else target.index)))
         _dutch_axis(axes.yaxis, unit)
         axes.set_ylim(bottom=0, top=max(realised.max(), _max(target)) * 1.18)
         figure.tight_layout()
@@ -134,7 +134,8 @@ def target_bars(
         _years_axis(axes, years)
         _dutch_axis(axes.yaxis, unit)
         axes.set_ylim(top=max(realised.max(), target.max()) * 1.15)
-        axes.legend(loc="upper left")
+        # Below the years: inside the plot it would cover a bar, above it the title.
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
         figure.tight_layout()
 
     last_year = years[-1]

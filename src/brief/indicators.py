@@ -13,6 +13,7 @@ from brief.data import CITY, FICTITIOUS_MARK
 from brief.exceptions import DataError
 from brief.formatting import format_value
 
+KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 TARGET_MET = "het doel is gehaald"
 TARGET_NOT_MET = "het doel is niet gehaald"
 
@@ -76,16 +77,17 @@ def source_note(
     if rows.empty:
         raise DataError(f"No rows for {', '.join(indicators)}: cannot name their source.")
     fictitious = rows["source"].str.contains(FICTITIOUS_MARK, case=False)
-    real_sources = sorted(set(rows.loc[~fictitious, "source"]))
-    parts = list(real_sources)
-    if fictitious.any():
-        fake_years = sorted(set(rows.loc[fictitious, "year"]))
-        if fictitious.all():
-            parts.append("fictieve cijfers ter illustratie")
-        else:
-            parts.append(
-                "cijfers over " + _join_years(fake_years) + " zijn fictief (ter illustratie)"
-            )
+    parts = sorted(set(rows.loc[~fictitious, "source"]))
+    if fictitious.all():
+        parts.append("fictieve cijfers ter illustratie")
+    elif fictitious.any():
+        # Name the kind as well as the year: a real realisation may sit beside a made-up target.
+        made_up = rows[fictitious]
+        which = [
+            f"{KIND_WORDS[kind]} {_join_years(sorted(set(group['year'])))}"
+            for kind, group in made_up.groupby("kind", sort=False)
+        ]
+        parts.append("fictief ter illustratie: " + ", ".join(which))
     return "; ".join(parts)
 
 
