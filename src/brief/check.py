@@ -14,14 +14,9 @@ from pathlib import Path
 
 from brief.collect import Collection, collect
 from brief.exceptions import TemplateError
-from brief.formatting import format_value, long_date
-from brief.letter import (
-    check_block_placement,
-    check_names,
-    jinja_environment,
-    open_template,
-    template_names,
-)
+from brief.formatting import long_date
+from brief.letter import Value, jinja_environment, open_template
+from brief.letter import check_template as check_for_build
 from brief.params import Params, load_params
 from brief.paths import ProjectPaths, YearOutputs
 from brief.run import run_notebooks
@@ -72,12 +67,7 @@ def fields(params: Params, collection: Collection, params_file: Path) -> list[Fi
     for name, value in params.template_context().items():
         result.append(Field(name, _shown_parameter(name, value), "parameter", params_file.name))
     for name, item in sorted(collection.items.items()):
-        payload = item.payload
-        if item.kind == "value":
-            raw, unit = payload["value"], payload["unit"]
-            shown = raw if unit == "text" else format_value(raw, unit)
-        else:
-            shown = payload["title"]
+        shown = str(Value(item)) if item.kind == "value" else item.payload["title"]
         origin = f"{item.origin.notebook}, cell {item.origin.cell + 1}"
         result.append(Field(name, shown, item.kind, origin))
     return result
@@ -100,13 +90,8 @@ def check_template(
     """Return the errors and warnings of filling ``template_path`` with this year's names."""
     report = CheckReport()
     template = open_template(template_path)
-    env = jinja_environment()
     try:
-        used = template_names(template, env)
-        check_block_placement(
-            template, {n for n, item in collection.items.items() if item.kind != "value"}
-        )
-        check_names(used, set(params.template_context()) | set(collection.items))
+        used = check_for_build(template, jinja_environment(), params, collection)
     except TemplateError as exc:
         report.errors.append(str(exc))
         return report

@@ -37,8 +37,9 @@ class Collection:
     items: dict[str, Published] = field(default_factory=dict)
     inputs: dict[str, set[str]] = field(default_factory=dict)  # notebook -> data files
 
-    def of_kind(self, kind: str) -> list[Published]:
-        return [item for item in self.items.values() if item.kind == kind]
+    def block_names(self) -> set[str]:
+        """Return the names of figures and tables: those fill a paragraph of their own."""
+        return {name for name, item in self.items.items() if item.kind != "value"}
 
 
 def collect(executed: list[Path]) -> Collection:

@@ -30,6 +30,10 @@ from brief.params import Params
 TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
 FALLBACK_TABLE_STYLE = "Table Grid"
 MISSING_CELL = "n.v.t."
+TABLE_FONT = Pt(9)
+CHAR_WIDTH = Emu(58_000)  # an average character at TABLE_FONT, measured in a rendered letter
+CELL_PADDING = Emu(140_000)  # Word's default left and right cell margins together
+SHORT_COLUMN = 12  # characters: numbers, years, "n.v.t."; such columns never wrap
 _TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -192,10 +196,6 @@ class _Blocks:
         return sub
 
 
-TABLE_FONT = Pt(9)
-CHAR_WIDTH = Emu(58_000)  # an average character at TABLE_FONT, measured in a rendered letter
-CELL_PADDING = Emu(140_000)  # Word's default left and right cell margins together
-SHORT_COLUMN = 12  # characters: numbers, years, "n.v.t."; such columns never wrap
 
 
 def _fit_columns(table, text_width: int) -> None:
@@ -235,6 +235,19 @@ def _cell_text(value, unit: str) -> str:
     return format_value(value, unit)
 
 
+def check_template(
+    template: DocxTemplate, env: jinja2.Environment, params: Params, collection: Collection
+) -> set[str]:
+    """Raise TemplateError if the template cannot be filled for this year; return its names.
+
+    The one check both `brief build` (before writing) and `brief check` run.
+    """
+    used = template_names(template, env)
+    check_block_placement(template, collection.block_names())
+    check_names(used, set(params.template_context()) | set(collection.items) | set(env.globals))
+    return used
+
+
 def build_context(
     template: DocxTemplate, params: Params, collection: Collection, figures_dir: Path
 ) -> dict:
@@ -263,12 +276,7 @@ def render_letter(
     """Write the filled letter to ``letter`` and return it; raise before writing if unsafe."""
     template = open_template(template_path)
     env = jinja_environment()
-    used = template_names(template, env)
-    check_block_placement(
-        template, {n for n, item in collection.items.items() if item.kind != "value"}
-    )
-    available = set(params.template_context()) | set(collection.items) | set(env.globals)
-    check_names(used, available)
+    check_template(template, env, params, collection)
 
     context = build_context(template, params, collection, figures_dir)
     try:

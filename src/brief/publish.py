@@ -176,7 +176,7 @@ def publish_table(
         for cell in record:
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
                 row.append(None)
-            elif isinstance(cell, (Real, Integral)) and not isinstance(cell, bool):
+            elif isinstance(cell, Real) and not isinstance(cell, bool):
                 row.append(_plain_number(cell))
             else:
                 row.append(str(cell))
