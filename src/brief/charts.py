@@ -91,8 +91,10 @@ def trend_chart(
         axes.plot(years, realised.values, marker="o", color=PALETTE[0], linewidth=2,
                   label="Realisatie")
         for year, value in realised.items():
+            # Under its target the label goes below the point, clear of the target marker.
+            below = target is not None and value < target.get(year, float("-inf"))
             axes.annotate(format_value(value, unit), (year, value), textcoords="offset points",
-                          xytext=(0, 7), ha="center", color=TEXT_COLOUR)
+                          xytext=(0, -14 if below else 7), ha="center", color=TEXT_COLOUR)
         if target is not None and not target.empty:
             axes.plot(list(target.index), target.values, linestyle="--", color=PALETTE[1],
                       linewidth=2, marker="s", label="Doel")
