@@ -103,6 +103,7 @@ def test_failing_notebook_keeps_previous_letter(project):
 
     assert "02-ouderen.ipynb failed for 2023" in str(caught.value)
     assert "DataError" in str(caught.value)
+    assert str(caught.value).startswith("ouderen.csv has 1 problem(s):")
     assert first.letter.read_bytes() == before
     assert (project.year_dir(2023) / "failed" / "02-ouderen.ipynb").is_file()
     assert not list(project.outputs_dir.glob(".2023-building-*"))

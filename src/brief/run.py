@@ -15,10 +15,12 @@ from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from brief.exceptions import NotebookError
+from brief.exceptions import DataError, NotebookError, ParamsError, PublishError
 
 KERNEL = "python3"  # the kernel of the environment brief is installed in
 DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
+# Errors of brief's own that a notebook may raise; their message is written for the user.
+_USER_ERRORS = {cls.__name__ for cls in (DataError, ParamsError, PublishError)}
 
 # papermill logs every cell at INFO and warns that black is missing; the CLI shows progress.
 logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -85,6 +87,14 @@ def run_notebook(
 
 def _reason(exc: Exception, notebook: str, year: int, timeout: int) -> str:
     """Return, in words, why a notebook stopped while running."""
+    if isinstance(exc, PapermillExecutionError) and exc.ename in _USER_ERRORS:
+        # Our own error raised inside the notebook: it already says what to fix, so it
+        # comes first; where it happened is secondary for the advisor.
+        return (
+            f"{exc.evalue}\n"
+            f"Notebook {notebook} failed for {year} on this, in cell {exc.exec_count} "
+            f"({exc.ename})."
+        )
     if isinstance(exc, PapermillExecutionError):
         return (
             f"Notebook {notebook} failed for {year} in cell {exc.exec_count} "
