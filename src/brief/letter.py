@@ -99,9 +99,12 @@ def template_names(template: DocxTemplate, env: jinja2.Environment) -> set[str]:
         ) from None
 
 
-def check_names(used: set[str], available: set[str]) -> None:
-    """Raise TemplateError listing names the template uses that have no value."""
-    unknown = sorted(used - available)
+def check_names(used: set[str], available: set[str], builtins: set[str] = frozenset()) -> None:
+    """Raise TemplateError listing names the template uses that have no value.
+
+    ``builtins`` (Jinja's own ``range``, ``dict``, ...) may be used but are never suggested.
+    """
+    unknown = sorted(used - available - builtins)
     if not unknown:
         return
     lines = []
@@ -244,7 +247,7 @@ def check_template(
     """
     used = template_names(template, env)
     check_block_placement(template, collection.block_names())
-    check_names(used, set(params.template_context()) | set(collection.items) | set(env.globals))
+    check_names(used, set(params.template_context()) | set(collection.items), set(env.globals))
     return used
 
 
@@ -270,6 +273,16 @@ def build_context(
     return context
 
 
+def _texts_with_tags(context) -> list[str]:
+    """Return every filled-in text that itself contains "{{", "{%" or the like."""
+    if isinstance(context, dict):
+        return [t for value in context.values() for t in _texts_with_tags(value)]
+    if isinstance(context, list):
+        return [t for value in context for t in _texts_with_tags(value)]
+    text = str(context)
+    return [text] if isinstance(context, (str, Value)) and word.PLACEHOLDER.search(text) else []
+
+
 def render_letter(
     template_path: Path, params: Params, collection: Collection, letter: Path, figures_dir: Path
 ) -> Path:
@@ -287,7 +300,7 @@ def render_letter(
     letter.parent.mkdir(parents=True, exist_ok=True)
     template.save(letter)
 
-    left = word.find_placeholders(docx.Document(letter))
+    left = word.find_placeholders(docx.Document(letter), _texts_with_tags(context))
     if left:
         letter.unlink()
         part, text = left[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -148,6 +148,20 @@ def paragraph_texts(document: Document) -> Iterator[tuple[str, str]]:
                 yield part_name, text
 
 
-def find_placeholders(document: Document) -> list[tuple[str, str]]:
-    """Return (part name, paragraph text) for every paragraph that still holds a Jinja tag."""
-    return [(part, text) for part, text in paragraph_texts(document) if PLACEHOLDER.search(text)]
+def find_placeholders(
+    document: Document, literals: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """Return (part name, paragraph text) for every paragraph that still holds a Jinja tag.
+
+    ``literals`` are filled-in values that contain tag characters themselves (a text with
+    "{{" in it); they are meant to be there, so they are taken out before looking.
+    """
+    literals = sorted({text.replace("\n", "") for text in literals}, key=len, reverse=True)
+    found = []
+    for part, text in paragraph_texts(document):
+        rest = text
+        for literal in literals:
+            rest = rest.replace(literal, "")
+        if PLACEHOLDER.search(rest):
+            found.append((part, text))
+    return found
