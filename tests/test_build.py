@@ -69,6 +69,31 @@ def test_indicator_table_is_in_the_letter_with_na_cells(built):
     assert "n.v.t." in cells
 
 
+def test_every_table_fits_the_text_width_and_rows_never_split(built):
+    document = docx.Document(built["results"][2023].letter)
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+
+    for table in document.tables:
+        assert sum(column.width for column in table.columns) <= text_width + 10  # rounding
+    published = document.tables[:2]  # aanbieders and indicatoren; the third is the template's
+    assert [t.rows[0].cells[0].text for t in published] == ["Welzijnsaanbieder", "Soort"]
+    for table in published:
+        assert all(row._tr.xpath("./w:trPr/w:cantSplit") for row in table.rows)
+
+
+def test_commitments_table_loops_over_the_params_file_in_template_rows(built):
+    document = docx.Document(built["results"][2023].letter)
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Kenmerk")
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+
+    assert rows[0] == ["Kenmerk", "Toezegging", "Status"]
+    assert [row[0] for row in rows[1:]] == ["23bb005467", "23bb007137", "24bb003839"]
+    assert all(row[2] == "afgedaan" for row in rows[1:])
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Tabel ")]
+    assert captions[-1] == "Tabel 3: Toezeggingen waarop deze brief ingaat"
+
+
 @pytest.mark.parametrize(
     ("year", "expected"),
     [(2022, ["11.840 kinderen", "300 ouderen", "M2305-0871", "fictief ter illustratie: doel 2022"]),

@@ -17,7 +17,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from brief.word import add_field
+from brief.word import (
+    add_caption,
+    add_field,
+    keep_with_next,
+    repeat_as_header,
+    set_table_alt_text,
+)
 
 GREEN = RGBColor(0x00, 0x5A, 0x3C)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -172,19 +178,44 @@ def body(document) -> None:
     add("{{p indicatoren }}")
 
     document.add_heading("Toezeggingen", level=1)
-    add("In deze brief ga ik in op de volgende toezeggingen:")
-    add("{%p for toezegging in toezeggingen %}")
-    add("{{ toezegging.omschrijving }} ({{ toezegging.code }}, {{ toezegging.status }})",
-        style="List Bullet")
-    add("{%p endfor %}")
+    add("In deze brief ga ik in op de toezeggingen in de tabel hieronder.")
+    commitments_table(document)
 
     document.add_heading("Tot slot", level=1)
     add("{{ teksten.slot }}")
-    add("Ik vertrouw erop u hiermee voldoende te hebben geïnformeerd.")
-    add("Met vriendelijke groet,")
-    p = add()
-    p.add_run("{{ ondertekening.naam }}").bold = True
+    closing = [add("Ik vertrouw erop u hiermee voldoende te hebben geïnformeerd."),
+               add("Met vriendelijke groet,"), add()]
+    closing[-1].add_run("{{ ondertekening.naam }}").bold = True
+    for paragraph in closing:  # the greeting and the signature stay on one page
+        keep_with_next(paragraph)
     add("{{ ondertekening.functie }}")
+
+
+def commitments_table(document) -> None:
+    """A table drawn in the template whose rows loop over the params file's commitments."""
+    caption = document.add_paragraph(style="Caption")
+    add_caption(caption, "Tabel", "Toezeggingen waarop deze brief ingaat")
+    keep_with_next(caption)
+    rows = [
+        ("Kenmerk", "Toezegging", "Status"),
+        ("{%tr for toezegging in toezeggingen %}", "", ""),
+        ("{{ toezegging.code }}", "{{ toezegging.omschrijving }}", "{{ toezegging.status }}"),
+        ("{%tr endfor %}", "", ""),
+    ]
+    table = document.add_table(rows=len(rows), cols=3)
+    table.style = document.styles["Brief tabel"]
+    table.autofit = False
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text, width in zip(row.cells, texts, (Cm(2.6), Cm(11.0), Cm(2.4)), strict=True):
+            cell.width = width
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)
+    for column, width in zip(table.columns, (Cm(2.6), Cm(11.0), Cm(2.4)), strict=True):
+        column.width = width
+    repeat_as_header(table.rows[0])
+    set_table_alt_text(table, "Toezeggingen", "Kenmerk, omschrijving en status per toezegging.")
+    document.add_paragraph()
 
 
 def main(target: Path) -> None:

@@ -31,10 +31,19 @@ TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it
 FALLBACK_TABLE_STYLE = "Table Grid"
 MISSING_CELL = "n.v.t."
 TABLE_FONT = Pt(9)
-CHAR_WIDTH = Emu(58_000)  # an average character at TABLE_FONT, measured in a rendered letter
-CELL_PADDING = Emu(140_000)  # Word's default left and right cell margins together
-SHORT_COLUMN = 12  # characters: numbers, years, "n.v.t."; such columns never wrap
-_TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)")
+WIDE_TABLE_FONT = Pt(8)  # for tables of WIDE_TABLE columns or more, such as the indicators
+WIDE_TABLE = 7
+# Character widths in Arial (and Liberation Sans, its stand-in), in em: enough to size columns.
+_NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
+_WIDE_CHARS = set("mwMW%@")
+CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
+SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_XML_TAG = re.compile(r"<[^>]+>")
+_BLOCK_TAG = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
+_OPENING_BLOCKS = {"for", "if", "with", "macro", "call", "filter", "block", "raw"}
+# A {{ name }} tag; a name followed by . or [ is a part of it (aanbieders.rijen), not a block.
+_TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
 
 
 class Value:
@@ -94,9 +103,44 @@ def template_names(template: DocxTemplate, env: jinja2.Environment) -> set[str]:
         return template.get_undeclared_template_variables(env)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
-            f"The template has a mistake in a {{{{ }}}} or {{% %}} tag: {exc.message}. "
+            f"The template has a mistake in a {{{{ }}}} or {{% %}} tag: {exc.message}\n"
+            f"{_syntax_error_place(template, env)}"
             "Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}."
         ) from None
+
+
+def _syntax_error_place(template: DocxTemplate, env: jinja2.Environment) -> str:
+    """Return where in the template a Jinja syntax error is, as the text the advisor sees.
+
+    Each part (body, header, footer) is parsed on its own with one paragraph per line, as
+    docxtpl renders it, so Jinja's line number points at a paragraph. A block left open
+    is reported at the paragraph that opened it, not at the end of the part.
+    """
+    for part, element in word.part_elements(template.docx):
+        xml = _PARAGRAPH_START.sub(r"\n<w:p\1", template.patch_xml(template.xml_to_string(element)))
+        try:
+            env.parse(xml)
+        except jinja2.TemplateSyntaxError as exc:
+            lines = [_XML_TAG.sub("", line) for line in xml.splitlines()]
+            if exc.message and exc.message.startswith("Unexpected end of template"):
+                line = _unclosed_block_line(lines)
+            else:
+                line = (exc.lineno or 1) - 1
+            text = lines[line].strip() if 0 <= line < len(lines) else ""
+            return f'In the {part}, at: "{text[:120]}".\n' if text else f"In the {part}.\n"
+    return ""
+
+
+def _unclosed_block_line(lines: list[str]) -> int:
+    """Return the line whose {% for %}, {% if %}, ... is never closed (the innermost)."""
+    open_blocks: list[int] = []
+    for number, line in enumerate(lines):
+        for keyword in _BLOCK_TAG.findall(line):
+            if keyword.startswith("end") and open_blocks:
+                open_blocks.pop()
+            elif keyword in _OPENING_BLOCKS:
+                open_blocks.append(number)
+    return open_blocks[-1] if open_blocks else len(lines) - 1
 
 
 def check_names(used: set[str], available: set[str], builtins: set[str] = frozenset()) -> None:
@@ -168,8 +212,7 @@ class _Blocks:
     def table(self, item: Published):
         """Return the table with caption "Tabel N: ..." above it and source line below."""
         payload = item.payload
-        columns, units = payload["columns"], payload["units"]
-        row_units = payload.get("row_units") or ["count"] * len(payload["rows"])
+        columns = payload["columns"]
         sub = self.template.new_subdoc()
         caption = sub.add_paragraph(style=self.caption_style)
         word.add_caption(caption, "Tabel", payload["title"])
@@ -180,20 +223,23 @@ class _Blocks:
         for cell, column in zip(table.rows[0].cells, columns, strict=True):
             cell.text = column
         word.repeat_as_header(table.rows[0])
-        for values, row_unit in zip(payload["rows"], row_units, strict=True):
+        for values, texts in zip(payload["rows"], table_texts(payload), strict=True):
             cells = table.add_row().cells
-            for cell, column, value in zip(cells, columns, values, strict=True):
-                cell.text = _cell_text(value, units.get(column, row_unit))
+            for cell, value, text in zip(cells, values, texts, strict=True):
+                cell.text = text
                 if isinstance(value, (int, float)) or value is None:
                     word.align_right(cell.paragraphs[0])
         for index in range(len(columns)):
             if index and any(isinstance(row[index], (int, float)) for row in payload["rows"]):
                 word.align_right(table.rows[0].cells[index].paragraphs[0])
+        font = WIDE_TABLE_FONT if len(columns) >= WIDE_TABLE else TABLE_FONT
         for row in table.rows:
+            word.keep_row_together(row)
             for cell in row.cells:
                 for run in cell.paragraphs[0].runs:
-                    run.font.size = TABLE_FONT  # explicit: LibreOffice ignores style sizes
-        _fit_columns(table, self.text_width)
+                    run.font.size = font  # explicit: LibreOffice ignores style sizes
+        word.set_cell_margins(table, CELL_MARGIN)
+        _fit_columns(table, self.text_width, font)
         word.set_table_alt_text(table, payload["title"], payload["alt"])
         sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
         return sub
@@ -201,33 +247,81 @@ class _Blocks:
 
 
 
-def _fit_columns(table, text_width: int) -> None:
-    """Share the text width over the columns so that numbers never break.
+def _em_width(text: str) -> float:
+    """Return roughly how wide ``text`` prints, in em (the font size)."""
+    return sum(
+        0.28 if c in _NARROW_CHARS else 0.83 if c in _WIDE_CHARS
+        else 0.67 if c.isupper() else 0.556
+        for c in text
+    )
 
-    Word's equal columns squash numbers next to long descriptions. Short columns (numbers)
-    get room for their longest word; the long text columns share what is left, in
-    proportion to their typical cell, and wrap between words where they must.
+
+def _fit_columns(table, text_width: int, font: Pt) -> None:
+    """Share the text width over the columns so that no word breaks in the middle.
+
+    Word's equal columns squash numbers next to long descriptions. Every column gets room
+    for its longest word, and the text columns share what is left in proportion to their
+    typical cell, wrapping between words. If even the longest words do not fit, numbers
+    keep their room and only the text columns are narrowed.
     """
     columns = list(zip(*[[cell.text for cell in row.cells] for row in table.rows], strict=True))
     # Split on plain spaces only: "€\xa01,7\xa0mln." must stay together.
-    longest = [max((len(w) for t in texts for w in t.split(" ")), default=1) for texts in columns]
-    typical = [sorted(len(t) for t in texts)[len(texts) // 2] for texts in columns]
-    fixed = [n <= SHORT_COLUMN for n in longest]
-    widths = [n * CHAR_WIDTH + CELL_PADDING if keep else 0
-              for n, keep in zip(longest, fixed, strict=True)]
-    left = max(text_width - sum(widths), 0)
-    shares = [max(t, n) if not keep else 0
-              for t, n, keep in zip(typical, longest, fixed, strict=True)]
-    widths = [w or left * share / max(sum(shares), 1)
-              for w, share in zip(widths, shares, strict=True)]
-    scale = min(1.0, text_width / max(sum(widths), 1))  # all short: shrink evenly
-    widths = [Emu(int(w * scale)) for w in widths]
+    longest = [max((_em_width(w) for t in texts for w in t.split(" ")), default=1.0)
+               for texts in columns]
+    typical = [sorted(_em_width(t) for t in texts)[len(texts) // 2] for texts in columns]
+    widths = [em * font + 2 * CELL_MARGIN for em in longest]
+    text = [i for i, n in enumerate(longest) if n > SHORT_COLUMN] or list(range(len(columns)))
+    spare = text_width - sum(widths)
+    if spare >= 0:
+        weights = {i: max(typical[i], longest[i]) for i in text}
+        for i in text:
+            widths[i] += spare * weights[i] / sum(weights.values())
+    else:
+        room = text_width - sum(w for i, w in enumerate(widths) if i not in text)
+        scale = max(room, 0) / sum(widths[i] for i in text)
+        for i in text:
+            widths[i] *= scale
+    widths = [Emu(int(w)) for w in widths]
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice follows
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width  # the cells, which Word follows
+
+
+def table_texts(payload: dict) -> list[list[str]]:
+    """Return a published table's cells as they print: Dutch numbers, "n.v.t." when empty."""
+    columns, units = payload["columns"], payload["units"]
+    row_units = payload.get("row_units") or ["count"] * len(payload["rows"])
+    return [
+        [_cell_text(value, units.get(column, row_unit))
+         for column, value in zip(columns, values, strict=True)]
+        for values, row_unit in zip(payload["rows"], row_units, strict=True)
+    ]
+
+
+class TableBlock:
+    """A published table as the template sees it.
+
+    ``{{p name }}`` places it as a Word table with caption and source line;
+    ``{%tr for rij in name.rijen %}`` loops over its rows in a table the template draws
+    itself, with ``{{ rij["Kolom"] }}`` giving a cell as it prints.
+    """
+
+    def __init__(self, subdoc, payload: dict):
+        self.subdoc = subdoc
+        self.titel = payload["title"]
+        self.bron = payload["source"]
+        self.rijen = [
+            dict(zip(payload["columns"], texts, strict=True)) for texts in table_texts(payload)
+        ]
+
+    def __html__(self) -> str:  # the table's XML, placed by docxtpl as it is
+        return self.subdoc.__html__()
+
+    def __str__(self) -> str:
+        return str(self.subdoc)
 
 
 def _cell_text(value, unit: str) -> str:
@@ -269,7 +363,7 @@ def build_context(
         elif item.kind == "figure":
             context[name] = blocks.figure(item)
         elif item.kind == "table":
-            context[name] = blocks.table(item)
+            context[name] = TableBlock(blocks.table(item), item.payload)
     return context
 
 

@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shape import InlineShape
+from docx.shared import Emu
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
@@ -110,6 +111,32 @@ def repeat_as_header(row: _Row) -> None:
     tr_pr.append(header)
 
 
+def keep_row_together(row: _Row) -> None:
+    """Never split a table row over two pages (a half row on each page is hard to read)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    tr_pr.insert(0, cant_split)
+
+
+def set_cell_margins(table: Table, left_right: Emu) -> None:
+    """Set the space between a table's cell borders and text, left and right."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(int(left_right.twips)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    # Word rejects a table whose properties are out of schema order: put it before these.
+    later = [tbl_pr.find(qn(tag)) for tag in ("w:tblLook", "w:tblCaption", "w:tblDescription")]
+    following = next((element for element in later if element is not None), None)
+    if following is not None:
+        following.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
 def keep_with_next(paragraph: Paragraph) -> None:
     """Keep a paragraph on the same page as the next one (a caption with its table)."""
     paragraph.paragraph_format.keep_with_next = True
@@ -119,7 +146,7 @@ def align_right(paragraph: Paragraph) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _part_elements(document: Document) -> Iterator[tuple[str, object]]:
+def part_elements(document: Document) -> Iterator[tuple[str, object]]:
     """Yield (part name, root element) for the body and every header and footer."""
     yield "body", document.element.body
     seen = set()
@@ -141,7 +168,7 @@ def paragraph_texts(document: Document) -> Iterator[tuple[str, str]]:
 
     Text boxes and table cells are included because their paragraphs sit inside the part.
     """
-    for part_name, element in _part_elements(document):
+    for part_name, element in part_elements(document):
         for paragraph in element.iter(qn("w:p")):
             text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
             if text:

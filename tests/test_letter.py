@@ -1,0 +1,78 @@
+"""Filling a template: syntax errors point at the paragraph, and template-side table rows."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+
+from brief.collect import Collection, Origin, Published
+from brief.exceptions import TemplateError
+from brief.letter import jinja_environment, open_template, render_letter, template_names
+from tests.test_escaping import params
+
+
+def template_with(tmp_path, *paragraphs, header: str = ""):
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    path = tmp_path / "template.docx"
+    document.save(path)
+    return open_template(path)
+
+
+def syntax_error(template) -> str:
+    with pytest.raises(TemplateError) as caught:
+        template_names(template, jinja_environment())
+    return str(caught.value)
+
+
+def test_bad_tag_is_reported_with_its_paragraph(tmp_path):
+    template = template_with(
+        tmp_path, "Inleiding zonder tags.", "In {{ jaar }} bereikten we {{ bereik | }} kinderen.",
+        "Slot.")
+
+    message = syntax_error(template)
+
+    assert 'In the body, at: "In {{ jaar }} bereikten we {{ bereik | }} kinderen."' in message
+
+
+def test_block_left_open_is_reported_where_it_opens(tmp_path):
+    template = template_with(
+        tmp_path, "Eerste alinea.", "{% if jaar > 2022 %}Alleen na 2022.", "Laatste alinea.")
+
+    message = syntax_error(template)
+
+    assert "Unexpected end of template" in message
+    assert 'at: "{% if jaar > 2022 %}Alleen na 2022."' in message
+
+
+def test_bad_tag_in_the_header_names_the_header(tmp_path):
+    template = template_with(tmp_path, "Goed: {{ jaar }}", header="Kenmerk {{ kenmerk }")
+
+    assert 'In the header, at: "Kenmerk {{ kenmerk }"' in syntax_error(template)
+
+
+def test_published_table_rows_fill_a_table_drawn_in_the_template(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    table.rows[0].cells[0].text = "{%tr for rij in aanbieders.rijen %}"
+    table.rows[1].cells[0].text = "{{ rij.Aanbieder }}"
+    table.rows[1].cells[1].text = "{{ rij['Bereik 2023'] }}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    document.add_paragraph("Bron: {{ aanbieders.bron }}")
+    document.save(tmp_path / "template.docx")
+    payload = {"name": "aanbieders", "type": "table", "title": "Aanbieders", "source": "Test",
+               "alt": "", "columns": ["Aanbieder", "Bereik 2023"], "units": {},
+               "rows": [["DOCK & co", 12500], ["SOL", None]]}
+    collection = Collection(items={"aanbieders": Published(
+        "aanbieders", "table", payload, Origin("05-indicatoren.ipynb", 3))})
+
+    render_letter(tmp_path / "template.docx", params(), collection, tmp_path / "letter.docx",
+                  tmp_path / "figuren")
+
+    letter = docx.Document(tmp_path / "letter.docx")
+    rows = [[cell.text for cell in row.cells] for row in letter.tables[0].rows]
+    assert rows == [["DOCK & co", "12.500"], ["SOL", "n.v.t."]]
+    assert "Bron: Test" in [p.text for p in letter.paragraphs]
