@@ -6,6 +6,7 @@ chooses an exit code, so a user mistake never ends in a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -15,11 +16,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from brief import check as checking
-from brief.build import build_year
 from brief.exceptions import BriefError
 from brief.paths import ProjectPaths, find_project, open_project
-from brief.pdf import INSTALL_HINT, convert_to_pdf, find_soffice
 from brief.run import DEFAULT_CELL_TIMEOUT
 
 app = typer.Typer(
@@ -96,27 +94,86 @@ def build(
     project: ProjectOption = None,
     template: TemplateOption = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Notebooks to run at once.")
+        int, typer.Option("--jobs", "-j", min=1, help="Notebooks to run at once, over all years.")
     ] = os.cpu_count() or 1,
     timeout: Annotated[
         int, typer.Option(min=1, help="Seconds one notebook cell may take before it is stopped.")
     ] = DEFAULT_CELL_TIMEOUT,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
+    ] = False,
+    review: Annotated[
+        bool, typer.Option("--review", help="Also write a review copy with source comments.")
+    ] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF (LibreOffice).")] = False,
 ) -> None:
-    """Run the notebooks for each year and write outputs/<year>/<template>-<year>.docx."""
+    """Bring outputs/<year>/ up to date: rerun what changed, refill the letter, report changes."""
+    from brief.build import build_years
+
     paths = resolve_project(project)
-    for year in parse_years(years or [], paths):
-        with err.status(f"Building {year}: running notebooks and filling the letter..."):
-            result = build_year(paths, year, template=template, jobs=jobs, timeout=timeout)
-        for run in result.runs:
-            out.print(f"  {year}  {run.source.name:<32} {run.seconds:5.1f} s", markup=False)
-        out.print(f"{year}: built in {result.seconds:.1f} s", markup=False)
-        if pdf:
-            if find_soffice() is None:
-                err.print(f"Warning: {INSTALL_HINT}", markup=False)
-            else:
-                out.print(str(convert_to_pdf(result.letter)), markup=False)
-        out.print(str(result.letter), markup=False)
+    wanted = parse_years(years or [], paths)
+    with _progress(wanted) as progress:
+        results = build_years(paths, wanted, jobs=jobs, template=template, timeout=timeout,
+                              force=force, review=review, pdf=pdf, progress=progress)
+    failed = 0
+    for year, result in results.items():
+        if isinstance(result, BriefError):
+            failed += 1
+            err.print(f"Error: {year}: {result}" if len(wanted) > 1 else f"Error: {result}",
+                      markup=False)
+            continue
+        _report(result, paths)
+    if failed:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+def _report(result, paths: ProjectPaths) -> None:
+    """Print what one year's build did, ending with the letter's path."""
+    year, shown = result.year, paths.relative
+    if not result.built:
+        out.print(f"{year}: nothing changed since the last build "
+                  f"({result.plan.previous['finished']}); the letter is up to date.", markup=False)
+    else:
+        ran = len(result.notebook_seconds)
+        reused = len(result.plan.notebooks) - ran
+        out.print(f"{year}: built in {result.seconds:.1f} s ({ran} notebook(s) ran, "
+                  f"{reused} reused; {result.plan.letter_reason})", markup=False)
+        for notebook in result.plan.notebooks:
+            if notebook.reruns:
+                seconds = result.notebook_seconds[notebook.source.name]
+                out.print(f"  {notebook.source.name:<30} {seconds:5.1f} s  {notebook.reason}",
+                          markup=False)
+        if result.changes is not None:
+            from brief import changes
+
+            out.print(f"  changes: {changes.summary(result.changes)}; "
+                      f"see {shown(result.outputs.changes)}", markup=False)
+        out.print(f"  review page: {shown(result.outputs.review_page)}", markup=False)
+        if result.outputs.review_letter.exists():
+            out.print(f"  review copy: {shown(result.outputs.review_letter)}", markup=False)
+    for warning in result.warnings:
+        err.print(f"Warning: {warning}", markup=False)
+    if result.pdf is not None:
+        out.print(shown(result.pdf), markup=False)
+    out.print(shown(result.letter), markup=False)
+
+
+@contextlib.contextmanager
+def _progress(years: list[int]):
+    """Show per year what the build is doing, live, on a terminal; nothing otherwise."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    display = Progress(
+        SpinnerColumn(), TextColumn("{task.fields[year]}"), TextColumn("{task.description}"),
+        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )
+    tasks = {year: display.add_task("waiting", year=year, total=None) for year in years}
+
+    def progress(year: int, step: str) -> None:
+        display.update(tasks[year], description=step)
+
+    with display:
+        yield progress
 
 
 @app.command()
@@ -127,6 +184,8 @@ def check(
     template: TemplateOption = None,
 ) -> None:
     """Check the template against a year's names without writing a letter."""
+    from brief import check as checking
+
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
     template_path = template or paths.default_template
@@ -150,6 +209,8 @@ def fields(
     """List every name a template may use for a year, how it prints and where it comes from."""
     from rich.table import Table
 
+    from brief import check as checking
+
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
     params, collection = checking.load_year(paths, year_number)
@@ -157,6 +218,30 @@ def fields(
     for item in checking.fields(params, collection, paths.params_file(year_number)):
         table.add_row(item.name, item.shown[:60], item.kind, item.origin)
     out.print(table)
+
+
+@app.command()
+@reports_errors
+def new(
+    year: Annotated[str, typer.Argument(help="The year to start, e.g. 2025.")],
+    project: ProjectOption = None,
+) -> None:
+    """Start a year: write params/<year>.yaml from the latest year and list missing data."""
+    from brief.scaffold import new_year
+
+    paths = resolve_project(project)
+    (year_number,) = parse_years([year], paths)
+    started = new_year(paths, year_number)
+    shown = paths.relative
+    out.print(f"Wrote {shown(started.params_file)} from {started.copied_from.name}.", markup=False)
+    out.print(f"Fill in: {', '.join(started.to_fill)}; and list this year's toezeggingen.",
+              markup=False)
+    if started.missing:
+        out.print(f"Data the notebooks read has no {year_number} figures yet for:", markup=False)
+        for path, indicators in started.missing.items():
+            out.print(f"  {path}: {', '.join(indicators)}", markup=False)
+    else:
+        out.print(f"Every data file the notebooks read has {year_number} figures.", markup=False)
 
 
 def main() -> None:

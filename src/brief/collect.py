@@ -1,11 +1,14 @@
-"""Read back what executed notebooks published, with where each item came from."""
+"""Read back what executed notebooks published, with where each item came from.
+
+Executed notebooks are read as plain JSON: nbformat would validate them, which costs a
+second and a half of imports on every build for files papermill has just written.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from brief.data import INPUT_MIMETYPE
 from brief.exceptions import PublishError
@@ -18,6 +21,7 @@ class Origin:
 
     notebook: str
     cell: int
+    cell_id: str = ""  # the cell's nbformat id; the HTML copy anchors it as #cell-id=<id>
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class Collection:
     """Everything a year's notebooks published, and the data files they read."""
 
     items: dict[str, Published] = field(default_factory=dict)
-    inputs: dict[str, set[str]] = field(default_factory=dict)  # notebook -> data files
+    # notebook -> data file it read (as data/x.csv) -> {"sha256": ..., "rows": ...}
+    inputs: dict[str, dict[str, dict]] = field(default_factory=dict)
 
     def block_names(self) -> set[str]:
         """Return the names of figures and tables: those fill a paragraph of their own."""
@@ -46,19 +51,19 @@ def collect(executed: list[Path]) -> Collection:
     """Return what the executed notebooks published; a name published twice is an error."""
     collection = Collection()
     for path in executed:
-        notebook = nbformat.read(path, as_version=4)
-        reads = collection.inputs.setdefault(path.name, set())
-        for index, cell in enumerate(notebook.cells):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        reads = collection.inputs.setdefault(path.name, {})
+        for index, cell in enumerate(notebook["cells"]):
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 if INPUT_MIMETYPE in data:
-                    reads.add(data[INPUT_MIMETYPE]["path"])
+                    read = data[INPUT_MIMETYPE]
+                    reads[read["path"]] = {"sha256": read["sha256"], "rows": read.get("rows")}
                 if PUBLISH_MIMETYPE not in data:
                     continue
                 payload = data[PUBLISH_MIMETYPE]
-                item = Published(
-                    payload["name"], payload["type"], payload, Origin(path.name, index)
-                )
+                origin = Origin(path.name, index, cell.get("id", ""))
+                item = Published(payload["name"], payload["type"], payload, origin)
                 earlier = collection.items.get(item.name)
                 if earlier is not None:
                     raise PublishError(

@@ -13,12 +13,12 @@ notebook depends on.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from brief.exceptions import DataError
+from brief.fingerprint import file_hash
 from brief.formatting import UNITS
 from brief.paths import ProjectPaths, find_project
 
@@ -34,12 +34,7 @@ INPUT_MIMETYPE = "application/vnd.brief.input+json"
 FICTITIOUS_MARK = "fictief"
 
 
-def file_hash(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _record_input(path: Path, project: ProjectPaths) -> None:
+def _record_input(path: Path, project: ProjectPaths, rows: int) -> None:
     """Show which data file was read, so the build can track what a notebook depends on."""
     try:
         from IPython import get_ipython
@@ -51,15 +46,15 @@ def _record_input(path: Path, project: ProjectPaths) -> None:
     relative = path.relative_to(project.root).as_posix()
     display(
         {
-            INPUT_MIMETYPE: {"path": relative, "sha256": file_hash(path)},
-            "text/plain": f"Gelezen: {relative}",
+            INPUT_MIMETYPE: {"path": relative, "sha256": file_hash(path), "rows": rows},
+            "text/plain": f"Gelezen: {relative} ({rows} rijen)",
         },
         raw=True,
     )
 
 
-def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Return the CSV at ``path`` with its headers tidied, or raise naming what is missing."""
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Return the CSV at ``path`` as text, headers tidied; raise DataError if unreadable."""
     if not path.is_file():
         raise DataError(f"Data file {path} does not exist.")
     try:
@@ -69,6 +64,20 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise DataError(f"{path.name} is empty; it needs a header row and data rows.") from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return frame
+
+
+def read_long_table(path: Path) -> pd.DataFrame | None:
+    """Return a data file's rows as text without checking them, or None if unreadable."""
+    try:
+        return _read_csv(path).apply(lambda col: col.str.strip())
+    except DataError:
+        return None
+
+
+def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Return the CSV at ``path`` with its headers tidied, or raise naming what is missing."""
+    frame = _read_csv(path)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
@@ -92,7 +101,7 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
             f"{path.name}, row {row + 2}, column 'unit': {bad_units['unit'].iloc[0]!r} is not a "
             f"unit. Use one of: {', '.join(UNITS)}."
         )
-    _record_input(path, project)
+    _record_input(path, project, len(frame))
     return frame.set_index("indicator")
 
 
@@ -101,7 +110,7 @@ def load_areas(project: ProjectPaths | None = None) -> pd.DataFrame:
     project = project or find_project()
     path = project.data_dir / AREAS_FILE
     frame = _read_table(path, AREAS_COLUMNS)
-    _record_input(path, project)
+    _record_input(path, project, len(frame))
     return frame
 
 
@@ -149,5 +158,5 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
             f"{path.name} has the same indicator, year, area and kind more than once "
             f"(rows {rows}). Keep one row for each."
         )
-    _record_input(path, project)
+    _record_input(path, project, len(frame))
     return frame

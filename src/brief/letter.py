@@ -49,18 +49,20 @@ _TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
 class Value:
     """A published number as the template sees it: prints formatted, compares by ``.raw``."""
 
-    def __init__(self, item: Published):
+    def __init__(self, item: Published, *, marked: bool = False):
         self.name = item.name
         self.raw = item.payload["value"]
         self.unit = item.payload["unit"]
         self.description = item.payload.get("description", "")
         self.origin = item.origin
+        self.marked = marked  # in a review copy, bracketed to receive a comment
 
     def __str__(self) -> str:
         return self.raw if self.unit == "text" else format_value(self.raw, self.unit)
 
     def __html__(self) -> str:  # what autoescape calls: the text, escaped for XML
-        return str(escape(str(self)))
+        text = word.mark(self.name, str(self)) if self.marked else str(self)
+        return str(escape(text))
 
     def __repr__(self) -> str:
         return f"Value({self.name}={self.raw!r} {self.unit})"
@@ -180,9 +182,10 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
 class _Blocks:
     """Builds the figures and tables of one letter as docxtpl sub-documents."""
 
-    def __init__(self, template: DocxTemplate, figures_dir: Path):
+    def __init__(self, template: DocxTemplate, figures_dir: Path, marked: bool):
         self.template = template
         self.figures_dir = figures_dir
+        self.marked = marked
         section = template.docx.sections[0]
         self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
         styles = {style.name for style in template.docx.styles}
@@ -205,9 +208,13 @@ class _Blocks:
         word.set_picture_alt_text(shape, payload["alt"], payload["title"])
         word.keep_with_next(picture)
         caption = sub.add_paragraph(style=self.caption_style)
-        word.add_caption(caption, "Figuur", payload["title"])
+        word.add_caption(caption, "Figuur", self._title(item))
         sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
         return sub
+
+    def _title(self, item: Published) -> str:
+        title = item.payload["title"]
+        return word.mark(item.name, title) if self.marked else title
 
     def table(self, item: Published):
         """Return the table with caption "Tabel N: ..." above it and source line below."""
@@ -215,7 +222,7 @@ class _Blocks:
         columns = payload["columns"]
         sub = self.template.new_subdoc()
         caption = sub.add_paragraph(style=self.caption_style)
-        word.add_caption(caption, "Tabel", payload["title"])
+        word.add_caption(caption, "Tabel", self._title(item))
         word.keep_with_next(caption)
 
         table = sub.add_table(rows=1, cols=len(columns))
@@ -346,9 +353,13 @@ def check_template(
 
 
 def build_context(
-    template: DocxTemplate, params: Params, collection: Collection, figures_dir: Path
+    template: DocxTemplate, params: Params, collection: Collection, figures_dir: Path,
+    *, marked: bool = False,
 ) -> dict:
-    """Return every name the template may use: parameters, values, figures and tables."""
+    """Return every name the template may use: parameters, values, figures and tables.
+
+    ``marked`` brackets each value and caption so a review copy can comment on it.
+    """
     context = params.template_context()
     clashes = sorted(set(context) & set(collection.items))
     if clashes:
@@ -356,10 +367,10 @@ def build_context(
             f"A notebook publishes {', '.join(clashes)}, which is also a key of the params "
             "file. Rename the published item."
         )
-    blocks = _Blocks(template, figures_dir)
+    blocks = _Blocks(template, figures_dir, marked)
     for name, item in collection.items.items():
         if item.kind == "value":
-            context[name] = Value(item)
+            context[name] = Value(item, marked=marked)
         elif item.kind == "figure":
             context[name] = blocks.figure(item)
         elif item.kind == "table":
@@ -378,19 +389,26 @@ def _texts_with_tags(context) -> list[str]:
 
 
 def render_letter(
-    template_path: Path, params: Params, collection: Collection, letter: Path, figures_dir: Path
-) -> Path:
-    """Write the filled letter to ``letter`` and return it; raise before writing if unsafe."""
+    template_path: Path, params: Params, collection: Collection, letter: Path,
+    figures_dir: Path, *, comments: dict[str, str] | None = None,
+) -> set[str]:
+    """Write the filled letter to ``letter``; raise before writing if it would be unsafe.
+
+    With ``comments`` (name -> text) every filled value, figure and table gets a Word
+    comment: the review copy. Return the names the template uses.
+    """
     template = open_template(template_path)
     env = jinja_environment()
-    check_template(template, env, params, collection)
+    used = check_template(template, env, params, collection)
 
-    context = build_context(template, params, collection, figures_dir)
+    context = build_context(template, params, collection, figures_dir, marked=bool(comments))
     try:
         template.render(context, env)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"The template could not be filled: {exc}.") from None
     word.number_captions(template.docx)
+    if comments:
+        word.comment_marked(template.docx, comments, author="brief")
     letter.parent.mkdir(parents=True, exist_ok=True)
     template.save(letter)
 
@@ -402,4 +420,4 @@ def render_letter(
             f"The filled letter still shows a template tag in the {part}: \"{text[:80]}\". "
             "A tag is probably split by different formatting in Word; retype it in one go."
         )
-    return letter
+    return used

@@ -18,6 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from brief.exceptions import ParamsError
 
 
+# What `brief new` writes where the advisor must fill in this year's text.
+FILL_IN = "INVULLEN"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -107,6 +111,12 @@ def load_params(path: Path, year: int) -> Params:
             f"{path.name} must hold keys such as 'jaar:' and 'datum:', one per line; "
             "it holds no such keys."
         )
+    unfilled = _unfilled(document)
+    if unfilled:
+        raise ParamsError(
+            f"{path.name} still has {FILL_IN} where this year's text belongs: "
+            f"{', '.join(unfilled)}. Fill these in, then build again."
+        )
     try:
         params = Params.model_validate(document)
     except ValidationError as exc:
@@ -118,6 +128,16 @@ def load_params(path: Path, year: int) -> Params:
             "Make the two agree."
         )
     return params
+
+
+def _unfilled(value, where: str = "") -> list[str]:
+    """Return the keys (as datum, teksten.slot) whose value is still the FILL_IN marker."""
+    if isinstance(value, dict):
+        return [k for key, item in value.items()
+                for k in _unfilled(item, f"{where}.{key}" if where else str(key))]
+    if isinstance(value, list):
+        return [k for index, item in enumerate(value) for k in _unfilled(item, f"{where}[{index}]")]
+    return [where] if isinstance(value, str) and value.strip() == FILL_IN else []
 
 
 def _describe(error: dict) -> str:

@@ -53,6 +53,21 @@ class ProjectPaths:
     def year_dir(self, year: int) -> Path:
         return self.outputs_dir / str(year)
 
+    def lock_file(self, year: int) -> Path:
+        """Held while a year is being built, so two builds of one year cannot mix."""
+        return self.outputs_dir / f".{year}.lock"
+
+    def staging_prefix(self, year: int) -> str:
+        """Name start of the folders a build of ``year`` writes into before they are moved."""
+        return f".{year}-building-"
+
+    def relative(self, path: Path) -> str:
+        """Return ``path`` as written inside the project (data/jeugd.csv), else absolute."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
     def notebooks(self) -> list[Path]:
         """Return the chapter notebooks in the order they run and appear (01-, 02-, ...)."""
         return sorted(self.notebooks_dir.glob("[0-9]*.ipynb"))
@@ -86,6 +101,33 @@ class YearOutputs:
     @property
     def failed_dir(self) -> Path:
         return self.folder / "failed"
+
+    @property
+    def review_letter(self) -> Path:
+        """The copy of the letter with a Word comment on every filled value (--review)."""
+        return self.folder / f"{self.template_stem}-{self.year}-review.docx"
+
+    @property
+    def pdf(self) -> Path:
+        return self.letter.with_suffix(".pdf")
+
+    @property
+    def run_record(self) -> Path:
+        """What went into the build: inputs and their hashes, versions, timings."""
+        return self.folder / "run.json"
+
+    @property
+    def changes(self) -> Path:
+        """What changed in the letter since the build before."""
+        return self.folder / "changes.md"
+
+    @property
+    def review_page(self) -> Path:
+        return self.folder / "index.html"
+
+    def notebook_html(self, notebook: str) -> Path:
+        """The HTML copy of an executed notebook, for reviewers without Jupyter."""
+        return self.notebooks_dir / f"{Path(notebook).stem}.html"
 
 
 def find_project(start: Path | None = None) -> ProjectPaths:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-import papermill
-from jupyter_client.kernelspec import NoSuchKernel
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.exceptions import PapermillExecutionError
-
 from brief.exceptions import DataError, NotebookError, ParamsError, PublishError
+from brief.plan import notebook_parameters
 
 KERNEL = "python3"  # the kernel of the environment brief is installed in
 DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
@@ -48,13 +45,21 @@ def run_notebook(
     The kernel runs in the notebook's own folder, as it does in JupyterLab. A failed
     notebook is moved to ``failed_dir`` with its error visible (papermill marks the cell).
     """
+    # Imported here: papermill takes two seconds to load, and a build with nothing to
+    # run must not pay for it.
+    import nbformat
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
             str(source),
             str(executed),
-            parameters={"year": year},
+            parameters=notebook_parameters(year),
             kernel_name=KERNEL,
             language="python",  # notebooks saved without metadata still run
             cwd=str(source.parent),
@@ -87,6 +92,9 @@ def run_notebook(
 
 def _reason(exc: Exception, notebook: str, year: int, timeout: int) -> str:
     """Return, in words, why a notebook stopped while running."""
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
     if isinstance(exc, PapermillExecutionError) and exc.ename in _USER_ERRORS:
         # Our own error raised inside the notebook: it already says what to fix, so it
         # comes first; where it happened is secondary for the advisor.
@@ -128,18 +136,39 @@ def run_notebooks(
     failed_dir: Path,
     jobs: int = 1,
     timeout: int = DEFAULT_CELL_TIMEOUT,
+    kernels: threading.Semaphore | None = None,
+    on_start: Callable[[str, int], None] | None = None,
+    after_run: Callable[[NotebookRun], None] | None = None,
 ) -> list[NotebookRun]:
     """Execute every notebook for ``year`` into ``out_dir``, ``jobs`` at a time.
 
     Notebooks of one year are independent (each reads data and publishes), so they may run
-    side by side; each has its own kernel process. The first failure is raised.
+    side by side; each has its own kernel process. ``kernels``, shared by the years of one
+    command, caps the kernels running at once. ``on_start(name, done)`` is told when a
+    notebook starts; ``after_run(run)`` is called in the same worker once its kernel is
+    free, so its work overlaps the notebooks still running. The first failure is raised.
     """
-    def run_one(source: Path) -> NotebookRun:
-        return run_notebook(
-            source, out_dir / source.name, year, failed_dir=failed_dir, timeout=timeout
-        )
+    done = 0
+    count = threading.Lock()
+    kernels = kernels or threading.BoundedSemaphore(jobs)
 
-    if jobs <= 1:
+    def run_one(source: Path) -> NotebookRun:
+        nonlocal done
+        with kernels:
+            if on_start is not None:
+                on_start(source.name, done)
+            run = run_notebook(
+                source, out_dir / source.name, year, failed_dir=failed_dir, timeout=timeout
+            )
+        with count:
+            done += 1
+        if after_run is not None:
+            after_run(run)
+        return run
+
+    if len(sources) <= 1:
         return [run_one(source) for source in sources]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    # A thread per notebook; the semaphore, not the pool, limits the running kernels, so
+    # a notebook's after_run never holds up the next notebook's start.
+    with ThreadPoolExecutor(max_workers=len(sources)) as pool:
         return list(pool.map(run_one, sources))

@@ -8,6 +8,7 @@ live here so they never leak into the rest of the package.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -19,6 +20,7 @@ from docx.shape import InlineShape
 from docx.shared import Emu
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 # A Jinja tag left in the letter: {{ }}, {% %} or {# #}.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
@@ -192,3 +194,60 @@ def find_placeholders(
         if PLACEHOLDER.search(rest):
             found.append((part, text))
     return found
+
+
+# Private-use characters that bracket a filled value in a review copy: start, name, text, end.
+MARK_START, MARK_TEXT, MARK_END = "\ue000", "\ue001", "\ue002"
+_MARKED = re.compile(f"{MARK_START}([^{MARK_TEXT}]*){MARK_TEXT}([^{MARK_END}]*){MARK_END}")
+
+
+def mark(name: str, text: str) -> str:
+    """Return ``text`` bracketed so that :func:`comment_marked` can find it as ``name``."""
+    return f"{MARK_START}{name}{MARK_TEXT}{text}{MARK_END}"
+
+
+def comment_marked(document: Document, comments: dict[str, str], author: str) -> int:
+    """Give every marked text in the body its own run with a Word comment; return the count.
+
+    A value is filled into the middle of a run ("In 2023 waren er [88] pleinen"), so that
+    run is split in three with the same formatting, and the middle one carries the
+    comment. Marks left where Word allows no comment (headers) are removed.
+    """
+    added = 0
+    for run in list(document.element.body.iter(qn("w:r"))):
+        texts = run.findall(qn("w:t"))
+        content = [child for child in run if child.tag != qn("w:rPr")]
+        if len(texts) != 1 or len(content) != 1 or MARK_START not in (texts[0].text or ""):
+            continue  # a run with a break or tab inside: handled by the clean-up below
+        properties = run.find(qn("w:rPr"))
+        for piece, name in _split_marked(texts[0].text):
+            new_run = OxmlElement("w:r")
+            if properties is not None:
+                new_run.append(deepcopy(properties))
+            text = OxmlElement("w:t")
+            text.set(qn("xml:space"), "preserve")
+            text.text = piece
+            new_run.append(text)
+            run.addprevious(new_run)
+            if name is not None:
+                document.add_comment(Run(new_run, None), text=comments[name], author=author,
+                                     initials=author[:1])
+                added += 1
+        run.getparent().remove(run)
+    for _, element in part_elements(document):
+        for text in element.iter(qn("w:t")):
+            if text.text and MARK_START in text.text:
+                text.text = _MARKED.sub(r"\2", text.text)
+    return added
+
+
+def _split_marked(text: str) -> Iterator[tuple[str, str | None]]:
+    """Yield (text, name) pieces of ``text``; name is None for the unmarked pieces."""
+    position = 0
+    for match in _MARKED.finditer(text):
+        if match.start() > position:
+            yield text[position:match.start()], None
+        yield match.group(2), match.group(1)
+        position = match.end()
+    if position < len(text):
+        yield text[position:], None

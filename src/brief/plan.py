@@ -1,0 +1,150 @@
+"""Decide what a rebuild must redo, from the last build's run record.
+
+A notebook reruns only when something it depends on changed: its own source, the
+parameters papermill gives it, a data file it read (the notebook recorded which), or
+brief and the libraries it runs with. The letter is reassembled when a notebook reran,
+the template or the params file changed, or an asked-for output is missing. Nothing
+changed: nothing is done. Notebooks never read the template or the params file (they get
+only the year), so editing either refills the letter in a second without rerunning them.
+
+Light imports only: this runs before anything heavy is loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from brief.fingerprint import file_hash, maybe_hash, toolkit_fingerprint
+from brief.paths import ProjectPaths, YearOutputs
+
+RECORD_VERSION = 1  # bump when run.json changes shape; an old record then means "rebuild"
+
+
+@dataclass(frozen=True)
+class NotebookPlan:
+    """One notebook in a build: rerun (with the reason) or reuse its last result."""
+
+    source: Path
+    reason: str | None  # why it runs; None when its last result is reused
+
+    @property
+    def reruns(self) -> bool:
+        return self.reason is not None
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a build of one year will do, and the inputs it was decided on."""
+
+    notebooks: list[NotebookPlan]
+    letter_reason: str | None  # why the letter is written again; None when it is up to date
+    inputs: dict
+    previous: dict | None  # the last build's run record
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.letter_reason is None and not any(n.reruns for n in self.notebooks)
+
+
+def read_record(path: Path) -> dict | None:
+    """Return the run record at ``path``, or None if there is none we can trust."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("record_version") != RECORD_VERSION:
+        return None
+    return record
+
+
+def notebook_parameters(year: int) -> dict:
+    """Return the parameters papermill injects into every notebook for ``year``."""
+    return {"year": year}
+
+
+def current_inputs(project: ProjectPaths, year: int, template: Path, notebooks: list[Path]) -> dict:
+    """Return the fingerprints of this build's inputs, as the run record stores them."""
+    params_file = project.params_file(year)
+    return {
+        "parameters": notebook_parameters(year),
+        "template": {"path": project.relative(template), "sha256": maybe_hash(template)},
+        "params": {"path": project.relative(params_file), "sha256": maybe_hash(params_file)},
+        "toolkit": toolkit_fingerprint(),
+        "notebooks": {source.name: file_hash(source) for source in notebooks},
+    }
+
+
+def make_plan(
+    project: ProjectPaths,
+    outputs: YearOutputs,
+    template: Path,
+    notebooks: list[Path],
+    *,
+    force: bool = False,
+    review: bool = False,
+    pdf: bool = False,
+) -> BuildPlan:
+    """Return what a build of ``outputs.year`` must redo, compared with the last build."""
+    inputs = current_inputs(project, outputs.year, template, notebooks)
+    previous = read_record(outputs.run_record)
+    plans = [
+        NotebookPlan(source, _notebook_reason(project, outputs, source, inputs, previous, force))
+        for source in notebooks
+    ]
+    letter_reason = _letter_reason(outputs, inputs, previous, plans, force, review, pdf)
+    return BuildPlan(plans, letter_reason, inputs, previous)
+
+
+def _notebook_reason(
+    project: ProjectPaths, outputs: YearOutputs, source: Path, inputs: dict,
+    previous: dict | None, force: bool,
+) -> str | None:
+    if force:
+        return "--force"
+    if previous is None:
+        return "first build"
+    earlier = previous["notebooks"].get(source.name)
+    if earlier is None or not (outputs.notebooks_dir / source.name).is_file():
+        return "no earlier result"
+    if earlier["sha256"] != inputs["notebooks"][source.name]:
+        return "the notebook changed"
+    if previous["parameters"] != inputs["parameters"]:
+        return "its parameters changed"
+    if previous["toolkit"] != inputs["toolkit"]:
+        return "brief or a library it uses changed"
+    changed = [
+        path for path, read in earlier["reads"].items()
+        if maybe_hash(project.root / path) != read["sha256"]
+    ]
+    if changed:
+        return f"{', '.join(sorted(changed))} changed"
+    return None
+
+
+def _letter_reason(
+    outputs: YearOutputs, inputs: dict, previous: dict | None, plans: list[NotebookPlan],
+    force: bool, review: bool, pdf: bool,
+) -> str | None:
+    if force:
+        return "--force"
+    if previous is None:
+        return "first build"
+    if any(plan.reruns for plan in plans):
+        return "notebooks reran"
+    if set(previous["notebooks"]) != set(inputs["notebooks"]):
+        return "notebooks were added or removed"
+    if previous["params"]["sha256"] != inputs["params"]["sha256"]:
+        return f"{inputs['params']['path']} changed"
+    if previous["template"]["sha256"] != inputs["template"]["sha256"]:
+        return "the template changed"
+    if previous["template"]["path"] != inputs["template"]["path"]:
+        return "another template was asked for"
+    if not outputs.letter.is_file():
+        return "the letter is missing"
+    if review and not outputs.review_letter.is_file():
+        return "a review copy was asked for"
+    if pdf and not outputs.pdf.is_file():
+        return "a PDF was asked for"
+    return None

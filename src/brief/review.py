@@ -1,0 +1,109 @@
+"""What a reviewer reads: notebooks as HTML, one review page per year, source comments.
+
+A reviewer checks every number in the letter without running Jupyter. For that a build
+writes, beside the letter:
+
+- an HTML copy of each executed notebook (nbconvert), whose cells carry anchors;
+- ``index.html``: every value the letter uses, as it prints, linked to the cell that
+  published it, every figure with its data, the commitments and the run record;
+- with ``--review``, a copy of the letter with a Word comment on every filled value,
+  figure and table naming its notebook, cell and data files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from brief.collect import Collection, Published
+from brief.paths import YearOutputs
+
+PAGE_TEMPLATE = "review.html.j2"
+
+
+def write_notebook_html(executed: Path, target: Path) -> Path:
+    """Write the executed notebook as a self-contained HTML page (images embedded)."""
+    import nbformat  # nbconvert and nbformat take two seconds to load; only here
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": executed.stem}})
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def cell_link(outputs: YearOutputs, item: Published) -> str:
+    """Return the link, relative to the year's folder, to the cell that published ``item``."""
+    page = outputs.notebook_html(item.origin.notebook).relative_to(outputs.folder).as_posix()
+    return f"{page}#cell-id={item.origin.cell_id}" if item.origin.cell_id else page
+
+
+def source_comments(collection: Collection) -> dict[str, str]:
+    """Return, for every published name, the comment the review copy puts on it."""
+    comments = {}
+    for name, item in collection.items.items():
+        reads = collection.inputs.get(item.origin.notebook, {})
+        data = "; ".join(
+            f"{path} ({read['rows']} rows)" if read.get("rows") is not None else path
+            for path, read in sorted(reads.items())
+        )
+        comments[name] = (
+            f"{name}: published by {item.origin.notebook}, cell {item.origin.cell + 1}. "
+            f"Data read by that notebook: {data or 'none'}."
+        )
+    return comments
+
+
+def write_review_page(
+    outputs: YearOutputs,
+    *,
+    subject: str,
+    used: set[str],
+    collection: Collection,
+    shown: dict[str, dict],
+    params: dict,
+    record: dict,
+    has_changes: bool,
+) -> Path:
+    """Write ``index.html``: a static page that opens from disk, with no scripts."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("brief", "templates"), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    items = [
+        {
+            "name": name,
+            "kind": item.kind,
+            "shown": shown[name]["text"],
+            "notebook": item.origin.notebook,
+            "cell": item.origin.cell + 1,
+            "link": cell_link(outputs, item),
+            "in_letter": name in used,
+            "payload": item.payload,
+        }
+        for name, item in sorted(collection.items.items())
+    ]
+
+    def exists(path: Path) -> str | None:
+        return path.relative_to(outputs.folder).as_posix() if path.exists() else None
+
+    page = environment.get_template(PAGE_TEMPLATE).render(
+        year=outputs.year,
+        subject=subject,
+        letter=exists(outputs.letter),
+        review_letter=exists(outputs.review_letter),
+        pdf=exists(outputs.pdf),
+        changes=outputs.changes.name if has_changes else None,
+        values=[i for i in items if i["kind"] == "value"],
+        figures=[i for i in items if i["kind"] == "figure"],
+        tables=[i for i in items if i["kind"] == "table"],
+        figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),
+        parameters={n: e["text"] for n, e in shown.items() if e["kind"] == "parameter"},
+        commitments=params.get("toezeggingen", []),
+        record=record,
+        unused_parameters=sorted(set(params) - used),
+    )
+    outputs.review_page.write_text(page, encoding="utf-8")
+    return outputs.review_page
