@@ -22,9 +22,20 @@ def letter_text(path) -> str:
 def test_2023_letter_has_the_seeds_figures_in_dutch_format(built):
     text = letter_text(built["results"][2023].letter)
 
-    for expected in ("30.133 kinderen", "88 pleinen", "15.000", "€ 1,7 mln.", "€ 2,8 mln.",
-                     "700 ouderen", "92 aanvragen", "9 jongerenhubs", "het doel is gehaald",
-                     "14 gebieden", "6 welzijnsaanbieders", "23bb005467"):
+    for expected in (
+        "30.133 kinderen",
+        "88 pleinen",
+        "15.000",
+        "€ 1,7 mln.",
+        "€ 2,8 mln.",
+        "700 ouderen",
+        "92 aanvragen",
+        "9 jongerenhubs",
+        "het doel is gehaald",
+        "14 gebieden",
+        "6 welzijnsaanbieders",
+        "23bb005467",
+    ):
         assert expected in text, expected
 
 
@@ -96,8 +107,13 @@ def test_commitments_table_loops_over_the_params_file_in_template_rows(built):
 
 @pytest.mark.parametrize(
     ("year", "expected"),
-    [(2022, ["11.840 kinderen", "300 ouderen", "M2305-0871", "fictief ter illustratie: doel 2022"]),
-     (2024, ["26.410 kinderen", "76 aanvragen", "8 herstelacademies", "M2506-0412"])],
+    [
+        (
+            2022,
+            ["11.840 kinderen", "300 ouderen", "M2305-0871", "fictief ter illustratie: doel 2022"],
+        ),
+        (2024, ["26.410 kinderen", "76 aanvragen", "8 herstelacademies", "M2506-0412"]),
+    ],
 )
 def test_other_years_carry_their_own_figures(built, year, expected):
     text = letter_text(built["results"][year].letter)
@@ -110,7 +126,8 @@ def test_executed_notebooks_and_figures_are_kept(built):
     folder = built["paths"].year_dir(2023)
 
     assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == [
-        p.name for p in built["paths"].notebooks()]
+        p.name for p in built["paths"].notebooks()
+    ]
     assert (folder / "figuren" / "kinderwerk_trend.png").is_file()
     assert (folder / "figuren" / "kinderwerk_trend.csv").is_file()
 
@@ -119,9 +136,13 @@ def test_failing_notebook_keeps_previous_letter(project):
     first = build_year(project, 2023, jobs=2)
     before = first.letter.read_bytes()
     data = project.data_dir / "ouderen.csv"
-    data.write_text(data.read_text(encoding="utf-8").replace(
-        "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
-        "valpreventie_deelnemers,2023,Rotterdam,700,realisatie"), encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace(
+            "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
+            "valpreventie_deelnemers,2023,Rotterdam,700,realisatie",
+        ),
+        encoding="utf-8",
+    )
 
     with pytest.raises(NotebookError) as caught:
         build_year(project, 2023, jobs=2)

@@ -11,6 +11,7 @@ from brief import charts
 
 def relative_luminance(colour: str) -> float:
     """WCAG 2.1 relative luminance of an sRGB colour."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -39,8 +40,11 @@ def test_text_colour_has_4_5_to_1_contrast_on_white():
 
 def test_target_differs_from_realisation_by_more_than_colour():
     chart = charts.trend_chart(
-        pd.Series({2022: 11840, 2023: 30133}), title="Bereik", what="kinderen bereikt",
-        target=pd.Series({2022: 15000, 2023: 15000}))
+        pd.Series({2022: 11840, 2023: 30133}),
+        title="Bereik",
+        what="kinderen bereikt",
+        target=pd.Series({2022: 15000, 2023: 15000}),
+    )
     realised, target = chart.figure.axes[0].get_lines()[:2]
 
     assert realised.get_linestyle() != target.get_linestyle()
@@ -48,8 +52,12 @@ def test_target_differs_from_realisation_by_more_than_colour():
 
 
 def test_target_bars_are_hatched_and_carry_their_values():
-    chart = charts.target_bars(pd.Series({2022: 300, 2023: 700}), pd.Series({2023: 600}),
-                               title="Valpreventie", what="ouderen in valpreventie")
+    chart = charts.target_bars(
+        pd.Series({2022: 300, 2023: 700}),
+        pd.Series({2023: 600}),
+        title="Valpreventie",
+        what="ouderen in valpreventie",
+    )
     axes = chart.figure.axes[0]
     hatches = {patch.get_hatch() for patch in axes.patches}
     labels = {text.get_text() for text in axes.texts}
@@ -59,8 +67,9 @@ def test_target_bars_are_hatched_and_carry_their_values():
 
 
 def test_axis_numbers_are_dutch():
-    chart = charts.area_bars(pd.Series({"Noord": 12500, "Charlois": 2400}), title="Bezoeken",
-                             what="bezoeken")
+    chart = charts.area_bars(
+        pd.Series({"Noord": 12500, "Charlois": 2400}), title="Bezoeken", what="bezoeken"
+    )
     chart.figure.canvas.draw()
     ticks = [t.get_text() for t in chart.figure.axes[0].get_xticklabels()]
 
@@ -70,9 +79,14 @@ def test_axis_numbers_are_dutch():
 
 def test_alt_text_states_the_message_from_the_data():
     chart = charts.trend_chart(
-        pd.Series({2022: 11840, 2023: 30133}), title="Bereik", what="kinderen bereikt",
-        target=pd.Series({2023: 15000}))
+        pd.Series({2022: 11840, 2023: 30133}),
+        title="Bereik",
+        what="kinderen bereikt",
+        target=pd.Series({2023: 15000}),
+    )
 
-    assert chart.alt == ("Lijndiagram: kinderen bereikt per jaar, 2022 tot en met 2023; "
-                         "in 2023 30.133, ruim twee keer het doel van 15.000.")
+    assert chart.alt == (
+        "Lijndiagram: kinderen bereikt per jaar, 2022 tot en met 2023; "
+        "in 2023 30.133, ruim twee keer het doel van 15.000."
+    )
     assert list(chart.data.columns) == ["jaar", "realisatie", "doel"]

@@ -35,15 +35,18 @@ def test_example_template_passes(built):
 
 def test_misspelt_name_in_header_is_caught(built, tmp_path):
     template = template_with(
-        built, tmp_path,
+        built,
+        tmp_path,
         lambda d: d.sections[0].header.add_paragraph("Kenmerk: {{ kenmrek }}"),
     )
 
     result = run(built, "check", "2023", "--template", str(template))
 
     assert result.exit_code == 1
-    assert "kenmrek: no notebook or params file gives this name. Did you mean 'kenmerk'?" \
+    assert (
+        "kenmrek: no notebook or params file gives this name. Did you mean 'kenmerk'?"
         in result.output
+    )
 
 
 def test_misspelt_name_in_table_cell_is_caught(built, tmp_path):
@@ -74,7 +77,8 @@ def test_unused_published_value_is_a_warning(built, tmp_path):
 
 def test_figure_written_inline_is_refused(built, tmp_path):
     template = template_with(
-        built, tmp_path, lambda d: d.add_paragraph("Zie {{ kinderwerk_trend }} hierboven."))
+        built, tmp_path, lambda d: d.add_paragraph("Zie {{ kinderwerk_trend }} hierboven.")
+    )
 
     result = run(built, "check", "2023", "--template", str(template))
 
@@ -84,13 +88,17 @@ def test_figure_written_inline_is_refused(built, tmp_path):
 
 def test_fields_lists_values_figures_tables_and_parameters(built):
     result = runner.invoke(
-        app, ["fields", "2023", "--project", str(built["paths"].root)],
+        app,
+        ["fields", "2023", "--project", str(built["paths"].root)],
         env={"COLUMNS": "200"},
     )
 
     assert result.exit_code == 0, result.output
-    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines()
-             if line.count("│") >= 4}
+    lines = {
+        line.split("│")[1].strip(): line
+        for line in result.output.splitlines()
+        if line.count("│") >= 4
+    }
     assert "30.133" in lines["kinderwerk_bereik"]
     assert "01-jeugd.ipynb, cell" in lines["kinderwerk_bereik"]
     assert "figure" in lines["kinderwerk_trend"]

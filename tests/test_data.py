@@ -8,8 +8,11 @@ def test_example_file_loads_with_numbers(project):
     frame = load_data("jeugd", project)
 
     assert frame["value"].dtype.kind in "if"
-    row = frame[(frame.indicator == "kinderwerk_bereik") & (frame.year == 2023)
-                & (frame.kind == "realisation")]
+    row = frame[
+        (frame.indicator == "kinderwerk_bereik")
+        & (frame.year == 2023)
+        & (frame.kind == "realisation")
+    ]
     assert row["value"].iloc[0] == 30133
 
 

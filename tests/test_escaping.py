@@ -66,8 +66,12 @@ def make_template(path, names) -> None:
 def text_values(values: dict[str, str]) -> Collection:
     """Return a collection as notebooks publish text values."""
     items = {
-        name: Published(name, "value", {"name": name, "type": "value", "value": text,
-                                        "unit": "text"}, Origin("01-test.ipynb", 1))
+        name: Published(
+            name,
+            "value",
+            {"name": name, "type": "value", "value": text, "unit": "text"},
+            Origin("01-test.ipynb", 1),
+        )
         for name, text in values.items()
     }
     return Collection(items=items)
@@ -75,8 +79,13 @@ def text_values(values: dict[str, str]) -> Collection:
 
 def params(**teksten) -> Params:
     return Params(
-        jaar=2023, datum="2024-07-12", kenmerk="M1", commissie="commissie ZWS",
-        onderwerp="Onderwerp", ondertekening={"naam": "A", "functie": "B"}, teksten=teksten,
+        jaar=2023,
+        datum="2024-07-12",
+        kenmerk="M1",
+        commissie="commissie ZWS",
+        onderwerp="Onderwerp",
+        ondertekening={"naam": "A", "functie": "B"},
+        teksten=teksten,
     )
 
 
@@ -85,8 +94,13 @@ def awkward_letter(tmp_path):
     template = tmp_path / "test.docx"
     make_template(template, list(AWKWARD))
     letter = tmp_path / "out" / "test-2023.docx"
-    render_letter(template, params(regels=MULTILINE), text_values(AWKWARD), letter,
-                  tmp_path / "out" / "figuren")
+    render_letter(
+        template,
+        params(regels=MULTILINE),
+        text_values(AWKWARD),
+        letter,
+        tmp_path / "out" / "figuren",
+    )
     return letter
 
 
@@ -122,10 +136,20 @@ def test_filled_letter_is_well_formed_xml(awkward_letter):
 def test_libreoffice_reads_the_awkward_values_literally(awkward_letter, tmp_path):
     assert SOFFICE, "BRIEF_REQUIRE_SOFFICE is set but soffice is not on PATH"
     completed = subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-         "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path / "txt"),
-         str(awkward_letter)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "txt:Text (encoded):UTF8",
+            "--outdir",
+            str(tmp_path / "txt"),
+            str(awkward_letter),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     text = (tmp_path / "txt" / "test-2023.txt").read_text(encoding="utf-8-sig")
@@ -154,6 +178,11 @@ def test_unknown_name_in_a_text_box_is_refused(tmp_path):
     make_template(template, ["ampersand"])  # the text box asks for 'angles', never given
 
     with pytest.raises(TemplateError, match="angles"):
-        render_letter(template, params(regels="-"), text_values({"ampersand": "&"}),
-                      tmp_path / "letter.docx", tmp_path / "figuren")
+        render_letter(
+            template,
+            params(regels="-"),
+            text_values({"ampersand": "&"}),
+            tmp_path / "letter.docx",
+            tmp_path / "figuren",
+        )
     assert not (tmp_path / "letter.docx").exists()

@@ -15,8 +15,7 @@ FRAME = pd.DataFrame(
     columns=["indicator", "year", "area", "value", "kind", "source"],
 )
 CATALOGUE = pd.DataFrame(
-    {"label": ["A", "B"], "unit": ["count", "percent"], "type": ["x", "y"],
-     "monitor": ["m", "n"]},
+    {"label": ["A", "B"], "unit": ["count", "percent"], "type": ["x", "y"], "monitor": ["m", "n"]},
     index=pd.Index(["a", "b"], name="indicator"),
 )
 
@@ -49,8 +48,15 @@ def test_target_sentence_both_ways():
 def test_indicator_table_marks_missing_cells():
     table, units = ind.indicator_table(FRAME, CATALOGUE, ["a", "b"], 2023, years_back=1)
 
-    assert list(table.columns) == ["Soort", "Indicator", "Nulmeting", "Realisatie 2022",
-                                   "Realisatie 2023", "Doel 2023", "Monitor"]
+    assert list(table.columns) == [
+        "Soort",
+        "Indicator",
+        "Nulmeting",
+        "Realisatie 2022",
+        "Realisatie 2023",
+        "Doel 2023",
+        "Monitor",
+    ]
     assert table.loc[0, "Nulmeting"] == "5 (2014)"
     assert math.isnan(table.loc[1, "Realisatie 2022"])
     assert units == ["count", "percent"]

@@ -30,8 +30,11 @@ def syntax_error(template) -> str:
 
 def test_bad_tag_is_reported_with_its_paragraph(tmp_path):
     template = template_with(
-        tmp_path, "Inleiding zonder tags.", "In {{ jaar }} bereikten we {{ bereik | }} kinderen.",
-        "Slot.")
+        tmp_path,
+        "Inleiding zonder tags.",
+        "In {{ jaar }} bereikten we {{ bereik | }} kinderen.",
+        "Slot.",
+    )
 
     message = syntax_error(template)
 
@@ -40,7 +43,8 @@ def test_bad_tag_is_reported_with_its_paragraph(tmp_path):
 
 def test_block_left_open_is_reported_where_it_opens(tmp_path):
     template = template_with(
-        tmp_path, "Eerste alinea.", "{% if jaar > 2022 %}Alleen na 2022.", "Laatste alinea.")
+        tmp_path, "Eerste alinea.", "{% if jaar > 2022 %}Alleen na 2022.", "Laatste alinea."
+    )
 
     message = syntax_error(template)
 
@@ -63,14 +67,31 @@ def test_published_table_rows_fill_a_table_drawn_in_the_template(tmp_path):
     table.rows[2].cells[0].text = "{%tr endfor %}"
     document.add_paragraph("Bron: {{ aanbieders.bron }}")
     document.save(tmp_path / "template.docx")
-    payload = {"name": "aanbieders", "type": "table", "title": "Aanbieders", "source": "Test",
-               "alt": "", "columns": ["Aanbieder", "Bereik 2023"], "units": {},
-               "rows": [["DOCK & co", 12500], ["SOL", None]]}
-    collection = Collection(items={"aanbieders": Published(
-        "aanbieders", "table", payload, Origin("05-indicatoren.ipynb", 3))})
+    payload = {
+        "name": "aanbieders",
+        "type": "table",
+        "title": "Aanbieders",
+        "source": "Test",
+        "alt": "",
+        "columns": ["Aanbieder", "Bereik 2023"],
+        "units": {},
+        "rows": [["DOCK & co", 12500], ["SOL", None]],
+    }
+    collection = Collection(
+        items={
+            "aanbieders": Published(
+                "aanbieders", "table", payload, Origin("05-indicatoren.ipynb", 3)
+            )
+        }
+    )
 
-    render_letter(tmp_path / "template.docx", params(), collection, tmp_path / "letter.docx",
-                  tmp_path / "figuren")
+    render_letter(
+        tmp_path / "template.docx",
+        params(),
+        collection,
+        tmp_path / "letter.docx",
+        tmp_path / "figuren",
+    )
 
     letter = docx.Document(tmp_path / "letter.docx")
     rows = [[cell.text for cell in row.cells] for row in letter.tables[0].rows]

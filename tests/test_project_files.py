@@ -33,8 +33,9 @@ def test_each_notebook_has_a_parameters_cell_with_year():
 
 
 def _pins(lines):
-    return {re.split(r"[=<>~ ]", line, maxsplit=1)[0].lower(): line.replace(" ", "")
-            for line in lines}
+    return {
+        re.split(r"[=<>~ ]", line, maxsplit=1)[0].lower(): line.replace(" ", "") for line in lines
+    }
 
 
 def test_environment_yml_mirrors_pyproject():

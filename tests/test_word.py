@@ -17,9 +17,15 @@ def test_caption_is_a_seq_field_numbered_in_order():
     counts = word.number_captions(document)
 
     assert instructions(document.element.body) == [
-        "SEQ Figuur \\* ARABIC", "SEQ Figuur \\* ARABIC", "SEQ Tabel \\* ARABIC"]
+        "SEQ Figuur \\* ARABIC",
+        "SEQ Figuur \\* ARABIC",
+        "SEQ Tabel \\* ARABIC",
+    ]
     assert [p.text for p in document.paragraphs] == [
-        "Figuur 1: Eerste", "Figuur 2: Tweede", "Tabel 1: Derde"]
+        "Figuur 1: Eerste",
+        "Figuur 2: Tweede",
+        "Tabel 1: Derde",
+    ]
     assert counts == {"Figuur": 2, "Tabel": 1}
 
 

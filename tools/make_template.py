@@ -74,8 +74,9 @@ def letterhead(section) -> None:
     table = header.add_table(rows=3, cols=2, width=Cm(8))
     table.alignment = WD_TABLE_ALIGNMENT.RIGHT
     for row, (label, value) in zip(
-        table.rows, (("Datum:", "{{ datum|datum }}"), ("Ons kenmerk:", "{{ kenmerk }}"),
-                     ("Blad:", None)), strict=True
+        table.rows,
+        (("Datum:", "{{ datum|datum }}"), ("Ons kenmerk:", "{{ kenmerk }}"), ("Blad:", None)),
+        strict=True,
     ):
         row.cells[0].text = label
         row.cells[0].width = Cm(3)
@@ -183,8 +184,11 @@ def body(document) -> None:
 
     document.add_heading("Tot slot", level=1)
     add("{{ teksten.slot }}")
-    closing = [add("Ik vertrouw erop u hiermee voldoende te hebben geïnformeerd."),
-               add("Met vriendelijke groet,"), add()]
+    closing = [
+        add("Ik vertrouw erop u hiermee voldoende te hebben geïnformeerd."),
+        add("Met vriendelijke groet,"),
+        add(),
+    ]
     closing[-1].add_run("{{ ondertekening.naam }}").bold = True
     for paragraph in closing:  # the greeting and the signature stay on one page
         keep_with_next(paragraph)

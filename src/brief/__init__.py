@@ -29,6 +29,7 @@ def __getattr__(name: str):
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'brief' has no attribute {name!r}")
 
+
 __all__ = [
     "__version__",
     "load_areas",

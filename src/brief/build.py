@@ -84,8 +84,19 @@ def build_year(
         plan = make_plan(project, final, template, notebooks, force=force, review=review, pdf=pdf)
         result = BuildResult(year, final, plan, built=False, seconds=0.0)
         if not plan.nothing_to_do:
-            _build(project, final, template, plan, result, jobs=jobs, timeout=timeout,
-                   review=review, pdf=pdf, progress=progress or _quiet, kernels=kernels)
+            _build(
+                project,
+                final,
+                template,
+                plan,
+                result,
+                jobs=jobs,
+                timeout=timeout,
+                review=review,
+                pdf=pdf,
+                progress=progress or _quiet,
+                kernels=kernels,
+            )
     result.seconds = time.perf_counter() - started
     return result
 
@@ -113,9 +124,18 @@ def build_years(
 
 
 def _build(
-    project: ProjectPaths, final: YearOutputs, template: Path, plan: BuildPlan,
-    result: BuildResult, *, jobs: int, timeout: int, review: bool, pdf: bool,
-    progress: Progress, kernels: threading.Semaphore | None,
+    project: ProjectPaths,
+    final: YearOutputs,
+    template: Path,
+    plan: BuildPlan,
+    result: BuildResult,
+    *,
+    jobs: int,
+    timeout: int,
+    review: bool,
+    pdf: bool,
+    progress: Progress,
+    kernels: threading.Semaphore | None,
 ) -> None:
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
@@ -133,24 +153,34 @@ def _build(
     open_template(template)  # fail on a bad template before minutes of notebooks
     staging = YearOutputs(
         Path(tempfile.mkdtemp(prefix=project.staging_prefix(year), dir=project.outputs_dir)),
-        year, final.template_stem,
+        year,
+        final.template_stem,
     )
     try:
         staging.notebooks_dir.mkdir()
         for notebook in plan.notebooks:  # reuse what nothing has changed for
             if not notebook.reruns:
-                for path in (final.notebooks_dir / notebook.source.name,
-                             final.notebook_html(notebook.source.name)):
+                for path in (
+                    final.notebooks_dir / notebook.source.name,
+                    final.notebook_html(notebook.source.name),
+                ):
                     if path.exists():
                         shutil.copy2(path, staging.notebooks_dir / path.name)
         to_run = [n.source for n in plan.notebooks if n.reruns]
         runs = run_notebooks(
-            to_run, staging.notebooks_dir, year, failed_dir=final.failed_dir, jobs=jobs,
-            timeout=timeout, kernels=kernels,
+            to_run,
+            staging.notebooks_dir,
+            year,
+            failed_dir=final.failed_dir,
+            jobs=jobs,
+            timeout=timeout,
+            kernels=kernels,
             on_start=lambda name, done: progress(
-                year, f"running {name} ({done} of {len(to_run)} done)"),
+                year, f"running {name} ({done} of {len(to_run)} done)"
+            ),
             after_run=lambda run: write_notebook_html(
-                run.executed, staging.notebook_html(run.source.name)),
+                run.executed, staging.notebook_html(run.source.name)
+            ),
         )
         result.notebook_seconds = {run.source.name: run.seconds for run in runs}
 
@@ -158,18 +188,29 @@ def _build(
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
         used = render_letter(template, params, collection, staging.letter, staging.figures_dir)
         if review:
-            render_letter(template, params, collection, staging.review_letter,
-                          staging.figures_dir, comments=source_comments(collection))
+            render_letter(
+                template,
+                params,
+                collection,
+                staging.review_letter,
+                staging.figures_dir,
+                comments=source_comments(collection),
+            )
 
         shown = changing.snapshot(params, collection)
         previous = plan.previous
         if previous is not None:
             result.changes = changing.compare(previous["shown"], shown)
-            staging.changes.write_text(changing.write_report(
-                result.changes, year, previous["finished"],
-                {n.source.name: n.reason for n in plan.notebooks if n.reruns},
-                [n.source.name for n in plan.notebooks if not n.reruns],
-            ), encoding="utf-8")
+            staging.changes.write_text(
+                changing.write_report(
+                    result.changes,
+                    year,
+                    previous["finished"],
+                    {n.source.name: n.reason for n in plan.notebooks if n.reruns},
+                    [n.source.name for n in plan.notebooks if not n.reruns],
+                ),
+                encoding="utf-8",
+            )
 
         if pdf:
             progress(year, "writing the PDF")
@@ -179,10 +220,16 @@ def _build(
 
         record = _run_record(project, plan, collection, shown, result, when, staging, review)
         staging.run_record.write_text(
-            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         write_review_page(
-            staging, subject=params.onderwerp, used=used, collection=collection, shown=shown,
-            params=params.template_context(), record=record,
+            staging,
+            subject=params.onderwerp,
+            used=used,
+            collection=collection,
+            shown=shown,
+            params=params.template_context(),
+            record=record,
             has_changes=previous is not None,
         )
         progress(year, "putting the outputs in place")
@@ -209,8 +256,14 @@ def _write_pdf(staging: YearOutputs) -> tuple[Path | None, str | None]:
 
 
 def _run_record(
-    project: ProjectPaths, plan: BuildPlan, collection, shown: dict, result: BuildResult,
-    when: dt.datetime, staging: YearOutputs, review: bool,
+    project: ProjectPaths,
+    plan: BuildPlan,
+    collection,
+    shown: dict,
+    result: BuildResult,
+    when: dt.datetime,
+    staging: YearOutputs,
+    review: bool,
 ) -> dict:
     """Return run.json: when, from which commit, every input's hash, versions, timings."""
     previous = (plan.previous or {}).get("notebooks", {})
@@ -220,11 +273,14 @@ def _run_record(
         notebooks[name] = {
             "sha256": plan.inputs["notebooks"][name],
             "reason": notebook.reason,
-            "seconds": result.notebook_seconds.get(name, previous.get(name, {}).get("seconds", 0.0)),
+            "seconds": result.notebook_seconds.get(
+                name, previous.get(name, {}).get("seconds", 0.0)
+            ),
             "reads": collection.inputs.get(name, {}),
         }
-    data = {path: read["sha256"] for reads in collection.inputs.values()
-            for path, read in reads.items()}
+    data = {
+        path: read["sha256"] for reads in collection.inputs.values() for path, read in reads.items()
+    }
     return {
         "record_version": RECORD_VERSION,
         "year": staging.year,
@@ -239,8 +295,11 @@ def _run_record(
         "params": plan.inputs["params"],
         "notebooks": notebooks,
         "data": dict(sorted(data.items())),
-        "outputs": {"letter": staging.letter.name, "review_copy": review,
-                    "pdf": staging.pdf.exists()},
+        "outputs": {
+            "letter": staging.letter.name,
+            "review_copy": review,
+            "pdf": staging.pdf.exists(),
+        },
         "shown": shown,
     }
 

@@ -81,23 +81,41 @@ def _compare(value: float, target: float, unit: str) -> str:
 
 
 def trend_chart(
-    realised: pd.Series, *, title: str, what: str, unit: str = "count",
+    realised: pd.Series,
+    *,
+    title: str,
+    what: str,
+    unit: str = "count",
     target: pd.Series | None = None,
 ) -> Chart:
     """Return a line chart of ``realised`` by year, with the target as a dashed line."""
     with plt.rc_context(STYLE):
         figure, axes = _new_figure(title)
         years = list(realised.index)
-        axes.plot(years, realised.values, marker="o", color=PALETTE[0], linewidth=2,
-                  label="Realisatie")
+        axes.plot(
+            years, realised.values, marker="o", color=PALETTE[0], linewidth=2, label="Realisatie"
+        )
         for year, value in realised.items():
             # Under its target the label goes below the point, clear of the target marker.
             below = target is not None and value < target.get(year, float("-inf"))
-            axes.annotate(format_value(value, unit), (year, value), textcoords="offset points",
-                          xytext=(0, -14 if below else 7), ha="center", color=TEXT_COLOUR)
+            axes.annotate(
+                format_value(value, unit),
+                (year, value),
+                textcoords="offset points",
+                xytext=(0, -14 if below else 7),
+                ha="center",
+                color=TEXT_COLOUR,
+            )
         if target is not None and not target.empty:
-            axes.plot(list(target.index), target.values, linestyle="--", color=PALETTE[1],
-                      linewidth=2, marker="s", label="Doel")
+            axes.plot(
+                list(target.index),
+                target.values,
+                linestyle="--",
+                color=PALETTE[1],
+                linewidth=2,
+                marker="s",
+                label="Doel",
+            )
             axes.legend(loc="lower right")
         _years_axis(axes, sorted(set(years) | set(() if target is None else target.index)))
         _dutch_axis(axes.yaxis, unit)
@@ -116,7 +134,12 @@ def trend_chart(
 
 
 def target_bars(
-    realised: pd.Series, target: pd.Series, *, title: str, what: str, unit: str = "count",
+    realised: pd.Series,
+    target: pd.Series,
+    *,
+    title: str,
+    what: str,
+    unit: str = "count",
     labels: tuple[str, str] = ("Realisatie", "Doel"),
 ) -> Chart:
     """Return bars per year of a realisation (solid) next to its target (hatched)."""
@@ -129,10 +152,23 @@ def target_bars(
             (width / 2, target, labels[1], "white", "///"),
         ):
             heights = [series.get(y, 0) for y in years]
-            bars = axes.bar([y + offset for y in years], heights, width, label=label,
-                            color=colour, edgecolor=PALETTE[0], hatch=hatch, linewidth=1.2)
-            axes.bar_label(bars, labels=[format_value(h, unit) if h else "" for h in heights],
-                           padding=2, color=TEXT_COLOUR, fontsize=9)
+            bars = axes.bar(
+                [y + offset for y in years],
+                heights,
+                width,
+                label=label,
+                color=colour,
+                edgecolor=PALETTE[0],
+                hatch=hatch,
+                linewidth=1.2,
+            )
+            axes.bar_label(
+                bars,
+                labels=[format_value(h, unit) if h else "" for h in heights],
+                padding=2,
+                color=TEXT_COLOUR,
+                fontsize=9,
+            )
         _years_axis(axes, years)
         _dutch_axis(axes.yaxis, unit)
         axes.set_ylim(top=max(realised.max(), target.max()) * 1.15)
@@ -143,12 +179,18 @@ def target_bars(
     last_year = years[-1]
     message = ""
     if last_year in realised.index and last_year in target.index:
-        message = (f"; in {last_year} {format_value(realised[last_year], unit)} tegen "
-                   f"{labels[1].lower()} {format_value(target[last_year], unit)}")
-    alt = (f"Staafdiagram: {what}, {labels[0].lower()} naast {labels[1].lower()} per jaar"
-           f"{message}.")
-    data = pd.DataFrame({"jaar": years, labels[0].lower(): [realised.get(y) for y in years],
-                         labels[1].lower(): [target.get(y) for y in years]})
+        message = (
+            f"; in {last_year} {format_value(realised[last_year], unit)} tegen "
+            f"{labels[1].lower()} {format_value(target[last_year], unit)}"
+        )
+    alt = f"Staafdiagram: {what}, {labels[0].lower()} naast {labels[1].lower()} per jaar{message}."
+    data = pd.DataFrame(
+        {
+            "jaar": years,
+            labels[0].lower(): [realised.get(y) for y in years],
+            labels[1].lower(): [target.get(y) for y in years],
+        }
+    )
     return Chart(figure, alt, data)
 
 
@@ -159,16 +201,23 @@ def area_bars(values: pd.Series, *, title: str, what: str, unit: str = "count") 
         figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 10 / 2.54))
         axes.set_title(title)
         bars = axes.barh(list(ordered.index), ordered.values, color=PALETTE[0])
-        axes.bar_label(bars, labels=[format_value(v, unit) for v in ordered.values], padding=3,
-                       color=TEXT_COLOUR, fontsize=9)
+        axes.bar_label(
+            bars,
+            labels=[format_value(v, unit) for v in ordered.values],
+            padding=3,
+            color=TEXT_COLOUR,
+            fontsize=9,
+        )
         _dutch_axis(axes.xaxis, unit)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlim(right=ordered.max() * 1.15)
         figure.tight_layout()
     top, bottom = ordered.index[-1], ordered.index[0]
-    alt = (f"Staafdiagram: {what} per gebied; het meest in {top} "
-           f"({format_value(ordered.iloc[-1], unit)}), het minst in {bottom} "
-           f"({format_value(ordered.iloc[0], unit)}).")
+    alt = (
+        f"Staafdiagram: {what} per gebied; het meest in {top} "
+        f"({format_value(ordered.iloc[-1], unit)}), het minst in {bottom} "
+        f"({format_value(ordered.iloc[0], unit)})."
+    )
     data = ordered[::-1].rename_axis("gebied").reset_index(name="waarde")
     return Chart(figure, alt, data)
 

@@ -48,7 +48,10 @@ def published(project: ProjectPaths, year: int) -> Collection:
     scratch = Path(tempfile.mkdtemp(prefix=f".{year}-check-", dir=_scratch_root(project)))
     try:
         runs = run_notebooks(
-            project.notebooks(), scratch / "notebooks", year, failed_dir=scratch / "failed",
+            project.notebooks(),
+            scratch / "notebooks",
+            year,
+            failed_dir=scratch / "failed",
             jobs=2,
         )
         return collect([run.executed for run in runs])
@@ -84,9 +87,7 @@ def _shown_parameter(name: str, value) -> str:
     return str(value)
 
 
-def check_template(
-    template_path: Path, params: Params, collection: Collection
-) -> CheckReport:
+def check_template(template_path: Path, params: Params, collection: Collection) -> CheckReport:
     """Return the errors and warnings of filling ``template_path`` with this year's names."""
     report = CheckReport()
     template = open_template(template_path)
@@ -97,9 +98,7 @@ def check_template(
         return report
     unused = sorted(set(collection.items) - used)
     if unused:
-        report.warnings.append(
-            "Published but not used in the template: " + ", ".join(unused) + "."
-        )
+        report.warnings.append("Published but not used in the template: " + ", ".join(unused) + ".")
     return report
 
 

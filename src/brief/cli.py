@@ -113,14 +113,24 @@ def build(
     paths = resolve_project(project)
     wanted = parse_years(years or [], paths)
     with _progress(wanted) as progress:
-        results = build_years(paths, wanted, jobs=jobs, template=template, timeout=timeout,
-                              force=force, review=review, pdf=pdf, progress=progress)
+        results = build_years(
+            paths,
+            wanted,
+            jobs=jobs,
+            template=template,
+            timeout=timeout,
+            force=force,
+            review=review,
+            pdf=pdf,
+            progress=progress,
+        )
     failed = 0
     for year, result in results.items():
         if isinstance(result, BriefError):
             failed += 1
-            err.print(f"Error: {year}: {result}" if len(wanted) > 1 else f"Error: {result}",
-                      markup=False)
+            err.print(
+                f"Error: {year}: {result}" if len(wanted) > 1 else f"Error: {result}", markup=False
+            )
             continue
         _report(result, paths)
     if failed:
@@ -131,23 +141,34 @@ def _report(result, paths: ProjectPaths) -> None:
     """Print what one year's build did, ending with the letter's path."""
     year, shown = result.year, paths.relative
     if not result.built:
-        out.print(f"{year}: nothing changed since the last build "
-                  f"({result.plan.previous['finished']}); the letter is up to date.", markup=False)
+        out.print(
+            f"{year}: nothing changed since the last build "
+            f"({result.plan.previous['finished']}); the letter is up to date.",
+            markup=False,
+        )
     else:
         ran = len(result.notebook_seconds)
         reused = len(result.plan.notebooks) - ran
-        out.print(f"{year}: built in {result.seconds:.1f} s ({ran} notebook(s) ran, "
-                  f"{reused} reused; {result.plan.letter_reason})", markup=False)
+        out.print(
+            f"{year}: built in {result.seconds:.1f} s ({ran} notebook(s) ran, "
+            f"{reused} reused; {result.plan.letter_reason})",
+            markup=False,
+        )
         for notebook in result.plan.notebooks:
             if notebook.reruns:
                 seconds = result.notebook_seconds[notebook.source.name]
-                out.print(f"  {notebook.source.name:<30} {seconds:5.1f} s  {notebook.reason}",
-                          markup=False)
+                out.print(
+                    f"  {notebook.source.name:<30} {seconds:5.1f} s  {notebook.reason}",
+                    markup=False,
+                )
         if result.changes is not None:
             from brief import changes
 
-            out.print(f"  changes: {changes.summary(result.changes)}; "
-                      f"see {shown(result.outputs.changes)}", markup=False)
+            out.print(
+                f"  changes: {changes.summary(result.changes)}; "
+                f"see {shown(result.outputs.changes)}",
+                markup=False,
+            )
         out.print(f"  review page: {shown(result.outputs.review_page)}", markup=False)
         if result.outputs.review_letter.exists():
             out.print(f"  review copy: {shown(result.outputs.review_letter)}", markup=False)
@@ -164,8 +185,13 @@ def _progress(years: list[int]):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     display = Progress(
-        SpinnerColumn(), TextColumn("{task.fields[year]}"), TextColumn("{task.description}"),
-        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.fields[year]}"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     )
     tasks = {year: display.add_task("waiting", year=year, total=None) for year in years}
 
@@ -234,8 +260,9 @@ def new(
     started = new_year(paths, year_number)
     shown = paths.relative
     out.print(f"Wrote {shown(started.params_file)} from {started.copied_from.name}.", markup=False)
-    out.print(f"Fill in: {', '.join(started.to_fill)}; and list this year's toezeggingen.",
-              markup=False)
+    out.print(
+        f"Fill in: {', '.join(started.to_fill)}; and list this year's toezeggingen.", markup=False
+    )
     if started.missing:
         out.print(f"Data the notebooks read has no {year_number} figures yet for:", markup=False)
         for path, indicators in started.missing.items():

@@ -15,8 +15,20 @@ from pathlib import Path
 
 # Libraries whose version can change what a notebook publishes or how the letter looks.
 RESULT_LIBRARIES = (
-    "babel", "docxcompose", "docxtpl", "ipykernel", "jinja2", "matplotlib", "nbclient",
-    "nbconvert", "nbformat", "numpy", "pandas", "papermill", "pydantic", "python-docx",
+    "babel",
+    "docxcompose",
+    "docxtpl",
+    "ipykernel",
+    "jinja2",
+    "matplotlib",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "numpy",
+    "pandas",
+    "papermill",
+    "pydantic",
+    "python-docx",
 )
 
 
@@ -64,10 +76,14 @@ def toolkit_fingerprint() -> str:
 
 def git_state(folder: Path) -> dict[str, object]:
     """Return the git commit of ``folder`` and whether its tree has uncommitted changes."""
+
     def git(*args: str) -> str | None:
         try:
             completed = subprocess.run(
-                ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10,
+                ["git", "-C", str(folder), *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired):

@@ -64,7 +64,10 @@ def euro_millions(value) -> str:
     form would switch to thousands ('€ 640K'), which Dutch letters do not write.
     """
     millions = format_currency(
-        _number(value) / 1_000_000, "EUR", format="¤\xa0#,##0.0", currency_digits=False,
+        _number(value) / 1_000_000,
+        "EUR",
+        format="¤\xa0#,##0.0",
+        currency_digits=False,
         locale=LOCALE,
     )
     return f"{millions}\xa0mln."

@@ -25,7 +25,10 @@ def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str) -> pd.DataF
 
 
 def series(
-    frame: pd.DataFrame, indicator: str, kind: str = "realisation", area: str = CITY,
+    frame: pd.DataFrame,
+    indicator: str,
+    kind: str = "realisation",
+    area: str = CITY,
     years: Iterable[int] | None = None,
 ) -> pd.Series:
     """Return an indicator's values by year (one area, one kind), oldest year first."""
@@ -53,8 +56,10 @@ def value_for(
 def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
     """Return an indicator's values for ``year`` by area (the city total left out)."""
     rows = frame[
-        (frame["indicator"] == indicator) & (frame["kind"] == kind)
-        & (frame["year"] == year) & (frame["area"] != CITY)
+        (frame["indicator"] == indicator)
+        & (frame["kind"] == kind)
+        & (frame["year"] == year)
+        & (frame["area"] != CITY)
     ]
     if rows.empty:
         raise DataError(f"The data has no figures by area of '{indicator}' for {year}.")
@@ -62,7 +67,9 @@ def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisa
 
 
 def source_note(
-    frame: pd.DataFrame, indicators: Iterable[str], years: Iterable[int] | None = None,
+    frame: pd.DataFrame,
+    indicators: Iterable[str],
+    years: Iterable[int] | None = None,
     areas: bool = False,
 ) -> str:
     """Return the source line of a chart or table, saying which figures are fictitious.
@@ -107,7 +114,10 @@ def target_sentence(realisation: float, target: float, higher_is_better: bool = 
 
 
 def indicator_table(
-    frame: pd.DataFrame, catalogue: pd.DataFrame, indicators: list[str], year: int,
+    frame: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    indicators: list[str],
+    year: int,
     years_back: int = 2,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Return the annual-accounts indicator table for ``year`` and the unit of each row.

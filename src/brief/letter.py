@@ -159,7 +159,8 @@ def check_names(used: set[str], available: set[str], builtins: set[str] = frozen
         hint = f" Did you mean '{close[0]}'?" if close else ""
         lines.append(f"  - {name}: no notebook or params file gives this name.{hint}")
     raise TemplateError(
-        "The template uses names that have no value for this year:\n" + "\n".join(lines)
+        "The template uses names that have no value for this year:\n"
+        + "\n".join(lines)
         + "\nRun `brief fields YEAR` to list the names that exist."
     )
 
@@ -175,7 +176,7 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
             if name in blocks and not match.group(2):
                 raise TemplateError(
                     f"'{name}' is a figure or table, so it needs a paragraph of its own written "
-                    f"as {{{{p {name} }}}} (with the p). Found in: \"{text.strip()[:80]}\"."
+                    f'as {{{{p {name} }}}} (with the p). Found in: "{text.strip()[:80]}".'
                 )
 
 
@@ -252,13 +253,10 @@ class _Blocks:
         return sub
 
 
-
-
 def _em_width(text: str) -> float:
     """Return roughly how wide ``text`` prints, in em (the font size)."""
     return sum(
-        0.28 if c in _NARROW_CHARS else 0.83 if c in _WIDE_CHARS
-        else 0.67 if c.isupper() else 0.556
+        0.28 if c in _NARROW_CHARS else 0.83 if c in _WIDE_CHARS else 0.67 if c.isupper() else 0.556
         for c in text
     )
 
@@ -273,8 +271,9 @@ def _fit_columns(table, text_width: int, font: Pt) -> None:
     """
     columns = list(zip(*[[cell.text for cell in row.cells] for row in table.rows], strict=True))
     # Split on plain spaces only: "€\xa01,7\xa0mln." must stay together.
-    longest = [max((_em_width(w) for t in texts for w in t.split(" ")), default=1.0)
-               for texts in columns]
+    longest = [
+        max((_em_width(w) for t in texts for w in t.split(" ")), default=1.0) for texts in columns
+    ]
     typical = [sorted(_em_width(t) for t in texts)[len(texts) // 2] for texts in columns]
     widths = [em * font + 2 * CELL_MARGIN for em in longest]
     text = [i for i, n in enumerate(longest) if n > SHORT_COLUMN] or list(range(len(columns)))
@@ -302,8 +301,10 @@ def table_texts(payload: dict) -> list[list[str]]:
     columns, units = payload["columns"], payload["units"]
     row_units = payload.get("row_units") or ["count"] * len(payload["rows"])
     return [
-        [_cell_text(value, units.get(column, row_unit))
-         for column, value in zip(columns, values, strict=True)]
+        [
+            _cell_text(value, units.get(column, row_unit))
+            for column, value in zip(columns, values, strict=True)
+        ]
         for values, row_unit in zip(payload["rows"], row_units, strict=True)
     ]
 
@@ -353,8 +354,12 @@ def check_template(
 
 
 def build_context(
-    template: DocxTemplate, params: Params, collection: Collection, figures_dir: Path,
-    *, marked: bool = False,
+    template: DocxTemplate,
+    params: Params,
+    collection: Collection,
+    figures_dir: Path,
+    *,
+    marked: bool = False,
 ) -> dict:
     """Return every name the template may use: parameters, values, figures and tables.
 
@@ -389,8 +394,13 @@ def _texts_with_tags(context) -> list[str]:
 
 
 def render_letter(
-    template_path: Path, params: Params, collection: Collection, letter: Path,
-    figures_dir: Path, *, comments: dict[str, str] | None = None,
+    template_path: Path,
+    params: Params,
+    collection: Collection,
+    letter: Path,
+    figures_dir: Path,
+    *,
+    comments: dict[str, str] | None = None,
 ) -> set[str]:
     """Write the filled letter to ``letter``; raise before writing if it would be unsafe.
 
@@ -417,7 +427,7 @@ def render_letter(
         letter.unlink()
         part, text = left[0]
         raise TemplateError(
-            f"The filled letter still shows a template tag in the {part}: \"{text[:80]}\". "
+            f'The filled letter still shows a template tag in the {part}: "{text[:80]}". '
             "A tag is probably split by different formatting in Word; retype it in one go."
         )
     return used

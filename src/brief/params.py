@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from brief.exceptions import ParamsError
 
-
 # What `brief new` writes where the advisor must fill in this year's text.
 FILL_IN = "INVULLEN"
 
@@ -124,8 +123,7 @@ def load_params(path: Path, year: int) -> Params:
         raise ParamsError(f"{path.name} has {exc.error_count()} problem(s):\n{problems}") from None
     if params.jaar != year:
         raise ParamsError(
-            f"{path.name} says 'jaar: {params.jaar}', but its name says {year}. "
-            "Make the two agree."
+            f"{path.name} says 'jaar: {params.jaar}', but its name says {year}. Make the two agree."
         )
     return params
 
@@ -133,8 +131,11 @@ def load_params(path: Path, year: int) -> Params:
 def _unfilled(value, where: str = "") -> list[str]:
     """Return the keys (as datum, teksten.slot) whose value is still the FILL_IN marker."""
     if isinstance(value, dict):
-        return [k for key, item in value.items()
-                for k in _unfilled(item, f"{where}.{key}" if where else str(key))]
+        return [
+            k
+            for key, item in value.items()
+            for k in _unfilled(item, f"{where}.{key}" if where else str(key))
+        ]
     if isinstance(value, list):
         return [k for index, item in enumerate(value) for k in _unfilled(item, f"{where}[{index}]")]
     return [where] if isinstance(value, str) and value.strip() == FILL_IN else []

@@ -29,9 +29,20 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
     # A private profile: LibreOffice refuses to run twice on one profile (parallel builds).
     with tempfile.TemporaryDirectory(prefix="brief-soffice-") as profile:
         completed = subprocess.run(
-            [soffice, "--headless", f"-env:UserInstallation=file://{profile}",
-             "--convert-to", "pdf", "--outdir", str(letter.parent), str(letter)],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation=file://{profile}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(letter.parent),
+                str(letter),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     pdf = letter.with_suffix(".pdf")
     if completed.returncode != 0 or not pdf.is_file():

@@ -98,8 +98,12 @@ def make_plan(
 
 
 def _notebook_reason(
-    project: ProjectPaths, outputs: YearOutputs, source: Path, inputs: dict,
-    previous: dict | None, force: bool,
+    project: ProjectPaths,
+    outputs: YearOutputs,
+    source: Path,
+    inputs: dict,
+    previous: dict | None,
+    force: bool,
 ) -> str | None:
     if force:
         return "--force"
@@ -115,7 +119,8 @@ def _notebook_reason(
     if previous["toolkit"] != inputs["toolkit"]:
         return "brief or a library it uses changed"
     changed = [
-        path for path, read in earlier["reads"].items()
+        path
+        for path, read in earlier["reads"].items()
         if maybe_hash(project.root / path) != read["sha256"]
     ]
     if changed:
@@ -124,8 +129,13 @@ def _notebook_reason(
 
 
 def _letter_reason(
-    outputs: YearOutputs, inputs: dict, previous: dict | None, plans: list[NotebookPlan],
-    force: bool, review: bool, pdf: bool,
+    outputs: YearOutputs,
+    inputs: dict,
+    previous: dict | None,
+    plans: list[NotebookPlan],
+    force: bool,
+    review: bool,
+    pdf: bool,
 ) -> str | None:
     if force:
         return "--force"

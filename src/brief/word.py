@@ -8,9 +8,9 @@ live here so they never leak into the rest of the package.
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from copy import deepcopy
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -33,6 +33,7 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str = "1") -> None:
     The shown text is what viewers display until Word updates the field, so callers pass
     the right value where they know it (captions are renumbered by number_captions).
     """
+
     def run_with(child) -> None:
         run = paragraph.add_run()
         run._r.append(child)
@@ -153,8 +154,14 @@ def part_elements(document: Document) -> Iterator[tuple[str, object]]:
     yield "body", document.element.body
     seen = set()
     for section in document.sections:
-        for kind in ("header", "first_page_header", "even_page_header",
-                     "footer", "first_page_footer", "even_page_footer"):
+        for kind in (
+            "header",
+            "first_page_header",
+            "even_page_header",
+            "footer",
+            "first_page_footer",
+            "even_page_footer",
+        ):
             part = getattr(section, kind)
             if part.is_linked_to_previous:
                 continue
@@ -177,9 +184,7 @@ def paragraph_texts(document: Document) -> Iterator[tuple[str, str]]:
                 yield part_name, text
 
 
-def find_placeholders(
-    document: Document, literals: Iterable[str] = ()
-) -> list[tuple[str, str]]:
+def find_placeholders(document: Document, literals: Iterable[str] = ()) -> list[tuple[str, str]]:
     """Return (part name, paragraph text) for every paragraph that still holds a Jinja tag.
 
     ``literals`` are filled-in values that contain tag characters themselves (a text with
@@ -230,8 +235,9 @@ def comment_marked(document: Document, comments: dict[str, str], author: str) ->
             new_run.append(text)
             run.addprevious(new_run)
             if name is not None:
-                document.add_comment(Run(new_run, None), text=comments[name], author=author,
-                                     initials=author[:1])
+                document.add_comment(
+                    Run(new_run, None), text=comments[name], author=author, initials=author[:1]
+                )
                 added += 1
         run.getparent().remove(run)
     for _, element in part_elements(document):
@@ -246,7 +252,7 @@ def _split_marked(text: str) -> Iterator[tuple[str, str | None]]:
     position = 0
     for match in _MARKED.finditer(text):
         if match.start() > position:
-            yield text[position:match.start()], None
+            yield text[position : match.start()], None
         yield match.group(2), match.group(1)
         position = match.end()
     if position < len(text):
