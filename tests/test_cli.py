@@ -32,7 +32,36 @@ def test_template_that_is_not_docx(project, tmp_path):
     fake.write_text("not a zip", encoding="utf-8")
 
     result = runner.invoke(
-        app, ["build", "2023", "--project", str(project.root), "--template", str(fake)])
+        app, ["build", "2023", "--project", str(project.root), "--template", str(fake)]
+    )
 
     assert result.exit_code == 1
     assert "cannot be opened as a Word document" in result.output
+
+
+def test_new_year_starts_from_the_latest_and_lists_missing_data(project):
+    result = runner.invoke(app, ["new", "2025", "--project", str(project.root)])
+
+    assert result.exit_code == 0, result.output
+    assert "Wrote params/2025.yaml from 2024.yaml." in result.output
+    assert "Fill in: datum, kenmerk" in result.output
+    assert (
+        "  data/ouderen.csv: eenzaamheid_ouderen, valpreventie_deelnemers, vitale_flats"
+        in result.output
+    )
+    import yaml
+
+    written = yaml.safe_load(project.params_file(2025).read_text(encoding="utf-8"))
+    assert written["jaar"] == 2025
+    assert written["datum"] == written["kenmerk"] == "INVULLEN"
+    assert written["toezeggingen"] == []
+    assert "2025" in written["onderwerp"] and "2024" not in written["onderwerp"]
+
+    again = runner.invoke(app, ["new", "2025", "--project", str(project.root)])
+    assert again.exit_code == 1
+    assert "params/2025.yaml already exists" in again.output
+
+    build = runner.invoke(app, ["build", "2025", "--project", str(project.root)])
+    assert build.exit_code == 1
+    assert "INVULLEN" in build.output and "datum" in build.output
+    assert "Traceback" not in build.output

@@ -19,9 +19,20 @@ def test_letter_converts_to_pdf(built, tmp_path):
     letter = built["results"][2023].letter
 
     completed = subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(letter)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(letter),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
     pdf = tmp_path / (letter.stem + ".pdf")
@@ -40,8 +51,7 @@ def test_build_with_pdf_flag_writes_pdf_beside_letter(project):
 
     from brief.cli import app
 
-    result = CliRunner().invoke(
-        app, ["build", "2022", "--pdf", "--project", str(project.root)])
+    result = CliRunner().invoke(app, ["build", "2022", "--pdf", "--project", str(project.root)])
 
     assert result.exit_code == 0, result.output
     assert (project.year_dir(2022) / "brief-2022.pdf").read_bytes().startswith(b"%PDF")
@@ -55,8 +65,7 @@ def test_pdf_without_libreoffice_says_how_to_install(project, monkeypatch):
 
     monkeypatch.setattr("brief.pdf.find_soffice", lambda: None)
 
-    result = CliRunner().invoke(
-        cli.app, ["build", "2022", "--pdf", "--project", str(project.root)])
+    result = CliRunner().invoke(cli.app, ["build", "2022", "--pdf", "--project", str(project.root)])
 
     assert result.exit_code == 0, result.output
     assert "apt-get install libreoffice-writer-nogui" in result.output

@@ -27,8 +27,12 @@ def snapshot(params: Params, collection: Collection) -> dict[str, dict]:
         shown[name] = {"kind": "parameter", "text": _parameter_text(value)}
     for name, item in collection.items.items():
         payload = item.payload
-        entry = {"kind": item.kind, "notebook": item.origin.notebook,
-                 "cell": item.origin.cell, "cell_id": item.origin.cell_id}
+        entry = {
+            "kind": item.kind,
+            "notebook": item.origin.notebook,
+            "cell": item.origin.cell,
+            "cell_id": item.origin.cell_id,
+        }
         if item.kind == "value":
             raw, unit = payload["value"], payload["unit"]
             entry["text"] = raw if unit == "text" else format_value(raw, unit)
@@ -100,7 +104,7 @@ def _changed_cells(old: dict, new: dict) -> list[str]:
 
 def _key_column(cells: list[list[str]]) -> int | None:
     """Return the first column whose cells name each row once (the indicator), if any."""
-    for index, column in enumerate(zip(*cells)):
+    for index, column in enumerate(zip(*cells, strict=True)):
         if len(set(column)) == len(column):
             return index
     return None
@@ -110,8 +114,14 @@ def write_report(
     changes: Changes, year: int, previous_build: str, reruns: dict[str, str], reused: list[str]
 ) -> str:
     """Return changes.md: what changed in the letter and which notebooks reran, and why."""
-    lines = [f"# Changes in the {year} letter", "",
-             f"Compared with the build of {previous_build}.", "", "## Notebooks", ""]
+    lines = [
+        f"# Changes in the {year} letter",
+        "",
+        f"Compared with the build of {previous_build}.",
+        "",
+        "## Notebooks",
+        "",
+    ]
     lines += [f"- {name} reran: {reason}." for name, reason in reruns.items()]
     lines += [f"- {name} was reused: nothing it depends on changed." for name in reused]
     lines += ["", "## In the letter", ""]

@@ -48,14 +48,14 @@ def _plain_number(value):
     raise PublishError(f"expected a number, got {value!r}")
 
 
-def _show(payload: dict, readable: dict) -> None:
+def _show(payload: dict, readable: dict, metadata: dict | None = None) -> None:
     """Display the payload as a notebook output (a no-op outside a kernel)."""
     from IPython import get_ipython
     from IPython.display import display
 
     if get_ipython() is None:
         return
-    display({PUBLISH_MIMETYPE: payload, **readable}, raw=True)
+    display({PUBLISH_MIMETYPE: payload, **readable}, raw=True, metadata=metadata)
 
 
 def publish_value(name: str, value, unit: str = "count", description: str = "") -> dict:
@@ -129,7 +129,11 @@ def publish_figure(
         "data": None if data is None else data.to_csv(index=False),
     }
     _close(figure)
-    _show(payload, {"image/png": png, "text/plain": f"Figuur {name}: {title}"})
+    _show(
+        payload,
+        {"image/png": png, "text/plain": f"Figuur {name}: {title}"},
+        metadata={"image/png": {"alt": payload["alt"]}},
+    )
     return payload
 
 

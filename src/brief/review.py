@@ -20,6 +20,8 @@ from brief.collect import Collection, Published
 from brief.paths import YearOutputs
 
 PAGE_TEMPLATE = "review.html.j2"
+NOTEBOOK_TEMPLATE = "notebook.html.j2"  # nbconvert's lab page, plus charts' alt text
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
 def write_notebook_html(executed: Path, target: Path) -> Path:
@@ -28,7 +30,12 @@ def write_notebook_html(executed: Path, target: Path) -> Path:
     from nbconvert import HTMLExporter
 
     notebook = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file=NOTEBOOK_TEMPLATE,
+        extra_template_paths=[str(TEMPLATES_DIR)],
+        embed_images=True,
+    )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": executed.stem}})
     target.write_text(body, encoding="utf-8")
     return target
@@ -69,8 +76,11 @@ def write_review_page(
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts."""
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("brief", "templates"), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.PackageLoader("brief", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     items = [
         {

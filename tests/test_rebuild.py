@@ -1,0 +1,211 @@
+"""Reruns: only what changed is redone, the change report is exact, killed builds lose nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from brief.build import build_year, build_years
+from brief.paths import ProjectPaths
+
+pytestmark = pytest.mark.slow
+
+YEAR = 2023
+
+
+@pytest.fixture
+def rebuilt(built, tmp_path) -> ProjectPaths:
+    """A copy of the built example project, outputs included, that a test may change."""
+    target = tmp_path / "project"
+    shutil.copytree(built["paths"].root, target, ignore=shutil.ignore_patterns("*.lock"))
+    return ProjectPaths(target)
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def edit_data(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_rebuild_with_nothing_changed_reruns_nothing_and_writes_nothing(rebuilt):
+    before = fingerprint(rebuilt.year_dir(YEAR))
+
+    result = build_year(rebuilt, YEAR)
+
+    assert not result.built
+    assert result.notebook_seconds == {}
+    assert all(not notebook.reruns for notebook in result.plan.notebooks)
+    assert fingerprint(rebuilt.year_dir(YEAR)) == before
+
+
+def test_one_data_file_reruns_only_its_readers_and_reports_exactly_what_moved(rebuilt):
+    edit_data(
+        rebuilt.data_dir / "ouderen.csv",
+        "valpreventie_deelnemers,2023,Rotterdam,700,",
+        "valpreventie_deelnemers,2023,Rotterdam,715,",
+    )
+    record = json.loads((rebuilt.year_dir(YEAR) / "run.json").read_text())
+    readers = {
+        name for name, nb in record["notebooks"].items() if "data/ouderen.csv" in nb["reads"]
+    }
+
+    result = build_year(rebuilt, YEAR)
+
+    assert readers == {"02-ouderen.ipynb", "05-indicatoren.ipynb"}
+    assert set(result.notebook_seconds) == readers
+    reasons = {n.source.name: n.reason for n in result.plan.notebooks}
+    assert reasons["02-ouderen.ipynb"] == "data/ouderen.csv changed"
+    assert reasons["01-jeugd.ipynb"] is None
+    changes = result.changes
+    assert changes.values == [("valpreventie_deelnemers", "700", "715")]
+    assert changes.figures == ["valpreventie_doel_realisatie"]
+    assert list(changes.tables) == ["indicatoren"]
+    assert (
+        len(changes.tables["indicatoren"]) == 1 and "700 → 715" in changes.tables["indicatoren"][0]
+    )
+    assert not changes.added and not changes.removed
+    report = result.outputs.changes.read_text(encoding="utf-8")
+    assert "| valpreventie_deelnemers | 700 | 715 |" in report
+    assert "02-ouderen.ipynb reran: data/ouderen.csv changed." in report
+    assert "01-jeugd.ipynb was reused" in report
+    text = "\n".join(p.text for p in docx.Document(result.letter).paragraphs)
+    assert "715 ouderen" in text and "700 ouderen" not in text
+
+
+def test_params_edit_refills_the_letter_without_rerunning_notebooks(rebuilt):
+    params = rebuilt.params_file(YEAR)
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("M2312-1203", "M2312-9999"), encoding="utf-8"
+    )
+
+    result = build_year(rebuilt, YEAR)
+
+    assert result.built and result.notebook_seconds == {}
+    assert result.plan.letter_reason == "params/2023.yaml changed"
+    assert result.changes.values == [("kenmerk", "M2312-1203", "M2312-9999")]
+
+
+def test_force_reruns_every_notebook_and_reports_no_change(rebuilt):
+    result = build_year(rebuilt, YEAR, force=True, jobs=2)
+
+    assert set(result.notebook_seconds) == {p.name for p in rebuilt.notebooks()}
+    assert result.changes.none
+    assert "Nothing in the letter changed." in result.outputs.changes.read_text()
+
+
+def letter_content(path: Path) -> tuple:
+    """What a reader sees: every paragraph and table cell, and every image's bytes."""
+    document = docx.Document(path)
+    paragraphs = [p.text for p in document.paragraphs]
+    cells = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    images = sorted(
+        hashlib.sha256(part.blob).hexdigest()
+        for part in document.part.package.parts
+        if part.content_type == "image/png"
+    )
+    return paragraphs, cells, images
+
+
+def test_years_built_in_parallel_equal_years_built_one_by_one(built, tmp_path):
+    paths = ProjectPaths(tmp_path / "project")
+    for folder in ("data", "notebooks", "params", "templates"):
+        shutil.copytree(built["paths"].root / folder, paths.root / folder)
+
+    results = build_years(paths, [2022, 2023, 2024], jobs=2)
+
+    for year, one_by_one in built["results"].items():
+        assert results[year].built
+        assert letter_content(results[year].letter) == letter_content(one_by_one.letter), year
+
+
+def test_second_build_of_the_same_year_stops_with_a_clear_message(rebuilt):
+    import fcntl
+
+    from brief.exceptions import BriefError
+
+    with rebuilt.lock_file(YEAR).open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("process 12345, since 10:00:00")
+        held.flush()
+        with pytest.raises(BriefError, match=r"2023 is already being built \(process 12345"):
+            build_year(rebuilt, YEAR, force=True)
+    assert build_year(rebuilt, YEAR).built is False  # the lock is free again
+
+
+# The moments to kill a build at: a path that appears in the staging folder while the
+# build goes on. Every stage of the build is covered: before any notebook finished, after
+# the first and after all notebooks, the HTML copies, the letter, the review copy, the PDF.
+KILL_POINTS = {
+    "staging folder made": "",
+    "first notebook done": "notebooks/*.ipynb",
+    "three notebooks done": "notebooks/0[1-5]*.html:3",
+    "all notebooks done": "notebooks/*.ipynb:5",
+    "letter written": "brief-2023.docx",
+    "review copy written": "brief-2023-review.docx",
+}
+
+
+def _appeared(outputs: Path, pattern: str) -> bool:
+    stagings = list(outputs.glob(".2023-*"))
+    if not pattern:
+        return bool(stagings)
+    glob, _, count = pattern.partition(":")
+    return any(len(list(s.glob(glob))) >= int(count or 1) for s in stagings)
+
+
+@pytest.mark.parametrize("moment", list(KILL_POINTS))
+def test_build_killed_mid_way_leaves_the_previous_outputs_intact(rebuilt, moment):
+    folder = rebuilt.year_dir(YEAR)
+    before = fingerprint(folder)
+    command = [
+        sys.executable,
+        "-m",
+        "brief",
+        "build",
+        str(YEAR),
+        "--force",
+        "--review",
+        "--pdf",
+        "--jobs",
+        "2",
+        "--project",
+        str(rebuilt.root),
+    ]
+    build = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while not _appeared(rebuilt.outputs_dir, KILL_POINTS[moment]):
+            assert build.poll() is None, f"the build ended before {moment}"
+            assert time.monotonic() < deadline, f"{moment} never came"
+            time.sleep(0.005)
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)  # the build and its kernels, as a power cut would
+        build.wait()
+    assert build.returncode == -signal.SIGKILL
+
+    assert fingerprint(folder) == before
+    # The next build clears the killed one's leftovers and finds nothing to redo.
+    result = build_year(rebuilt, YEAR)
+    assert not result.built
+    assert not list(rebuilt.outputs_dir.glob(".2023-*"))
