@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast lab lint clean
+.PHONY: help report test test-fast bench lab lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 report: $(STAMP) ## Build the example letter for the latest year into outputs/
@@ -25,12 +25,15 @@ test: $(STAMP) ## Run all tests (notebooks and LibreOffice included)
 test-fast: $(STAMP) ## Run the quick tests only (no notebooks, no LibreOffice)
 	$(BIN)/python -m pytest -m 'not slow'
 
+bench: $(STAMP) ## Time brief against the naive pipeline (minutes); writes benchmarks/results.json
+	$(BIN)/python benchmarks/run.py
+
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP) ## Check code style with ruff
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff format --check src tests tools benchmarks
 
 clean: ## Remove the environment and all generated outputs
 	rm -rf $(VENV) outputs

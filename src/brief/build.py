@@ -27,7 +27,7 @@ from brief.exceptions import BriefError, ProjectError
 from brief.fingerprint import git_state, package_versions
 from brief.paths import ProjectPaths, YearOutputs
 from brief.plan import RECORD_VERSION, BuildPlan, make_plan
-from brief.run import DEFAULT_CELL_TIMEOUT
+from brief.run import DEFAULT_CELL_TIMEOUT, skip_slow_iri_checker
 
 Progress = Callable[[int, str], None]  # (year, what the build of that year is doing)
 
@@ -147,7 +147,8 @@ def _build(
 
     year = final.year
     when = dt.datetime.now().astimezone()
-    # nbconvert takes two seconds to import: load it while the first kernels start.
+    skip_slow_iri_checker()
+    # nbconvert takes a while to import: load it while the first kernels start.
     threading.Thread(target=_import_nbconvert, daemon=True).start()
     params = load_params(project.params_file(year), year)
     open_template(template)  # fail on a bad template before minutes of notebooks

@@ -10,9 +10,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brief.data import INPUT_MIMETYPE
 from brief.exceptions import PublishError
-from brief.publish import PUBLISH_MIMETYPE
+
+# What notebooks display for brief to collect: brief.publish_* shows the published items,
+# brief.load_data shows which data file it read (with its hash and row count).
+PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
+INPUT_MIMETYPE = "application/vnd.brief.input+json"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from brief.collect import INPUT_MIMETYPE
 from brief.exceptions import DataError
 from brief.fingerprint import file_hash
 from brief.formatting import UNITS
@@ -29,7 +30,6 @@ CATALOGUE_FILE = "indicatoren.csv"
 CATALOGUE_COLUMNS = ("indicator", "label", "unit", "type", "monitor")
 AREAS_FILE = "gebieden.csv"
 AREAS_COLUMNS = ("area", "provider")
-INPUT_MIMETYPE = "application/vnd.brief.input+json"
 # Marks a figure that does not come from the seeds; the letter's source note must say so.
 FICTITIOUS_MARK = "fictief"
 

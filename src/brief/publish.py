@@ -16,10 +16,10 @@ from numbers import Integral, Real
 
 import pandas as pd
 
+from brief.collect import PUBLISH_MIMETYPE
 from brief.exceptions import PublishError
 from brief.formatting import UNITS, format_value
 
-PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
 FIGURE_DPI = 200  # sharp in print at text width
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
