@@ -187,6 +187,7 @@ def _build(
 
         progress(year, "filling the letter")
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
+        result.warnings += _conversion_notes(collection)
         used = render_letter(template, params, collection, staging.letter, staging.figures_dir)
         if review:
             render_letter(
@@ -244,8 +245,22 @@ def _build(
         result.pdf = final.pdf
 
 
+def _conversion_notes(collection) -> list[str]:
+    """Return, once per data file, how doubtful numbers in it were read."""
+    notes = {
+        f"{path}, {note}"
+        for reads in collection.inputs.values()
+        for path, read in reads.items()
+        for note in read.get("notes", [])
+    }
+    return [f"check this conversion: {note}." for note in sorted(notes)]
+
+
 def _import_nbconvert() -> None:
-    import nbconvert  # noqa: F401
+    """Load nbconvert ahead of need. Only a head start: if importing beside papermill in
+    the main thread trips Python's import-deadlock guard, the HTML step imports it again."""
+    with contextlib.suppress(Exception):  # the real import, where it is used, reports
+        import nbconvert  # noqa: F401
 
 
 def _write_pdf(staging: YearOutputs) -> tuple[Path | None, str | None]:

@@ -61,7 +61,11 @@ def collect(executed: list[Path]) -> Collection:
                 data = output.get("data", {})
                 if INPUT_MIMETYPE in data:
                     read = data[INPUT_MIMETYPE]
-                    reads[read["path"]] = {"sha256": read["sha256"], "rows": read.get("rows")}
+                    reads[read["path"]] = {
+                        "sha256": read["sha256"],
+                        "rows": read.get("rows"),
+                        "notes": read.get("notes", []),
+                    }
                 if PUBLISH_MIMETYPE not in data:
                     continue
                 payload = data[PUBLISH_MIMETYPE]

@@ -44,13 +44,27 @@ def value_for(
 ) -> float:
     """Return one figure, or raise DataError naming what is missing from the data."""
     rows = _rows(frame, indicator, kind, area)
-    rows = rows[rows["year"] == year]
-    if rows.empty:
+    found = rows[rows["year"] == year]
+    if found.empty:
+        where = frame.attrs.get("path", "the data file")
+        if rows.empty:
+            missing = f"{where} has no {kind} of '{indicator}' for {area}"
+        else:
+            years = sorted(rows["year"])
+            missing = (
+                f"{where} has the {kind} of '{indicator}' for {area} in "
+                f"{_span(years)}, not in {year}"
+            )
         raise DataError(
-            f"The data has no {kind} of '{indicator}' for {area} in {year}. Add a row "
-            f"'{indicator},{year},{area},<value>,{kind},<source>' to the data file."
+            f"{missing}. Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {where}."
         )
-    return rows["value"].iloc[0]
+    return found["value"].iloc[0]
+
+
+def _span(years: list[int]) -> str:
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
 
 
 def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
