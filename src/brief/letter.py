@@ -78,9 +78,16 @@ def open_template(path: Path) -> DocxTemplate:
             "'Word Document (*.docx)'."
         )
     if not zipfile.is_zipfile(path):
+        # Word saves a password-protected document as an encrypted OLE file, not a zip.
+        if path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
+            raise TemplateError(
+                f"The template {path.name} is protected with a password (or is an old .doc "
+                "renamed). Save a copy without a password as 'Word Document (*.docx)'."
+            )
         raise TemplateError(
-            f"The template {path.name} cannot be opened as a Word document: it is damaged, "
-            "or protected with a password. Save an unprotected copy from Word."
+            f"The template {path.name} cannot be opened as a Word document: the file is "
+            "damaged. Take the last good copy (templates/ is in git) or save it again "
+            "from Word."
         )
     try:
         template = DocxTemplate(path)

@@ -101,8 +101,8 @@ def load_params(path: Path, year: int) -> Params:
     if not path.is_file():
         raise ParamsError(
             f"There is no params file for {year}: {path} does not exist. "
-            f"Copy last year's file to {path.name} and fill in this year's date, reference "
-            "and commitments."
+            f"Run `brief new {year}` to start it from the latest year, then fill in this "
+            "year's date, reference, texts and commitments."
         )
     document = read_yaml(path)
     if not isinstance(document, dict):
@@ -143,18 +143,26 @@ def _unfilled(value, where: str = "") -> list[str]:
 
 def _describe(error: dict) -> str:
     """Return one pydantic error as a sentence an advisor can act on."""
-    location = ".".join(str(part) for part in error["loc"])
+    parts = error["loc"]
     kind = error["type"]
+    key = str(parts[-1]) if parts else ""
+    within = f"{_location(parts[:-1])}: " if len(parts) > 1 else ""
     if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        known = _known_keys(error["loc"][:-1])
+        known = _known_keys(parts[:-1])
         close = difflib.get_close_matches(key, known, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else f" Known keys: {', '.join(known)}."
-        return f"unknown key '{location}'.{hint}"
+        return f"{within}unknown key '{key}'.{hint}"
     if kind == "missing":
-        return f"'{location}' is missing; add it."
+        return f"{within}'{key}' is missing; add it."
     message = error["msg"].removeprefix("Value error, ")
-    return f"'{location}': {message} (got {error.get('input')!r})."
+    if "got " not in message:
+        message += f" (got {error.get('input')!r})"
+    return f"'{_location(parts)}': {message}."
+
+
+def _location(parts: tuple) -> str:
+    """Return a key's place as an advisor reads the file: toezeggingen, item 1, code."""
+    return ", ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in parts)
 
 
 def _known_keys(location: tuple) -> list[str]:
