@@ -139,7 +139,7 @@ def test_failing_notebook_keeps_previous_letter(project):
     data.write_text(
         data.read_text(encoding="utf-8").replace(
             "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
-            "valpreventie_deelnemers,2023,Rotterdam,700,realisatie",
+            "valpreventie_deelnemers,2023,Rotterdam,zevenhonderd,realisation",
         ),
         encoding="utf-8",
     )
@@ -183,4 +183,24 @@ def test_hanging_cell_is_stopped_with_a_clear_message(project):
     with pytest.raises(NotebookError, match="took longer than 3 seconds in one cell"):
         build_year(project, 2023, jobs=2, timeout=3)
     assert (project.year_dir(2023) / "failed" / "06-hangt.ipynb").is_file()
+    assert not project.year_dir(2023).joinpath("brief-2023.docx").exists()
+
+
+def test_kernel_that_dies_is_reported_and_keeps_the_notebook(project):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("year = 2023")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell("import os\nos._exit(1)")]
+    nbformat.write(notebook, project.notebooks_dir / "06-sterft.ipynb")
+
+    with pytest.raises(NotebookError) as caught:
+        build_year(project, 2023, jobs=2)
+
+    assert str(caught.value).startswith(
+        "The Python kernel running 06-sterft.ipynb for 2023 died (out of memory, or the "
+        "process was killed)."
+    )
+    assert (project.year_dir(2023) / "failed" / "06-sterft.ipynb").is_file()
     assert not project.year_dir(2023).joinpath("brief-2023.docx").exists()

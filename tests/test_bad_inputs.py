@@ -1,0 +1,401 @@
+"""The corpus of bad inputs: every mistake a user or a provider makes, and its exact message.
+
+Each case breaks one thing in a fresh copy of the example project (a data file, a params
+file, the template, the command line) and names the message the user must see. None of
+them runs a notebook, so the whole corpus runs in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from brief import indicators
+from brief.cli import app
+from brief.data import load_catalogue, load_data
+from brief.exceptions import BriefError
+from brief.letter import jinja_environment, open_template, template_names
+from brief.params import load_params
+from brief.paths import ProjectPaths
+
+HEADER = "indicator,year,area,value,kind,source"
+
+
+def csv_with(project: ProjectPaths, *rows: str, name: str = "jeugd", header: str = HEADER):
+    (project.data_dir / f"{name}.csv").write_text(
+        "\n".join([header, *rows]) + "\n", encoding="utf-8"
+    )
+
+
+def row(
+    value="88",
+    indicator="kinderwerk_pleinen",
+    year="2023",
+    area="Rotterdam",
+    kind="realisation",
+    source="x",
+) -> str:
+    return f"{indicator},{year},{area},{value},{kind},{source}"
+
+
+def xlsx_with(project: ProjectPaths, rows: list[list], sheets=("data",), name="jeugd"):
+    (project.data_dir / f"{name}.csv").unlink(missing_ok=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = sheets[0]
+    for extra in sheets[1:]:
+        workbook.create_sheet(extra)
+    for values in rows:
+        workbook[sheets[0]].append(values)
+    workbook.save(project.data_dir / f"{name}.xlsx")
+
+
+def data_error(project: ProjectPaths, name: str = "jeugd") -> str:
+    with pytest.raises(BriefError) as caught:
+        load_data(name, project)
+    return str(caught.value)
+
+
+def params_error(project: ProjectPaths, text: str, year: int = 2023) -> str:
+    path = project.params_file(year)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        load_params(path, year)
+    return str(caught.value)
+
+
+def edited_params(project: ProjectPaths, old: str, new: str, year: int = 2023) -> str:
+    text = project.params_file(year).read_text(encoding="utf-8")
+    assert old in text
+    return params_error(project, text.replace(old, new, 1), year)
+
+
+def template_error(project: ProjectPaths, content: bytes, name: str = "brief.docx") -> str:
+    path = project.templates_dir / name
+    path.write_bytes(content)
+    with pytest.raises(BriefError) as caught:
+        template_names(open_template(path), jinja_environment())
+    return str(caught.value)
+
+
+def cli_error(project: ProjectPaths, *args: str) -> str:
+    result = CliRunner().invoke(app, [*args, "--project", str(project.root)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    shown = " ".join(re.sub("[╭╮╰╯─│]", " ", result.output).split())  # rich wraps and boxes
+    return shown.replace(f"{project.root}/", "<project>/")
+
+
+def _jeugd_2023(project: ProjectPaths) -> str:
+    frame = load_data("jeugd", project)
+    with pytest.raises(BriefError) as caught:
+        indicators.value_for(frame, "kinderwerk_pleinen", 2031)
+    return str(caught.value)
+
+
+def _catalogue(project: ProjectPaths, line: str) -> str:
+    path = project.data_dir / "indicatoren.csv"
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        load_catalogue(project)
+    return str(caught.value)
+
+
+def _docx_with_tag(project: ProjectPaths, tag: str) -> str:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(f"In {{{{ jaar }}}} waren er {tag} pleinen.")
+    path = project.templates_dir / "brief.docx"
+    document.save(path)
+    with pytest.raises(BriefError) as caught:
+        template_names(open_template(path), jinja_environment())
+    return str(caught.value)
+
+
+ONE = "jeugd.csv has 1 problem(s):\n  - "
+CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
+    # ---- data files -----------------------------------------------------------------
+    "value is a word": (
+        lambda p: (csv_with(p, row(value="veel")), data_error(p))[1],
+        ONE + "row 2, column 'value': 'veel' is not a number.",
+    ),
+    "value has two commas": (
+        lambda p: (csv_with(p, row(value='"12,3,4"')), data_error(p))[1],
+        ONE + "row 2, column 'value': '12,3,4' is not a number.",
+    ),
+    "value is empty": (
+        lambda p: (csv_with(p, row(value="")), data_error(p))[1],
+        ONE + "row 2, column 'value': the cell is empty.",
+    ),
+    "negative count": (
+        lambda p: (csv_with(p, row(value="-5")), data_error(p))[1],
+        ONE + "row 2, column 'value': -5 is negative; a count cannot be.",
+    ),
+    "unknown indicator, close to a known one": (
+        lambda p: (csv_with(p, row(indicator="kinderwerk_pleinn")), data_error(p))[1],
+        ONE + "row 2, column 'indicator': 'kinderwerk_pleinn' is not in indicatoren.csv. "
+        "Did you mean 'kinderwerk_pleinen'?",
+    ),
+    "unknown indicator, nothing close": (
+        lambda p: (csv_with(p, row(indicator="sport")), data_error(p))[1],
+        ONE + "row 2, column 'indicator': 'sport' is not in indicatoren.csv. Add it there first.",
+    ),
+    "unknown area, close to a known one": (
+        lambda p: (csv_with(p, row(area="Kralingen")), data_error(p))[1],
+        ONE + "row 2, column 'area': 'Kralingen' is not Rotterdam or one of the 14 areas in "
+        "gebieden.csv. Did you mean 'Kralingen-Crooswijk'?",
+    ),
+    "unknown area, nothing close": (
+        lambda p: (csv_with(p, row(area="Atlantis")), data_error(p))[1],
+        ONE + "row 2, column 'area': 'Atlantis' is not Rotterdam or one of the 14 areas in "
+        "gebieden.csv.",
+    ),
+    "year is a word": (
+        lambda p: (csv_with(p, row(year="twintig")), data_error(p))[1],
+        ONE + "row 2, column 'year': 'twintig' is not a year.",
+    ),
+    "year has a typo": (
+        lambda p: (csv_with(p, row(year="20233")), data_error(p))[1],
+        ONE + "row 2, column 'year': '20233' is not a year between 2000 and 2100.",
+    ),
+    "unknown kind": (
+        lambda p: (csv_with(p, row(kind="prognose")), data_error(p))[1],
+        ONE + "row 2, column 'kind': 'prognose' must be one of realisation, target, baseline.",
+    ),
+    "duplicate rows": (
+        lambda p: (csv_with(p, row(), row(value="90")), data_error(p))[1],
+        ONE + "row 3: the same indicator, year, area and kind as row 2 (kinderwerk_pleinen, "
+        "2023, Rotterdam, realisation); keep one of the two.",
+    ),
+    "duplicate rows written differently": (
+        lambda p: (
+            csv_with(
+                p,
+                row(area="Kralingen-Crooswijk"),
+                row(area="kralingen crooswijk", kind="Realisatie"),
+            ),
+            data_error(p),
+        )[1],
+        ONE + "row 3: the same indicator, year, area and kind as row 2 (kinderwerk_pleinen, "
+        "2023, Kralingen-Crooswijk, realisation); keep one of the two.",
+    ),
+    "several problems reported together": (
+        lambda p: (
+            csv_with(
+                p,
+                row(value="veel"),
+                row(area="Atlantis", year="2022"),
+                row(kind="prognose", year="2024"),
+            ),
+            data_error(p),
+        )[1],
+        "jeugd.csv has 3 problem(s):\n"
+        "  - row 2, column 'value': 'veel' is not a number.\n"
+        "  - row 3, column 'area': 'Atlantis' is not Rotterdam or one of the 14 areas in "
+        "gebieden.csv.\n"
+        "  - row 4, column 'kind': 'prognose' must be one of realisation, target, baseline.",
+    ),
+    "many problems are counted past the first 25": (
+        lambda p: (
+            csv_with(p, *[row(value="x", year=str(2000 + i)) for i in range(30)]),
+            data_error(p).splitlines()[0] + " | " + data_error(p).splitlines()[-1],
+        )[1],
+        "jeugd.csv has 30 problem(s): |   ... and 5 more.",
+    ),
+    "row numbers count blank lines as a spreadsheet does": (
+        lambda p: (csv_with(p, row(), "", row(value="veel", year="2024")), data_error(p))[1],
+        ONE + "row 4, column 'value': 'veel' is not a number.",
+    ),
+    "missing column": (
+        lambda p: (csv_with(p, row(), header=HEADER.replace(",kind,", ",knid,")), data_error(p))[1],
+        "jeugd.csv has no column 'kind'. Its header row must name: indicator, year, area, value, "
+        "kind, source. Is it misspelt: 'knid' for 'kind'?",
+    ),
+    "empty file": (
+        lambda p: ((p.data_dir / "jeugd.csv").write_bytes(b""), data_error(p))[1],
+        "jeugd.csv is empty; it needs a header row and data rows.",
+    ),
+    "header only": (
+        lambda p: (csv_with(p), data_error(p))[1],
+        "jeugd.csv has a header row but no data rows.",
+    ),
+    "not UTF-8": (
+        lambda p: (
+            (p.data_dir / "jeugd.csv").write_bytes(
+                (HEADER + "\n" + row(source="één")).encode("cp1252")
+            ),
+            data_error(p),
+        )[1],
+        "jeugd.csv is not a UTF-8 text file. Save it as 'CSV UTF-8' (Excel: Save as, CSV UTF-8) "
+        "or as .xlsx.",
+    ),
+    "both a CSV and a workbook": (
+        lambda p: (xlsx_with(p, [HEADER.split(",")]), csv_with(p, row()), data_error(p))[2],
+        "Both data/jeugd.csv and data/jeugd.xlsx exist. Keep one, so it is clear which figures "
+        "go into the letter.",
+    ),
+    "no such data file": (
+        lambda p: data_error(p, "sport"),
+        "There is no data/sport.csv or data/sport.xlsx. The data files are: gebieden, "
+        "indicatoren, jeugd, kwetsbare_bewoners, lokale_initiatieven, ouderen.",
+    ),
+    "workbook without a data sheet": (
+        lambda p: (
+            xlsx_with(p, [HEADER.split(",")], sheets=("Blad1", "Toelichting")),
+            data_error(p),
+        )[1],
+        "jeugd.xlsx has the sheets 'Blad1', 'Toelichting'; brief reads the sheet named 'data'. "
+        "Rename the sheet with the figures to 'data'.",
+    ),
+    "workbook that is damaged": (
+        lambda p: (
+            (p.data_dir / "jeugd.xlsx").write_bytes(b"PK\x03\x04 not really"),
+            (p.data_dir / "jeugd.csv").unlink(),
+            data_error(p),
+        )[2],
+        "jeugd.xlsx cannot be opened as an Excel workbook: it is damaged or not a workbook "
+        "(BadZipFile).",
+    ),
+    "workbook with a password": (
+        lambda p: (
+            (p.data_dir / "jeugd.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)),
+            (p.data_dir / "jeugd.csv").unlink(),
+            data_error(p),
+        )[2],
+        "jeugd.xlsx cannot be opened as an Excel workbook: it is password-protected (save it "
+        "without a password).",
+    ),
+    "workbook cell that is not a number, at its Excel row": (
+        lambda p: (
+            xlsx_with(
+                p, [HEADER.split(","), row().split(","), row(value="n.b.", year="2024").split(",")]
+            ),
+            data_error(p),
+        )[1],
+        "jeugd.xlsx has 1 problem(s):\n  - row 3, column 'value': 'n.b.' is not a number.",
+    ),
+    "year outside the file's range": (
+        _jeugd_2023,
+        "data/jeugd.csv has the realisation of 'kinderwerk_pleinen' for Rotterdam in 2022–2024, "
+        "not in 2031. Add a row 'kinderwerk_pleinen,2031,Rotterdam,<value>,realisation,<source>' "
+        "to data/jeugd.csv.",
+    ),
+    "catalogue with an unknown unit": (
+        lambda p: _catalogue(p, "sport_bereik,Sporters,mensen,Overig,Monitor"),
+        "indicatoren.csv has 1 problem(s):\n  - row 17, column 'unit': 'mensen' is not a unit; "
+        "use one of count, decimal, percent, euro, euro_mln, fte.",
+    ),
+    # ---- params files ---------------------------------------------------------------
+    "misspelt key": (
+        lambda p: edited_params(p, "kenmerk:", "kenmerrk:"),
+        "2023.yaml has 2 problem(s):\n  - 'kenmerk' is missing; add it.\n  - unknown key "
+        "'kenmerrk'. Did you mean 'kenmerk'?",
+    ),
+    "date that is not a date": (
+        lambda p: edited_params(p, "datum: 2024-07-12", "datum: 12 juli 2024"),
+        "2023.yaml has 1 problem(s):\n  - 'datum': write the date as YYYY-MM-DD, got "
+        "'12 juli 2024'.",
+    ),
+    "year that is not the file's": (
+        lambda p: edited_params(p, "jaar: 2023", "jaar: 2022"),
+        "2023.yaml says 'jaar: 2022', but its name says 2023. Make the two agree.",
+    ),
+    "text left to fill in": (
+        lambda p: edited_params(p, "kenmerk: M2312-1203", "kenmerk: INVULLEN"),
+        "2023.yaml still has INVULLEN where this year's text belongs: kenmerk. Fill these in, "
+        "then build again.",
+    ),
+    "broken YAML": (
+        lambda p: edited_params(p, "commissie: commissie", "commissie: [commissie"),
+        "2023.yaml is not valid YAML at line 6, column 10: expected ',' or ']', but got ':'.",
+    ),
+    "params file that is a list": (
+        lambda p: params_error(p, "- jaar: 2023\n"),
+        "2023.yaml must hold keys such as 'jaar:' and 'datum:', one per line; it holds no such "
+        "keys.",
+    ),
+    "commitment without a code": (
+        lambda p: edited_params(p, "  - code: 23bb005467\n    omschrijving", "  - omschrijving"),
+        "2023.yaml has 1 problem(s):\n  - toezeggingen, item 1: 'code' is missing; add it.",
+    ),
+    # ---- templates ------------------------------------------------------------------
+    "template that is a text file": (
+        lambda p: template_error(p, b"Geachte commissie", name="brief.txt"),
+        "The template brief.txt is not a .docx file. Save it from Word as "
+        "'Word Document (*.docx)'.",
+    ),
+    "template that is damaged": (
+        lambda p: template_error(p, b"PK\x03\x04" + bytes(100)),
+        "The template brief.docx cannot be opened as a Word document: the file is damaged. "
+        "Take the last good copy (templates/ is in git) or save it again from Word.",
+    ),
+    "template with a password": (
+        lambda p: template_error(p, b"\xd0\xcf\x11\xe0" + bytes(600)),
+        "The template brief.docx is protected with a password (or is an old .doc renamed). "
+        "Save a copy without a password as 'Word Document (*.docx)'.",
+    ),
+    "template with a broken tag": (
+        lambda p: _docx_with_tag(p, "{{ kinderwerk_pleinen | }}"),
+        "The template has a mistake in a {{ }} or {% %} tag: expected token 'name', got 'end "
+        "of print statement'\nIn the body, at: \"In {{ jaar }} waren er {{ kinderwerk_pleinen | "
+        '}} pleinen.".\nCheck that every {% if %} has its {% endif %} and every {% for %} its '
+        "{% endfor %}.",
+    ),
+    # ---- the command line -----------------------------------------------------------
+    "year that is a path": (
+        lambda p: cli_error(p, "build", "../../etc"),
+        "Error: '../../etc' is not a year. Give years as four digits, e.g. 2023.",
+    ),
+    "year that is a word": (
+        lambda p: cli_error(p, "build", "vorig-jaar"),
+        "Error: 'vorig-jaar' is not a year. Give years as four digits, e.g. 2023.",
+    ),
+    "year without a params file": (
+        lambda p: cli_error(p, "build", "2031"),
+        "Error: There is no params file for 2031: <project>/params/2031.yaml does not exist. "
+        "Run `brief new 2031` to start it from the latest year, then fill in this year's date, "
+        "reference, texts and commitments.",
+    ),
+    "template that does not exist": (
+        lambda p: cli_error(p, "build", "2023", "--template", str(p.root / "templates/nee.docx")),
+        "Error: The template <project>/templates/nee.docx does not exist.",
+    ),
+    "no kernels at all": (
+        lambda p: cli_error(p, "build", "2023", "--jobs", "0"),
+        "Usage: root build [OPTIONS] [years]... Try 'root build --help' for help. Error Invalid "
+        "value for '--jobs' / '-j': Input should be greater than or equal to 1",
+    ),
+    "new year that exists": (
+        lambda p: cli_error(p, "new", "2023"),
+        "Error: params/2023.yaml already exists. Edit it, or delete it to start over.",
+    ),
+    "new year with nothing before it": (
+        lambda p: cli_error(p, "new", "2019"),
+        "Error: There is no params file for a year before 2019 in <project>/params to start from.",
+    ),
+    "check a year without params": (
+        lambda p: cli_error(p, "check", "2031"),
+        "Error: There is no params file for 2031: <project>/params/2031.yaml does not exist. "
+        "Run `brief new 2031` to start it from the latest year, then fill in this year's date, "
+        "reference, texts and commitments.",
+    ),
+}
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_gets_its_exact_message(project, case):
+    make_mistake, expected = CASES[case]
+
+    message = make_mistake(project)
+
+    assert "Traceback" not in message
+    assert not re.search(r"File \"/", message)
+    assert message == expected
