@@ -204,3 +204,16 @@ def test_kernel_that_dies_is_reported_and_keeps_the_notebook(project):
     )
     assert (project.year_dir(2023) / "failed" / "06-sterft.ipynb").is_file()
     assert not project.year_dir(2023).joinpath("brief-2023.docx").exists()
+
+
+def test_missing_kernel_says_how_to_reinstall(project, monkeypatch):
+    monkeypatch.setattr("brief.run.KERNEL", "geen-kernel")
+
+    with pytest.raises(NotebookError) as caught:
+        build_year(project, 2023, jobs=1)  # one at a time: the first notebook is the one named
+
+    assert str(caught.value) == (
+        "Cannot run 01-jeugd.ipynb: the Jupyter kernel 'geen-kernel' is not installed in this "
+        "environment. Reinstall the project with `make report`."
+    )
+    assert not project.year_dir(2023).exists() or not list(project.year_dir(2023).iterdir())
