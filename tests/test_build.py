@@ -171,14 +171,19 @@ def test_unknown_placeholder_stops_the_build_with_suggestion(project):
     assert not project.year_dir(2023).exists()
 
 
-def test_hanging_cell_is_stopped_with_a_clear_message(project):
+def add_notebook(project, name: str, code: str) -> None:
+    """Add a chapter notebook with a parameters cell and one cell of ``code``."""
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
     parameters = nbformat.v4.new_code_cell("year = 2023")
     parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters, nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
-    nbformat.write(notebook, project.notebooks_dir / "06-hangt.ipynb")
+    notebook.cells = [parameters, nbformat.v4.new_code_cell(code)]
+    nbformat.write(notebook, project.notebooks_dir / name)
+
+
+def test_hanging_cell_is_stopped_with_a_clear_message(project):
+    add_notebook(project, "06-hangt.ipynb", "import time\ntime.sleep(60)")
 
     with pytest.raises(NotebookError, match="took longer than 3 seconds in one cell"):
         build_year(project, 2023, jobs=2, timeout=3)
@@ -187,13 +192,7 @@ def test_hanging_cell_is_stopped_with_a_clear_message(project):
 
 
 def test_kernel_that_dies_is_reported_and_keeps_the_notebook(project):
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell("year = 2023")
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters, nbformat.v4.new_code_cell("import os\nos._exit(1)")]
-    nbformat.write(notebook, project.notebooks_dir / "06-sterft.ipynb")
+    add_notebook(project, "06-sterft.ipynb", "import os\nos._exit(1)")
 
     with pytest.raises(NotebookError) as caught:
         build_year(project, 2023, jobs=2)
