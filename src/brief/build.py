@@ -210,6 +210,7 @@ def _build(
                     previous["finished"],
                     {n.source.name: n.reason for n in plan.notebooks if n.reruns},
                     [n.source.name for n in plan.notebooks if not n.reruns],
+                    used,
                 ),
                 encoding="utf-8",
             )

@@ -111,7 +111,12 @@ def _key_column(cells: list[list[str]]) -> int | None:
 
 
 def write_report(
-    changes: Changes, year: int, previous_build: str, reruns: dict[str, str], reused: list[str]
+    changes: Changes,
+    year: int,
+    previous_build: str,
+    reruns: dict[str, str],
+    reused: list[str],
+    used: set[str],
 ) -> str:
     """Return changes.md: what changed in the letter and which notebooks reran, and why."""
     lines = [
@@ -125,17 +130,24 @@ def write_report(
     lines += [f"- {name} reran: {reason}." for name, reason in reruns.items()]
     lines += [f"- {name} was reused: nothing it depends on changed." for name in reused]
     lines += ["", "## In the letter", ""]
+
+    def where(name: str) -> str:  # published, but the template does not show it
+        return "" if name in used else " (not in the letter)"
+
     if changes.none:
         lines.append("Nothing in the letter changed.")
         return "\n".join(lines) + "\n"
     if changes.values:
         lines += ["| name | before | after |", "| --- | --- | --- |"]
-        lines += [f"| {name} | {_cell(old)} | {_cell(new)} |" for name, old, new in changes.values]
+        lines += [
+            f"| {name}{where(name)} | {_cell(old)} | {_cell(new)} |"
+            for name, old, new in changes.values
+        ]
         lines.append("")
     for name in changes.figures:
-        lines.append(f"- Figure `{name}`: the image changed.")
+        lines.append(f"- Figure `{name}`{where(name)}: the image changed.")
     for name, cells in changes.tables.items():
-        lines.append(f"- Table `{name}`: {len(cells)} cell(s) changed:")
+        lines.append(f"- Table `{name}`{where(name)}: {len(cells)} cell(s) changed:")
         lines += [f"  - {cell}" for cell in cells]
     for name in changes.added:
         lines.append(f"- `{name}` is new.")

@@ -1,0 +1,51 @@
+"""The change report: what moved between two builds, and whether the letter shows it."""
+
+from brief.changes import compare, summary, write_report
+
+
+def entry(text, kind="value", **extra):
+    return {"kind": kind, "text": text, **extra}
+
+
+def test_report_lists_moved_values_and_marks_those_the_letter_does_not_show():
+    before = {
+        "bereik": entry("30.133"),
+        "intern": entry("12"),
+        "kaart": entry("K", "figure", image="a"),
+    }
+    after = {
+        "bereik": entry("30.200"),
+        "intern": entry("13"),
+        "kaart": entry("K", "figure", image="b"),
+        "nieuw": entry("1"),
+    }
+
+    changes = compare(before, after)
+    report = write_report(
+        changes,
+        2023,
+        "2026-06-01T10:00:00+02:00",
+        {"01-jeugd.ipynb": "data/jeugd.csv changed"},
+        ["02-ouderen.ipynb"],
+        used={"bereik", "kaart"},
+    )
+
+    assert changes.values == [("bereik", "30.133", "30.200"), ("intern", "12", "13")]
+    assert "| bereik | 30.133 | 30.200 |" in report
+    assert "| intern (not in the letter) | 12 | 13 |" in report
+    assert "- Figure `kaart`: the image changed." in report
+    assert "- `nieuw` is new." in report
+    assert "- 01-jeugd.ipynb reran: data/jeugd.csv changed." in report
+    assert summary(changes).startswith(
+        "2 value(s) changed (bereik 30.133 → 30.200, intern 12 → 13)"
+    )
+
+
+def test_no_change_is_said_in_one_line():
+    same = {"bereik": entry("30.133")}
+
+    changes = compare(same, same)
+
+    assert changes.none
+    assert summary(changes) == "nothing in the letter changed"
+    assert "Nothing in the letter changed." in write_report(changes, 2023, "t", {}, [], set())
