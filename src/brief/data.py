@@ -25,7 +25,7 @@ import pandas as pd
 
 from brief.collect import INPUT_MIMETYPE
 from brief.exceptions import DataError
-from brief.fingerprint import file_hash
+from brief.fingerprint import file_hash, is_ole_file
 from brief.formatting import UNITS
 from brief.paths import ProjectPaths, find_project
 from brief.validate import COLUMN_ALIASES, AreaNames, check_rows
@@ -122,7 +122,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        locked = path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+        locked = is_ole_file(path)
         why = (
             "it is password-protected (save it without a password)"
             if locked
@@ -165,7 +165,7 @@ def read_long_table(path: Path) -> pd.DataFrame | None:
         frame = _read(path)
     except DataError:
         return None
-    return frame.astype(str).apply(lambda col: col.str.strip())
+    return _text(frame)
 
 
 def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:

@@ -95,3 +95,12 @@ def git_state(folder: Path) -> dict[str, object]:
         return {"commit": None, "dirty": None}
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # how Office stores password-protected files (and old .doc)
+
+
+def is_ole_file(path: Path) -> bool:
+    """Return whether ``path`` is an OLE compound file rather than a zip (.docx, .xlsx)."""
+    with path.open("rb") as handle:
+        return handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE

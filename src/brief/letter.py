@@ -24,6 +24,7 @@ from markupsafe import escape
 from brief import word
 from brief.collect import Collection, Published
 from brief.exceptions import TemplateError
+from brief.fingerprint import is_ole_file
 from brief.formatting import FILTERS, format_value
 from brief.params import Params
 
@@ -79,7 +80,7 @@ def open_template(path: Path) -> DocxTemplate:
         )
     if not zipfile.is_zipfile(path):
         # Word saves a password-protected document as an encrypted OLE file, not a zip.
-        if path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
+        if is_ole_file(path):
             raise TemplateError(
                 f"The template {path.name} is protected with a password (or is an old .doc "
                 "renamed). Save a copy without a password as 'Word Document (*.docx)'."
