@@ -6,9 +6,11 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
+from brief.check import figures_behind
 from brief.cli import app
+from brief.collect import Collection, Origin, Published
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow  # these use the letters built once per session
 runner = CliRunner()
 
 
@@ -26,6 +28,7 @@ def run(built, *args):
     return runner.invoke(app, [*args, "--project", str(built["paths"].root)])
 
 
+@slow
 def test_example_template_passes(built):
     result = run(built, "check", "2023")
 
@@ -33,6 +36,7 @@ def test_example_template_passes(built):
     assert "brief.docx is ready for 2023." in result.output
 
 
+@slow
 def test_misspelt_name_in_header_is_caught(built, tmp_path):
     template = template_with(
         built,
@@ -49,6 +53,7 @@ def test_misspelt_name_in_header_is_caught(built, tmp_path):
     )
 
 
+@slow
 def test_misspelt_name_in_table_cell_is_caught(built, tmp_path):
     def add_table(document):
         document.add_table(rows=1, cols=1).rows[0].cells[0].text = "{{ herstelacademie }}"
@@ -61,6 +66,7 @@ def test_misspelt_name_in_table_cell_is_caught(built, tmp_path):
     assert "Did you mean 'herstelacademies'?" in result.output
 
 
+@slow
 def test_unused_published_value_is_a_warning(built, tmp_path):
     def drop_paragraph(document):
         for paragraph in document.paragraphs:
@@ -75,6 +81,82 @@ def test_unused_published_value_is_a_warning(built, tmp_path):
     assert "Published but not used in the template: couleur_locale_trend." in result.output
 
 
+@slow
+def test_figures_whose_data_stops_before_the_year_are_a_warning(built, project):
+    latest = max(built["results"])
+    year = latest + 1
+    params = built["paths"].params_file(latest).read_text(encoding="utf-8")
+    project.params_file(year).write_text(
+        params.replace(f"jaar: {latest}", f"jaar: {year}"), encoding="utf-8"
+    )
+    # The notebooks as run for the latest year stand in for a build whose data stops there.
+    shutil.copytree(
+        built["paths"].year_dir(latest) / "notebooks",
+        project.year_dir(year) / "notebooks",
+        ignore=shutil.ignore_patterns("*.html"),
+    )
+
+    result = runner.invoke(app, ["check", str(year), "--project", str(project.root)])
+
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Warning: Figure 'valpreventie_doel_realisatie' has data up to {latest}, not {year} "
+        "(02-ouderen.ipynb, which reads data/ouderen.csv). "
+        f"Add the {year} rows to its data, or check which years the notebook selects."
+    ) in output
+    assert f"Figure 'lokaal_budget' has data up to {latest}, not {year}" in output
+    assert f"Figure 'spreekuren_per_gebied' has data up to {latest}, not {year}" in output
+
+
+@slow
+def test_latest_year_has_no_figure_behind(built):
+    latest = max(built["results"])
+
+    result = run(built, "check", str(latest))
+
+    assert result.exit_code == 0, result.output
+    assert "has data up to" not in result.output
+
+
+def figure(name: str, **payload) -> Published:
+    return Published(name, "figure", {"name": name, **payload}, Origin("01-a.ipynb", 3))
+
+
+def test_figure_behind_names_its_notebook_and_data():
+    collection = Collection(
+        items={
+            "behind": figure("behind", years=[2022, 2023]),
+            "current": figure("current", years=[2022, 2024]),
+            "value": Published("value", "value", {"value": 1}, Origin("01-a.ipynb", 2)),
+        },
+        inputs={"01-a.ipynb": {"data/a.csv": {}, "data/b.xlsx": {}}},
+    )
+
+    warnings = figures_behind(collection, 2024)
+
+    assert warnings == [
+        "Figure 'behind' has data up to 2023, not 2024 (01-a.ipynb, which reads data/a.csv, "
+        "data/b.xlsx). Add the 2024 rows to its data, or check which years the notebook selects."
+    ]
+
+
+def test_figure_published_without_years_is_read_from_its_data():
+    collection = Collection(
+        items={
+            "old": figure("old", data="jaar,realisatie\n2022,1.0\n2023,2.0\n"),
+            "by_area": figure("by_area", data="gebied,waarde\nNoord,3\n"),
+            "no_data": figure("no_data", data=None),
+        }
+    )
+
+    warnings = figures_behind(collection, 2024)
+
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Figure 'old' has data up to 2023, not 2024 (01-a.ipynb).")
+
+
+@slow
 def test_figure_written_inline_is_refused(built, tmp_path):
     template = template_with(
         built, tmp_path, lambda d: d.add_paragraph("Zie {{ kinderwerk_trend }} hierboven.")
@@ -86,6 +168,7 @@ def test_figure_written_inline_is_refused(built, tmp_path):
     assert "needs a paragraph of its own written as {{p kinderwerk_trend }}" in result.output
 
 
+@slow
 def test_fields_lists_values_figures_tables_and_parameters(built):
     result = runner.invoke(
         app,

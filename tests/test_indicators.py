@@ -1,8 +1,10 @@
 import math
 
 import pandas as pd
+import pytest
 
 from brief import indicators as ind
+from brief.exceptions import DataError
 
 FRAME = pd.DataFrame(
     [
@@ -60,3 +62,35 @@ def test_indicator_table_marks_missing_cells():
     assert table.loc[0, "Nulmeting"] == "5 (2014)"
     assert math.isnan(table.loc[1, "Realisatie 2022"])
     assert units == ["count", "percent"]
+
+
+def test_years_until_follows_the_data():
+    later = pd.concat([FRAME, FRAME.assign(year=FRAME["year"] + 2)])
+
+    assert ind.years_until(FRAME, 2023) == [2014, 2022, 2023]
+    assert ind.years_until(FRAME, 2022, ["a"]) == [2014, 2022]
+    assert ind.years_until(FRAME, 2023, ["b"]) == [2023]
+    assert ind.years_until(later, 2025, ["b"]) == [2023, 2025]
+    assert ind.years_until(later, 2024, ["b"]) == [2023]
+    assert all(type(y) is int for y in ind.years_until(later, 2025))
+
+
+def test_target_year_is_the_first_target_from_the_year_on():
+    later = pd.concat([FRAME, FRAME.assign(year=FRAME["year"] + 2)])
+
+    assert ind.target_year(later, "a", 2022) == 2023
+    assert ind.target_year(later, "a", 2024) == 2025
+    assert ind.target_year(later, "a", 2025) == 2025
+
+
+def test_target_year_without_a_target_says_what_to_add():
+    frame = FRAME.copy()
+    frame.attrs["path"] = "data/x.csv"
+
+    with pytest.raises(DataError) as raised:
+        ind.target_year(frame, "a", 2024)
+
+    assert str(raised.value) == (
+        "data/x.csv has no target of 'a' for Rotterdam in 2024 or later. "
+        "Add a row 'a,2024,Rotterdam,<value>,target,<source>' to data/x.csv."
+    )

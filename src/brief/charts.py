@@ -3,8 +3,8 @@
 Colours come from the Okabe-Ito colour-blind-safe set, darkened where needed so each has
 at least 3:1 contrast on white. Meaning never rests on colour alone: targets are dashed
 or hatched and labelled in words, and values are written on the chart. Axes use Dutch
-number formats. Each chart returns its alt text, written from the data, and the table
-behind it, so the letter can carry both.
+number formats. Each chart returns its alt text, written from the data, the table
+behind it, so the letter can carry both, and the years it shows figures for.
 """
 
 from __future__ import annotations
@@ -48,11 +48,16 @@ STYLE = {
 
 @dataclass(frozen=True)
 class Chart:
-    """A finished chart: the figure, its alt text and the data it shows."""
+    """A finished chart: the figure, its alt text, the data it shows and for which years.
+
+    ``years`` are the years the chart shows a realisation for (the year of a chart by
+    area); `brief check` compares the last of them with the letter's year.
+    """
 
     figure: Figure
     alt: str
     data: pd.DataFrame
+    years: tuple[int, ...] = ()
 
 
 def _new_figure(title: str) -> tuple[Figure, plt.Axes]:
@@ -130,7 +135,7 @@ def trend_chart(
     data = pd.DataFrame({"jaar": years, "realisatie": realised.values})
     if target is not None:
         data["doel"] = [target.get(y) for y in years]
-    return Chart(figure, alt, data)
+    return Chart(figure, alt, data, _plain_years(years))
 
 
 def target_bars(
@@ -191,11 +196,16 @@ def target_bars(
             labels[1].lower(): [target.get(y) for y in years],
         }
     )
-    return Chart(figure, alt, data)
+    return Chart(figure, alt, data, _plain_years(realised.index))
 
 
-def area_bars(values: pd.Series, *, title: str, what: str, unit: str = "count") -> Chart:
-    """Return horizontal bars by area, largest at the top, each labelled with its value."""
+def area_bars(
+    values: pd.Series, *, title: str, what: str, unit: str = "count", year: int | None = None
+) -> Chart:
+    """Return horizontal bars by area, largest at the top, each labelled with its value.
+
+    ``year`` is the year the values are of, recorded with the chart.
+    """
     ordered = values.sort_values()
     with plt.rc_context({**STYLE, "axes.grid.axis": "x"}):
         figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 10 / 2.54))
@@ -219,7 +229,12 @@ def area_bars(values: pd.Series, *, title: str, what: str, unit: str = "count") 
         f"({format_value(ordered.iloc[0], unit)})."
     )
     data = ordered[::-1].rename_axis("gebied").reset_index(name="waarde")
-    return Chart(figure, alt, data)
+    return Chart(figure, alt, data, () if year is None else _plain_years([year]))
+
+
+def _plain_years(years) -> tuple[int, ...]:
+    """Return years as sorted plain ints (numpy integers do not go into JSON)."""
+    return tuple(sorted(int(y) for y in years))
 
 
 def _max(series: pd.Series | None) -> float:

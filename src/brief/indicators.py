@@ -39,6 +39,35 @@ def series(
     return result
 
 
+def years_until(
+    frame: pd.DataFrame, year: int, indicators: Iterable[str] | None = None
+) -> list[int]:
+    """Return the years the data has figures for, up to and including ``year``, oldest first.
+
+    Only the rows of ``indicators`` count when given. A chart that shows these years
+    reaches every year its data reaches, so a new year's rows appear without a notebook
+    naming years.
+    """
+    rows = frame if indicators is None else frame[frame["indicator"].isin(list(indicators))]
+    return sorted(int(y) for y in set(rows["year"]) if y <= year)
+
+
+def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str = CITY) -> int:
+    """Return the first year from ``year`` on with a target for ``indicator``.
+
+    That is the target a letter about ``year`` works towards (a target for the end of a
+    later year counts); DataError when the data has none from ``year`` on.
+    """
+    years = sorted(int(y) for y in _rows(frame, indicator, "target", area)["year"] if y >= year)
+    if not years:
+        where = frame.attrs.get("path", "the data file")
+        raise DataError(
+            f"{where} has no target of '{indicator}' for {area} in {year} or later. "
+            f"Add a row '{indicator},{year},{area},<value>,target,<source>' to {where}."
+        )
+    return years[0]
+
+
 def value_for(
     frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation", area: str = CITY
 ) -> float:

@@ -12,6 +12,7 @@ import io
 import keyword
 import math
 import re
+from collections.abc import Iterable
 from numbers import Integral, Real
 
 import pandas as pd
@@ -101,18 +102,23 @@ def publish_figure(
     source: str,
     alt: str | None = None,
     data: pd.DataFrame | None = None,
+    years: Iterable[int] | None = None,
 ) -> dict:
     """Publish a chart for the letter, with its caption title and source line.
 
-    ``figure`` is a :class:`brief.charts.Chart` (which brings its own alt text and data) or
-    a plain matplotlib figure. ``alt`` is the alternative text for screen readers and
-    overrides the chart's; ``data`` is the table behind the chart, written beside the
-    letter so readers can check the numbers.
+    ``figure`` is a :class:`brief.charts.Chart` (which brings its own alt text, data and
+    years) or a plain matplotlib figure. ``alt`` is the alternative text for screen readers
+    and overrides the chart's; ``data`` is the table behind the chart, written beside the
+    letter so readers can check the numbers. ``years`` are the years the chart shows
+    figures for; without them a chart's own, else the ``jaar`` column of ``data``.
+    `brief check` warns when the last of them is before the letter's year.
     """
     check_name(name)
     if hasattr(figure, "figure") and hasattr(figure, "alt"):  # a brief.charts.Chart
         alt = alt or figure.alt
         data = figure.data if data is None else data
+        if years is None:
+            years = getattr(figure, "years", None) or None  # an empty tuple: not known
         figure = figure.figure
     if not title or not source:
         raise PublishError(f"Cannot publish figure {name!r}: give it a title and a source.")
@@ -127,6 +133,8 @@ def publish_figure(
         "alt": alt or title,
         "png": png,
         "data": None if data is None else data.to_csv(index=False),
+        # Added later: readers of older payloads must cope with the key missing.
+        "years": _figure_years(name, years, data),
     }
     _close(figure)
     _show(
@@ -198,6 +206,20 @@ def publish_table(
     }
     _show(payload, {"text/html": table.to_html(index=False, na_rep="n.v.t."), "text/plain": title})
     return payload
+
+
+def _figure_years(name: str, years, data: pd.DataFrame | None) -> list[int] | None:
+    """Return the years a figure shows, as sorted plain ints, or None when unknown."""
+    if years is None and data is not None and "jaar" in data.columns:
+        years = data["jaar"].dropna()
+    if years is None:
+        return None
+    try:
+        return sorted({int(year) for year in years})
+    except (TypeError, ValueError):
+        raise PublishError(
+            f"Cannot publish figure {name!r}: years must be whole numbers, got {list(years)!r}."
+        ) from None
 
 
 def _close(figure) -> None:
