@@ -53,9 +53,21 @@ class ProjectPaths:
     def year_dir(self, year: int) -> Path:
         return self.outputs_dir / str(year)
 
+    @property
+    def error_log(self) -> Path:
+        """Where the CLI writes the full report of an unexpected error (a fault of brief's)."""
+        return self.outputs_dir / ".brief-error.log"
+
     def lock_file(self, year: int) -> Path:
         """Held while a year is being built, so two builds of one year cannot mix."""
         return self.outputs_dir / f".{year}.lock"
+
+    def lock_holder_file(self, year: int) -> Path:
+        """Who holds the year's lock ("process 4711, since 10:02:13"), for the build that waits.
+
+        A file of its own: taking the lock may empty the lock file on some platforms.
+        """
+        return self.outputs_dir / f".{year}.lock-holder"
 
     def staging_prefix(self, year: int) -> str:
         """Name start of the folders a build of ``year`` writes into before they are moved."""
