@@ -65,3 +65,24 @@ def test_new_year_starts_from_the_latest_and_lists_missing_data(project):
     assert build.exit_code == 1
     assert "INVULLEN" in build.output and "datum" in build.output
     assert "Traceback" not in build.output
+
+
+def test_internal_fault_prints_one_line_and_writes_the_traceback_to_a_log(project, monkeypatch):
+    def broken_plan(*args, **kwargs):
+        return {}["no such key"]  # a fault of brief's own, deep inside a build
+
+    monkeypatch.setattr("brief.build.make_plan", broken_plan)
+
+    result = runner.invoke(app, ["build", "2023", "--project", str(project.root)])
+
+    assert result.exit_code == 70
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "Error: brief stopped on an internal fault (KeyError: 'no such key')"
+    )
+    assert "outputs/.brief-error.log" in lines[0]
+    assert "Traceback" not in result.output
+    log = (project.outputs_dir / ".brief-error.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log
+    assert "broken_plan" in log and "command:" in log

@@ -99,7 +99,6 @@ def awkward_letter(tmp_path):
         params(regels=MULTILINE),
         text_values(AWKWARD),
         letter,
-        tmp_path / "out" / "figuren",
     )
     return letter
 
@@ -167,7 +166,7 @@ def test_template_code_inside_a_value_is_never_run(tmp_path):
 
     values = {"statement": value, "ampersand": "&", "angles": "<"}
 
-    render_letter(template, params(regels="-"), text_values(values), letter, tmp_path / "figuren")
+    render_letter(template, params(regels="-"), text_values(values), letter)
 
     body = [p.text for p in docx.Document(letter).paragraphs]
     assert f"[statement] {value} [/statement]" in body
@@ -183,6 +182,5 @@ def test_unknown_name_in_a_text_box_is_refused(tmp_path):
             params(regels="-"),
             text_values({"ampersand": "&"}),
             tmp_path / "letter.docx",
-            tmp_path / "figuren",
         )
     assert not (tmp_path / "letter.docx").exists()

@@ -90,7 +90,6 @@ def test_published_table_rows_fill_a_table_drawn_in_the_template(tmp_path):
         params(),
         collection,
         tmp_path / "letter.docx",
-        tmp_path / "figuren",
     )
 
     letter = docx.Document(tmp_path / "letter.docx")

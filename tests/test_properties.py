@@ -123,7 +123,6 @@ def test_any_value_lands_in_the_letter_literally(tmp_path, text):
         params(regels="r"),
         text_values({"ampersand": text, "angles": "x"}),
         letter,
-        tmp_path / "figuren",
     )
 
     body = [p.text for p in docx.Document(letter).paragraphs]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,11 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brief import pausing
 from brief.exceptions import BriefError, ProjectError
 from brief.fingerprint import git_state, package_versions
 from brief.paths import ProjectPaths, YearOutputs
 from brief.plan import RECORD_VERSION, BuildPlan, make_plan
-from brief.run import DEFAULT_CELL_TIMEOUT, skip_slow_iri_checker
+from brief.run import DEFAULT_CELL_TIMEOUT, import_notebook_libraries
 
 Progress = Callable[[int, str], None]  # (year, what the build of that year is doing)
 
@@ -79,10 +80,12 @@ def build_year(
     final = YearOutputs(project.year_dir(year), year, template.stem)
     project.outputs_dir.mkdir(parents=True, exist_ok=True)
     with _year_lock(project, year):
+        pausing.reached("lock taken")
         _recover(final.folder)
         _remove_staging(project, year)
         plan = make_plan(project, final, template, notebooks, force=force, review=review, pdf=pdf)
         result = BuildResult(year, final, plan, built=False, seconds=0.0)
+        pausing.reached("planned")
         if not plan.nothing_to_do:
             _build(
                 project,
@@ -110,6 +113,8 @@ def build_years(
     touch another's. A year that fails does not stop the others; its error is returned.
     """
     kernels = threading.BoundedSemaphore(jobs)
+    if len(years) > 1:
+        import_build_libraries()  # before the threads start: see import_build_libraries
 
     def one(year: int) -> BuildResult | BriefError:
         try:
@@ -121,6 +126,21 @@ def build_years(
         return {years[0]: one(years[0])}
     with ThreadPoolExecutor(max_workers=len(years)) as pool:
         return dict(zip(years, pool.map(one, years), strict=True))
+
+
+def import_build_libraries() -> None:
+    """Import what a build's threads use, in the calling thread, before any thread starts.
+
+    Notebook libraries import one another in circles, and so do python-docx's modules;
+    imported from two threads at once they can fail at random (see
+    :func:`brief.run.import_notebook_libraries`). A no-change build never calls this.
+    """
+    import_notebook_libraries()
+    import brief.changes  # noqa: F401
+    import brief.collect  # noqa: F401
+    import brief.letter  # noqa: F401
+    import brief.params  # noqa: F401
+    import brief.review  # noqa: F401
 
 
 def _build(
@@ -140,24 +160,26 @@ def _build(
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
     from brief.collect import collect
-    from brief.letter import open_template, render_letter
+    from brief.letter import render_letter
     from brief.params import load_params
-    from brief.review import source_comments, write_notebook_html, write_review_page
+    from brief.review import (
+        source_comments,
+        write_figure_files,
+        write_notebook_html,
+        write_review_page,
+    )
     from brief.run import run_notebooks
+    from brief.templating import open_template
 
     year = final.year
     when = dt.datetime.now().astimezone()
-    skip_slow_iri_checker()
-    # nbconvert takes a while to import: load it while the first kernels start.
-    threading.Thread(target=_import_nbconvert, daemon=True).start()
+    import_build_libraries()
+    pausing.reached("libraries imported")
     params = load_params(project.params_file(year), year)
     open_template(template)  # fail on a bad template before minutes of notebooks
-    staging = YearOutputs(
-        Path(tempfile.mkdtemp(prefix=project.staging_prefix(year), dir=project.outputs_dir)),
-        year,
-        final.template_stem,
-    )
+    staging = YearOutputs(_make_staging(project, year), year, final.template_stem)
     try:
+        pausing.reached("staging folder made")
         staging.notebooks_dir.mkdir()
         for notebook in plan.notebooks:  # reuse what nothing has changed for
             if not notebook.reruns:
@@ -168,6 +190,13 @@ def _build(
                     if path.exists():
                         shutil.copy2(path, staging.notebooks_dir / path.name)
         to_run = [n.source for n in plan.notebooks if n.reruns]
+        ran, written = itertools.count(1), itertools.count(1)
+
+        def after_run(run) -> None:  # in the notebook's worker thread, kernel released
+            pausing.reached(f"notebook {next(ran)} done")
+            write_notebook_html(run.executed, staging.notebook_html(run.source.name))
+            pausing.reached(f"HTML {next(written)} written")
+
         runs = run_notebooks(
             to_run,
             staging.notebooks_dir,
@@ -179,25 +208,26 @@ def _build(
             on_start=lambda name, done: progress(
                 year, f"running {name} ({done} of {len(to_run)} done)"
             ),
-            after_run=lambda run: write_notebook_html(
-                run.executed, staging.notebook_html(run.source.name)
-            ),
+            after_run=after_run,
         )
         result.notebook_seconds = {run.source.name: run.seconds for run in runs}
 
         progress(year, "filling the letter")
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
+        pausing.reached("notebooks collected")
         result.warnings += _conversion_notes(collection)
-        used = render_letter(template, params, collection, staging.letter, staging.figures_dir)
+        used = render_letter(template, params, collection, staging.letter).all
+        write_figure_files(collection, staging.figures_dir)
+        pausing.reached("letter written")
         if review:
             render_letter(
                 template,
                 params,
                 collection,
                 staging.review_letter,
-                staging.figures_dir,
                 comments=source_comments(collection),
             )
+            pausing.reached("review copy written")
 
         shown = changing.snapshot(params, collection)
         previous = plan.previous
@@ -214,17 +244,20 @@ def _build(
                 ),
                 encoding="utf-8",
             )
+            pausing.reached("changes written")
 
         if pdf:
             progress(year, "writing the PDF")
             result.pdf, warning = _write_pdf(staging)
             if warning:
                 result.warnings.append(warning)
+            pausing.reached("PDF written")
 
         record = _run_record(project, plan, collection, shown, result, when, staging, review)
         staging.run_record.write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        pausing.reached("run record written")
         write_review_page(
             staging,
             subject=params.onderwerp,
@@ -235,8 +268,10 @@ def _build(
             record=record,
             has_changes=previous is not None,
         )
+        pausing.reached("review page written")
         progress(year, "putting the outputs in place")
         _replace(staging.folder, final.folder)
+        pausing.reached("outputs swapped")
     except BaseException:
         # Whatever stopped the build, the half-made outputs go and the last good ones stay.
         shutil.rmtree(staging.folder, ignore_errors=True)
@@ -255,13 +290,6 @@ def _conversion_notes(collection) -> list[str]:
         for note in read.get("notes", [])
     }
     return [f"check this conversion: {note}." for note in sorted(notes)]
-
-
-def _import_nbconvert() -> None:
-    """Load nbconvert ahead of need. Only a head start: if importing beside papermill in
-    the main thread trips Python's import-deadlock guard, the HTML step imports it again."""
-    with contextlib.suppress(Exception):  # the real import, where it is used, reports
-        import nbconvert  # noqa: F401
 
 
 def _write_pdf(staging: YearOutputs) -> tuple[Path | None, str | None]:
@@ -329,55 +357,137 @@ def _quiet(year: int, step: str) -> None:
 def _year_lock(project: ProjectPaths, year: int) -> Iterator[None]:
     """Hold the year's lock file for the whole build; stop at once if another build has it.
 
-    The operating system releases the lock when a build ends, even when it is killed, so
-    a stale lock file never blocks the next build.
+    filelock takes the operating system's lock (flock on Linux and macOS, msvcrt on
+    Windows), which is released when a build ends, even when it is killed, so a stale lock
+    file never blocks the next build. Who holds the lock is written in a file of its own
+    beside it: taking the lock may empty the lock file on some platforms.
     """
-    import fcntl
+    from filelock import FileLock, Timeout
 
-    path = project.lock_file(year)
-    with path.open("a+") as handle:
+    lock = FileLock(project.lock_file(year), timeout=0)  # timeout 0: one try, never wait
+    holder = project.lock_holder_file(year)
+    try:
+        lock.acquire()
+    except Timeout:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise BriefError(
-                f"{year} is already being built ({holder}). Wait until that build has "
-                "finished, then run this one again."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}, since {dt.datetime.now():%H:%M:%S}")
-        handle.flush()
+            who = holder.read_text(encoding="utf-8").strip()
+        except OSError:  # the holder has not written it yet, or has just removed it
+            who = ""
+        raise BriefError(
+            f"{year} is already being built ({who or 'another process'}). Wait until that "
+            "build has finished, then run this one again."
+        ) from None
+    try:
+        holder.write_text(
+            f"process {os.getpid()}, since {dt.datetime.now():%H:%M:%S}", encoding="utf-8"
+        )
+        yield
+    finally:
+        # Before the release, so the next holder's text is never the one removed. A stale
+        # text left by a killed build is overwritten by the next one that takes the lock.
+        with contextlib.suppress(OSError):
+            holder.unlink(missing_ok=True)
+        lock.release()
+
+
+def _make_staging(project: ProjectPaths, year: int) -> Path:
+    """Create and return a new, empty staging folder for ``year`` beside its outputs.
+
+    Made with the user's umask like any folder they make, because it becomes
+    ``outputs/<year>``: ``tempfile.mkdtemp`` makes it 0700 whatever the umask, and
+    colleagues on a shared drive could not open the letter in it.
+    """
+    while True:
+        folder = project.outputs_dir / f"{project.staging_prefix(year)}{os.urandom(4).hex()}"
         try:
-            yield
-        finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
 
 
 def _remove_staging(project: ProjectPaths, year: int) -> None:
-    """Remove staging folders of this year left by a build that was killed."""
+    """Remove staging folders of this year left by a build that was killed.
+
+    After an exchange (see ``_replace``) the staging folder holds the old outputs; a build
+    killed before removing them leaves them here too.
+    """
     for leftover in project.outputs_dir.glob(project.staging_prefix(year) + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _old_copy(final: Path) -> Path:
+    """Return where ``_replace`` keeps the old outputs while it moves without an exchange."""
     return final.with_name(f".{final.name}-previous")
 
 
-def _replace(new: Path, final: Path) -> None:
-    """Move the finished ``new`` folder to ``final``, keeping the old one until it is in place."""
+def _replace(new: Path, final: Path) -> str:
+    """Put the finished ``new`` folder at ``final`` and return how: "exchange" or "rename".
+
+    Where the platform swaps two folders in one step (Linux), ``final`` is never missing,
+    not even for a moment; the old outputs land at ``new`` and are removed (by the next
+    build's ``_remove_staging`` if this one is killed first). Elsewhere the old folder is
+    moved aside, then the new one in; a build killed between the two moves leaves the old
+    folder for ``_recover`` to put back, and until then ``final`` is missing.
+    """
+    if final.exists() and _exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)
+        return "exchange"
     previous = _old_copy(final)
     shutil.rmtree(previous, ignore_errors=True)
     if final.exists():
-        os.replace(final, previous)
-    os.replace(new, final)
+        try:
+            os.replace(final, previous)
+        except PermissionError as exc:  # on Windows: a file in it is open
+            raise BriefError(
+                f"{final} could not be replaced: {exc.strerror}. If a file in it is open "
+                "(the letter in Word, say), close it and run the build again; the previous "
+                "outputs are unchanged."
+            ) from exc
+    try:
+        os.replace(new, final)
+    except BaseException:
+        _recover(final)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
+    return "rename"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the folders ``a`` and ``b`` in one step and return True; return False, having
+    changed nothing, where the platform or file system cannot: anything but Linux, a C
+    library without ``renameat2``, a file system without ``RENAME_EXCHANGE``."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    folder_fd, name = ctypes.c_int, ctypes.c_char_p
+    renameat2.argtypes = (folder_fd, name, folder_fd, name, ctypes.c_uint)
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2  # from <fcntl.h> and <linux/fs.h>
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    unsupported = {errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EOPNOTSUPP, errno.EPERM}
+    if code in unsupported:  # EPERM: some sandboxes refuse system calls they do not know
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
 def _recover(final: Path) -> None:
-    """Put back the previous outputs if a build was killed between the two moves."""
+    """Finish what a build killed between the two moves of ``_replace`` left: put the
+    previous outputs back where ``final`` is missing, else remove them."""
     previous = _old_copy(final)
-    if previous.exists() and not final.exists():
+    if not previous.exists():
+        return
+    if final.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+    else:
         os.replace(previous, final)

@@ -6,7 +6,9 @@ take a second; without one they run the notebooks into a scratch folder first.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -15,8 +17,7 @@ from pathlib import Path
 from brief.collect import Collection, collect
 from brief.exceptions import TemplateError
 from brief.formatting import long_date
-from brief.letter import Value, jinja_environment, open_template
-from brief.letter import check_template as check_for_build
+from brief.letter import Value, fill_letter
 from brief.params import Params, load_params
 from brief.paths import ProjectPaths, YearOutputs
 from brief.run import run_notebooks
@@ -88,18 +89,68 @@ def _shown_parameter(name: str, value) -> str:
 
 
 def check_template(template_path: Path, params: Params, collection: Collection) -> CheckReport:
-    """Return the errors and warnings of filling ``template_path`` with this year's names."""
-    report = CheckReport()
-    template = open_template(template_path)
+    """Return the errors and warnings of filling ``template_path`` with this year's names.
+
+    Charts whose data stops before the letter's year are warnings too.
+    """
+    report = CheckReport(warnings=figures_behind(collection, params.jaar))
     try:
-        used = check_for_build(template, jinja_environment(), params, collection)
+        # Filled in memory as a build fills it, so a filter given the wrong kind of value
+        # or a tag reaching into Python is found here, with this year's values.
+        used = fill_letter(template_path, params, collection).used
     except TemplateError as exc:
         report.errors.append(str(exc))
         return report
-    unused = sorted(set(collection.items) - used)
+    unused = sorted(set(collection.items) - used.all)
     if unused:
         report.warnings.append("Published but not used in the template: " + ", ".join(unused) + ".")
     return report
+
+
+def figures_behind(collection: Collection, year: int) -> list[str]:
+    """Return a warning for each figure whose data stops before ``year``.
+
+    A letter about a new year whose charts end at the year before usually means its rows
+    are missing from a data file, or a notebook selects years of its own.
+    """
+    warnings = []
+    for name, item in sorted(collection.items.items()):
+        if item.kind != "figure":
+            continue
+        years = figure_years(item.payload)
+        if not years or years[-1] >= year:
+            continue
+        notebook = item.origin.notebook
+        read = _yearly_files(collection.inputs.get(notebook, {}))
+        reads = f", which reads {', '.join(read)}" if read else ""
+        warnings.append(
+            f"Figure '{name}' has data up to {years[-1]}, not {year} ({notebook}{reads}). "
+            f"Add the {year} rows to its data, or check which years the notebook selects."
+        )
+    return warnings
+
+
+def _yearly_files(read: dict) -> list[str]:
+    """Return the data files read that hold yearly figures: not the catalogue or areas."""
+    from brief.data import AREAS_FILE, CATALOGUE_FILE  # pandas, only once there is a warning
+
+    return sorted(path for path in read if Path(path).name not in (AREAS_FILE, CATALOGUE_FILE))
+
+
+def figure_years(payload: dict) -> list[int]:
+    """Return the years a published figure shows, oldest first; [] when it does not say.
+
+    Payloads record them under "years"; for one published before they did, the years
+    come from the "jaar" column of the data behind the chart.
+    """
+    years = payload.get("years")
+    if years is None:
+        rows = csv.DictReader(io.StringIO(payload.get("data") or ""))
+        years = [row["jaar"] for row in rows if row.get("jaar")]
+    try:
+        return sorted({int(float(y)) for y in years})
+    except (TypeError, ValueError):
+        return []
 
 
 def load_year(project: ProjectPaths, year: int) -> tuple[Params, Collection]:

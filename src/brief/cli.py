@@ -7,15 +7,20 @@ chooses an exit code, so a user mistake never ends in a traceback.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import re
+import sys
+import tempfile
+import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from brief import __version__
 from brief.exceptions import BriefError
 from brief.paths import ProjectPaths, find_project, open_project
 from brief.run import DEFAULT_CELL_TIMEOUT
@@ -30,6 +35,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE: a fault of brief's, not of the input
 EXIT_INTERRUPTED = 130
 
 ProjectOption = Annotated[
@@ -48,7 +54,11 @@ def _root() -> None:
 
 
 def reports_errors(command):
-    """Turn a BriefError into one clear message on stderr and exit code 1."""
+    """Turn a BriefError into one clear message on stderr and exit code 1.
+
+    Any other exception is a fault of brief's own: the advisor gets one line saying what
+    failed and where the full traceback was written, never the traceback itself.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -60,8 +70,36 @@ def reports_errors(command):
         except KeyboardInterrupt:
             err.print("Stopped. The previous outputs are unchanged.", markup=False)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort):
+            raise  # the command's own way of ending
+        except Exception as exc:
+            log = _write_error_log(kwargs.get("project"))
+            err.print(
+                f"Error: brief stopped on an internal fault ({type(exc).__name__}: {exc}); "
+                f"your files are not the cause and the previous outputs are unchanged. The full "
+                f"report is in {log}: send it to whoever maintains brief for you.",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_INTERNAL_ERROR) from None
 
     return wrapper
+
+
+def _write_error_log(project: Path | None) -> Path:
+    """Write the traceback being handled to the project's error log; return its path."""
+    try:
+        paths = resolve_project(project)
+        log, shown = paths.error_log, paths.relative(paths.error_log)
+    except BriefError:  # no project to write into: the system's temporary folder
+        log = Path(tempfile.gettempdir()) / ".brief-error.log"
+        shown = str(log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(
+        f"brief {__version__}, {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n"
+        f"command: {' '.join(sys.argv)}\n\n{traceback.format_exc()}",
+        encoding="utf-8",
+    )
+    return Path(shown)
 
 
 def resolve_project(project: Path | None) -> ProjectPaths:

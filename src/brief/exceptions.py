@@ -36,3 +36,17 @@ class NotebookError(BriefError):
 
 class TemplateError(BriefError):
     """The Word template is unreadable or uses names that have no value."""
+
+
+class FilterError(TemplateError):
+    """A template filter got a value it cannot print (``{{ onderwerp|getal }}``)."""
+
+    def __init__(self, filter_name: str, value: object, reason: str):
+        super().__init__(
+            f"The filter '{filter_name}' cannot print '{value}': {reason}. Use |{filter_name} "
+            "only on a value it can print, or remove it."
+        )
+        self.filter_name, self.value, self.reason = filter_name, value, reason
+
+    def __reduce__(self):  # errors cross processes (Dask workers) as pickles
+        return type(self), (self.filter_name, self.value, self.reason)

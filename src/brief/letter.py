@@ -1,8 +1,9 @@
 """Fill the Word template with a year's parameters and published results.
 
-The template is Jinja2 as docxtpl renders it. Autoescaping is on, so ``&``, ``<`` and
-``>`` in data stay text and the .docx stays valid; values are never parsed as template
-code. Figures and tables are placed as whole paragraphs: ``{{p kinderwerk_trend }}``.
+The template is Jinja2 as docxtpl renders it, in the sandbox of :mod:`brief.templating`.
+Autoescaping is on, so ``&``, ``<`` and ``>`` in data stay text and the .docx stays
+valid; values are never parsed as template code. Figures and tables are placed as whole
+paragraphs: ``{{p kinderwerk_trend }}``.
 """
 
 from __future__ import annotations
@@ -11,22 +12,26 @@ import base64
 import difflib
 import io
 import re
-import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-import docx
 import jinja2
-from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Emu, Pt
 from docxtpl import DocxTemplate
-from markupsafe import escape
 
 from brief import word
 from brief.collect import Collection, Published
 from brief.exceptions import TemplateError
-from brief.fingerprint import is_ole_file
-from brief.formatting import FILTERS, format_value
+from brief.formatting import format_value
 from brief.params import Params
+from brief.templating import (
+    LetterTemplate,
+    TemplateNames,
+    filling_error,
+    jinja_environment,
+    open_template,
+    template_names,
+)
 
 TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
 FALLBACK_TABLE_STYLE = "Table Grid"
@@ -39,10 +44,6 @@ _NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
 _WIDE_CHARS = set("mwMW%@")
 CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
 SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
-_PARAGRAPH_START = re.compile(r"<w:p([ >])")
-_XML_TAG = re.compile(r"<[^>]+>")
-_BLOCK_TAG = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
-_OPENING_BLOCKS = {"for", "if", "with", "macro", "call", "filter", "block", "raw"}
 # A {{ name }} tag; a name followed by . or [ is a part of it (aanbieders.rijen), not a block.
 _TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
 
@@ -61,104 +62,21 @@ class Value:
     def __str__(self) -> str:
         return self.raw if self.unit == "text" else format_value(self.raw, self.unit)
 
-    def __html__(self) -> str:  # what autoescape calls: the text, escaped for XML
-        text = word.mark(self.name, str(self)) if self.marked else str(self)
-        return str(escape(text))
+    def letter_text(self) -> str:
+        """Return the text a tag prints: in a review copy, bracketed for its comment."""
+        return word.mark(self.name, str(self)) if self.marked else str(self)
 
     def __repr__(self) -> str:
         return f"Value({self.name}={self.raw!r} {self.unit})"
 
 
-def open_template(path: Path) -> DocxTemplate:
-    """Return the template at ``path``, or raise TemplateError saying why it cannot be used."""
-    if not path.is_file():
-        raise TemplateError(f"The template {path} does not exist.")
-    if path.suffix.lower() != ".docx":
-        raise TemplateError(
-            f"The template {path.name} is not a .docx file. Save it from Word as "
-            "'Word Document (*.docx)'."
-        )
-    if not zipfile.is_zipfile(path):
-        # Word saves a password-protected document as an encrypted OLE file, not a zip.
-        if is_ole_file(path):
-            raise TemplateError(
-                f"The template {path.name} is protected with a password (or is an old .doc "
-                "renamed). Save a copy without a password as 'Word Document (*.docx)'."
-            )
-        raise TemplateError(
-            f"The template {path.name} cannot be opened as a Word document: the file is "
-            "damaged. Take the last good copy (templates/ is in git) or save it again "
-            "from Word."
-        )
-    try:
-        template = DocxTemplate(path)
-        template.init_docx()
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise TemplateError(
-            f"The template {path.name} cannot be opened as a Word document ({exc})."
-        ) from None
-    return template
+def check_names(used: TemplateNames, available: set[str], builtins: set[str] = frozenset()) -> None:
+    """Raise TemplateError listing names the template needs that have no value.
 
-
-def jinja_environment() -> jinja2.Environment:
-    """Return the Jinja environment every letter is filled with."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(FILTERS)
-    return env
-
-
-def template_names(template: DocxTemplate, env: jinja2.Environment) -> set[str]:
-    """Return every top-level name the template uses, or raise on a Jinja syntax error."""
-    try:
-        return template.get_undeclared_template_variables(env)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"The template has a mistake in a {{{{ }}}} or {{% %}} tag: {exc.message}\n"
-            f"{_syntax_error_place(template, env)}"
-            "Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}."
-        ) from None
-
-
-def _syntax_error_place(template: DocxTemplate, env: jinja2.Environment) -> str:
-    """Return where in the template a Jinja syntax error is, as the text the advisor sees.
-
-    Each part (body, header, footer) is parsed on its own with one paragraph per line, as
-    docxtpl renders it, so Jinja's line number points at a paragraph. A block left open
-    is reported at the paragraph that opened it, not at the end of the part.
-    """
-    for part, element in word.part_elements(template.docx):
-        xml = _PARAGRAPH_START.sub(r"\n<w:p\1", template.patch_xml(template.xml_to_string(element)))
-        try:
-            env.parse(xml)
-        except jinja2.TemplateSyntaxError as exc:
-            lines = [_XML_TAG.sub("", line) for line in xml.splitlines()]
-            if exc.message and exc.message.startswith("Unexpected end of template"):
-                line = _unclosed_block_line(lines)
-            else:
-                line = (exc.lineno or 1) - 1
-            text = lines[line].strip() if 0 <= line < len(lines) else ""
-            return f'In the {part}, at: "{text[:120]}".\n' if text else f"In the {part}.\n"
-    return ""
-
-
-def _unclosed_block_line(lines: list[str]) -> int:
-    """Return the line whose {% for %}, {% if %}, ... is never closed (the innermost)."""
-    open_blocks: list[int] = []
-    for number, line in enumerate(lines):
-        for keyword in _BLOCK_TAG.findall(line):
-            if keyword.startswith("end") and open_blocks:
-                open_blocks.pop()
-            elif keyword in _OPENING_BLOCKS:
-                open_blocks.append(number)
-    return open_blocks[-1] if open_blocks else len(lines) - 1
-
-
-def check_names(used: set[str], available: set[str], builtins: set[str] = frozenset()) -> None:
-    """Raise TemplateError listing names the template uses that have no value.
-
+    A name used only with ``default(...)`` or behind ``is defined`` may be missing.
     ``builtins`` (Jinja's own ``range``, ``dict``, ...) may be used but are never suggested.
     """
-    unknown = sorted(used - available - builtins)
+    unknown = sorted(used.required - available - builtins)
     if not unknown:
         return
     lines = []
@@ -191,9 +109,8 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
 class _Blocks:
     """Builds the figures and tables of one letter as docxtpl sub-documents."""
 
-    def __init__(self, template: DocxTemplate, figures_dir: Path, marked: bool):
+    def __init__(self, template: DocxTemplate, marked: bool):
         self.template = template
-        self.figures_dir = figures_dir
         self.marked = marked
         section = template.docx.sections[0]
         self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
@@ -206,11 +123,6 @@ class _Blocks:
         """Return the figure as picture, caption "Figuur N: ..." and source line."""
         payload = item.payload
         png = base64.b64decode(payload["png"])
-        self.figures_dir.mkdir(parents=True, exist_ok=True)
-        (self.figures_dir / f"{item.name}.png").write_bytes(png)
-        if payload.get("data"):
-            (self.figures_dir / f"{item.name}.csv").write_text(payload["data"], encoding="utf-8")
-
         sub = self.template.new_subdoc()
         picture = sub.add_paragraph()
         shape = picture.add_run().add_picture(io.BytesIO(png), width=self.text_width)
@@ -219,6 +131,7 @@ class _Blocks:
         caption = sub.add_paragraph(style=self.caption_style)
         word.add_caption(caption, "Figuur", self._title(item))
         sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
+        word.mark_all_filled(sub.subdocx.element.body)
         return sub
 
     def _title(self, item: Published) -> str:
@@ -258,6 +171,7 @@ class _Blocks:
         _fit_columns(table, self.text_width, font)
         word.set_table_alt_text(table, payload["title"], payload["alt"])
         sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
+        word.mark_all_filled(sub.subdocx.element.body)
         return sub
 
 
@@ -350,10 +264,10 @@ def _cell_text(value, unit: str) -> str:
 
 def check_template(
     template: DocxTemplate, env: jinja2.Environment, params: Params, collection: Collection
-) -> set[str]:
+) -> TemplateNames:
     """Raise TemplateError if the template cannot be filled for this year; return its names.
 
-    The one check both `brief build` (before writing) and `brief check` run.
+    Checks what can be known without filling: tags, names, figure placement.
     """
     used = template_names(template, env)
     check_block_placement(template, collection.block_names())
@@ -362,12 +276,7 @@ def check_template(
 
 
 def build_context(
-    template: DocxTemplate,
-    params: Params,
-    collection: Collection,
-    figures_dir: Path,
-    *,
-    marked: bool = False,
+    template: DocxTemplate, params: Params, collection: Collection, *, marked: bool = False
 ) -> dict:
     """Return every name the template may use: parameters, values, figures and tables.
 
@@ -380,7 +289,7 @@ def build_context(
             f"A notebook publishes {', '.join(clashes)}, which is also a key of the params "
             "file. Rename the published item."
         )
-    blocks = _Blocks(template, figures_dir, marked)
+    blocks = _Blocks(template, marked)
     for name, item in collection.items.items():
         if item.kind == "value":
             context[name] = Value(item, marked=marked)
@@ -391,14 +300,56 @@ def build_context(
     return context
 
 
-def _texts_with_tags(context) -> list[str]:
-    """Return every filled-in text that itself contains "{{", "{%" or the like."""
-    if isinstance(context, dict):
-        return [t for value in context.values() for t in _texts_with_tags(value)]
-    if isinstance(context, list):
-        return [t for value in context for t in _texts_with_tags(value)]
-    text = str(context)
-    return [text] if isinstance(context, (str, Value)) and word.PLACEHOLDER.search(text) else []
+@dataclass
+class FilledLetter:
+    """A template filled for one year, not yet saved."""
+
+    template: LetterTemplate
+    used: TemplateNames
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.template.save(path)
+
+
+def fill_letter(
+    template_path: Path,
+    params: Params,
+    collection: Collection,
+    *,
+    comments: dict[str, str] | None = None,
+) -> FilledLetter:
+    """Fill the template in memory; raise TemplateError for anything that would be wrong.
+
+    With ``comments`` (name -> text) every filled value, figure and table gets a Word
+    comment: the review copy. `brief check` fills without saving, so a filter given the
+    wrong kind of value is found before a build.
+    """
+    template = open_template(template_path)
+    env = jinja_environment()
+    used = check_template(template, env, params, collection)
+
+    context = build_context(template, params, collection, marked=bool(comments))
+    try:
+        template.render(context, env)
+    except Exception as exc:
+        part = getattr(template, "current_rendering_part", None)  # set by docxtpl
+        error = filling_error(exc, template_path, getattr(part, "partname", None), env)
+        if error is None:
+            raise  # not the template's doing: an error of brief's own
+        raise error from None
+    left = word.leftover_tags(template.docx)
+    if left:
+        part, text = left[0]
+        raise TemplateError(
+            f'The filled letter still shows a template tag in the {part}: "{text[:80]}". '
+            "A tag is probably split by different formatting in Word; retype it in one go."
+        )
+    word.remove_fill_marks(template.docx)
+    word.number_captions(template.docx)
+    if comments:
+        word.comment_marked(template.docx, comments, author="brief")
+    return FilledLetter(template, used)
 
 
 def render_letter(
@@ -406,36 +357,13 @@ def render_letter(
     params: Params,
     collection: Collection,
     letter: Path,
-    figures_dir: Path,
     *,
     comments: dict[str, str] | None = None,
-) -> set[str]:
+) -> TemplateNames:
     """Write the filled letter to ``letter``; raise before writing if it would be unsafe.
 
-    With ``comments`` (name -> text) every filled value, figure and table gets a Word
-    comment: the review copy. Return the names the template uses.
+    Return the names the template uses.
     """
-    template = open_template(template_path)
-    env = jinja_environment()
-    used = check_template(template, env, params, collection)
-
-    context = build_context(template, params, collection, figures_dir, marked=bool(comments))
-    try:
-        template.render(context, env)
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"The template could not be filled: {exc}.") from None
-    word.number_captions(template.docx)
-    if comments:
-        word.comment_marked(template.docx, comments, author="brief")
-    letter.parent.mkdir(parents=True, exist_ok=True)
-    template.save(letter)
-
-    left = word.find_placeholders(docx.Document(letter), _texts_with_tags(context))
-    if left:
-        letter.unlink()
-        part, text = left[0]
-        raise TemplateError(
-            f'The filled letter still shows a template tag in the {part}: "{text[:80]}". '
-            "A tag is probably split by different formatting in Word; retype it in one go."
-        )
-    return used
+    filled = fill_letter(template_path, params, collection, comments=comments)
+    filled.save(letter)
+    return filled.used

@@ -12,6 +12,8 @@ writes, beside the letter:
 
 from __future__ import annotations
 
+import base64
+import threading
 from pathlib import Path
 
 import jinja2
@@ -22,6 +24,10 @@ from brief.paths import YearOutputs
 PAGE_TEMPLATE = "review.html.j2"
 NOTEBOOK_TEMPLATE = "notebook.html.j2"  # nbconvert's lab page, plus charts' alt text
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# nbconvert imports IPython and its lexers on the first export; notebooks finishing at
+# once would import them from two threads. Exports are pure Python (one core under the
+# GIL anyway), so taking turns costs nothing and rules that race out.
+_EXPORTING = threading.Lock()
 
 
 def write_notebook_html(executed: Path, target: Path) -> Path:
@@ -36,9 +42,23 @@ def write_notebook_html(executed: Path, target: Path) -> Path:
         extra_template_paths=[str(TEMPLATES_DIR)],
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": executed.stem}})
+    with _EXPORTING:
+        body, _ = exporter.from_notebook_node(
+            notebook, resources={"metadata": {"name": executed.stem}}
+        )
     target.write_text(body, encoding="utf-8")
     return target
+
+
+def write_figure_files(collection: Collection, figures_dir: Path) -> None:
+    """Write every published chart as PNG, with the data behind it as CSV, for reviewers."""
+    for name, item in collection.items.items():
+        if item.kind != "figure":
+            continue
+        figures_dir.mkdir(parents=True, exist_ok=True)
+        (figures_dir / f"{name}.png").write_bytes(base64.b64decode(item.payload["png"]))
+        if item.payload.get("data"):
+            (figures_dir / f"{name}.csv").write_text(item.payload["data"], encoding="utf-8")
 
 
 def cell_link(outputs: YearOutputs, item: Published) -> str:

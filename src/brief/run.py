@@ -35,6 +35,30 @@ def skip_slow_iri_checker() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+_IMPORTING = threading.Lock()
+
+
+def import_notebook_libraries() -> None:
+    """Import papermill, nbclient, jupyter_client, nbformat and nbconvert, once.
+
+    These packages import one another in circles. Imported from two threads at once,
+    Python's import-deadlock guard can hand one thread a half-initialised module, and the
+    build dies with "cannot import name 'AsyncKernelManager' from partially initialized
+    module 'jupyter_client.manager'". So every caller that is about to start threads
+    (a build, a grid of years, `brief check`) calls this first, in its own thread; the lock
+    makes a caller that comes second wait for the first instead of importing beside it.
+    """
+    with _IMPORTING:
+        skip_slow_iri_checker()
+        import jupyter_client.manager  # noqa: F401
+        import nbclient  # noqa: F401
+        import nbconvert  # noqa: F401
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
+        from jupyter_client.kernelspec import NoSuchKernel  # noqa: F401
+        from nbconvert import HTMLExporter  # noqa: F401
+
+
 @dataclass(frozen=True)
 class NotebookRun:
     """One executed notebook: where it was written and how long it took."""
@@ -160,7 +184,7 @@ def run_notebooks(
     notebook starts; ``after_run(run)`` is called in the same worker once its kernel is
     free, so its work overlaps the notebooks still running. The first failure is raised.
     """
-    skip_slow_iri_checker()
+    import_notebook_libraries()  # before the first thread: see its docstring
     done = 0
     count = threading.Lock()
     kernels = kernels or threading.BoundedSemaphore(jobs)

@@ -14,7 +14,7 @@ from copy import deepcopy
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shape import InlineShape
 from docx.shared import Emu
@@ -199,6 +199,88 @@ def find_placeholders(document: Document, literals: Iterable[str] = ()) -> list[
         if PLACEHOLDER.search(rest):
             found.append((part, text))
     return found
+
+
+# Private-use characters around everything a tag printed, while a letter is being filled:
+# text between them came from a value, text outside them from the template itself.
+FILL_START, FILL_END = "\ue003", "\ue004"
+_FILLED = re.compile(f"{FILL_START}[^{FILL_END}]*{FILL_END}")
+# docxtpl turns "{_{" into "{{" wherever it stands after filling, values included; in a
+# value the underscore is held as this character until the marks are removed.
+_KEPT_UNDERSCORE = "\ue005"
+_MARKS = re.compile(f"[{FILL_START}{FILL_END}{_KEPT_UNDERSCORE}]")
+_BRACE_UNDERSCORE = re.compile(r"(?<=[{%])_|_(?=[}%])")
+
+
+def filled(text: str) -> str:
+    """Return a value's ``text`` marked as printed by a tag (see :func:`leftover_tags`)."""
+    return f"{FILL_START}{_BRACE_UNDERSCORE.sub(_KEPT_UNDERSCORE, text)}{FILL_END}"
+
+
+def literal_braces(text: str) -> str:
+    """Return docxtpl's literal braces ``{_{`` of the template, marked as meant to print."""
+    return f"{FILL_START}{text}{FILL_END}"
+
+
+def unfilled(text: str) -> str:
+    """Return ``text`` without fill marks, as it prints."""
+    return text.replace(FILL_START, "").replace(FILL_END, "").replace(_KEPT_UNDERSCORE, "_")
+
+
+def mark_all_filled(element) -> None:
+    """Mark every text under ``element`` as filled: a figure or table built from data."""
+    for text in element.iter(qn("w:t")):
+        if text.text:
+            text.text = filled(text.text)
+
+
+_PART_LABELS = {"document": "body", "header": "header", "footer": "footer"}
+_PART_LABELS["footnotes"] = "footnotes"
+
+
+def _filled_parts(document: Document) -> Iterator[tuple[str, object]]:
+    """Yield (label, root element) for the body, headers, footers and footnotes as filled.
+
+    Read from the package, not from python-docx's sections: docxtpl replaces the header
+    and footer parts while it fills them, and the sections keep pointing at the old ones.
+    """
+    for part in document.part.package.iter_parts():
+        label = _PART_LABELS.get(re.sub(r"\d+$", "", part.partname.filename.rsplit(".", 1)[0]))
+        if label is None:
+            continue
+        element = getattr(part, "_element", None)
+        if element is None:
+            element = parse_xml(part.blob)  # footnotes: docxtpl leaves them as bytes
+        yield label, element
+
+
+def leftover_tags(document: Document) -> list[tuple[str, str]]:
+    """Return (part name, paragraph text) for every paragraph whose own text, outside what
+    tags printed, still holds a Jinja tag: a tag the template failed to fill."""
+    found = []
+    for label, element in _filled_parts(document):
+        for paragraph in element.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+            if PLACEHOLDER.search(_FILLED.sub("", text)):
+                found.append((label, unfilled(text)))
+    return found
+
+
+def remove_fill_marks(document: Document) -> None:
+    """Remove the fill marks from every part of the letter and its properties."""
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is not None:
+            for text in element.iter(qn("w:t")):
+                if text.text and _MARKS.search(text.text):
+                    text.text = unfilled(text.text)
+        elif part.content_type.endswith("+xml") and _MARKS.search(part.blob.decode("utf-8")):
+            part._blob = unfilled(part.blob.decode("utf-8")).encode("utf-8")  # footnotes
+    properties = document.core_properties
+    for name in ("author", "comments", "identifier", "language", "subject", "title"):
+        value = getattr(properties, name)
+        if value and _MARKS.search(value):
+            setattr(properties, name, unfilled(value))
 
 
 # Private-use characters that bracket a filled value in a review copy: start, name, text, end.

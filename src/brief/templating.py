@@ -1,0 +1,327 @@
+"""The template language of a letter: Jinja2 as docxtpl reads it, in Jinja's sandbox.
+
+A Word template is an Office file that people e-mail to each other, so filling it must
+not hand it Python: the environment is Jinja's immutable sandbox, which refuses access
+to internals (``cycler.__init__.__globals__``, ``''.__class__``) and to methods that
+change values. Every mistake a template can hold is reported with the paragraph it is
+in, as the advisor sees it in Word.
+
+Two things docxtpl leaves to its users are done here once:
+
+- Text typed inside a tag is XML-escaped in the document (``&`` is ``&amp;``); it is
+  unescaped before Jinja reads it, so ``{{ "Zorg & Welzijn" }}`` prints as typed.
+- Everything a tag prints is bracketed by invisible marks (``finalize``), and so are
+  docxtpl's literal braces ``{_{ }_}``; the check for tags left in the letter then looks
+  only at what the template itself left (:func:`brief.word.leftover_tags`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from brief import word
+from brief.exceptions import FilterError, TemplateError
+from brief.fingerprint import is_ole_file
+from brief.formatting import FILTERS
+
+# Inside a tag, as docxtpl's own clean-up finds it: between {{ or {% and }} or %}.
+_INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
+_XML_ENTITIES = {"&amp;": "&", "&quot;": '"', "&apos;": "'", "&lt;": "<", "&gt;": ">"}
+# docxtpl's documented literal braces: {_{ x }_} prints "{{ x }}", {_% %_} prints "{% %}".
+_LITERAL_BRACES = re.compile(r"\{_[\{%]|[\}%]_\}")
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_XML_TAG = re.compile(r"<[^>]+>")
+_BLOCK_TAG = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
+_OPENING_BLOCKS = {"for", "if", "with", "macro", "call", "filter", "block", "raw"}
+_UNKNOWN = re.compile(r"No (filter|test) named '([^']+)'")
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# Used on a bare name, these make it optional: {{ x|default("n.v.t.") }}, {% if x is defined %}.
+_DEFAULT_FILTERS = {"default", "d"}
+_DEFINED_TESTS = {"defined", "undefined"}
+
+
+class LetterTemplate(DocxTemplate):
+    """A docxtpl template that unescapes text inside tags and marks literal braces."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        xml = super().patch_xml(src_xml)
+        xml = _INSIDE_TAG.sub(lambda m: _unescape(m.group(0)), xml)
+        return _LITERAL_BRACES.sub(lambda m: word.literal_braces(m.group(0)), xml)
+
+
+def _unescape(tag_text: str) -> str:
+    for entity, character in _XML_ENTITIES.items():
+        tag_text = tag_text.replace(entity, character)
+    return tag_text
+
+
+def open_template(path: Path) -> LetterTemplate:
+    """Return the template at ``path``, or raise TemplateError saying why it cannot be used."""
+    if not path.is_file():
+        raise TemplateError(f"The template {path} does not exist.")
+    if path.suffix.lower() != ".docx":
+        raise TemplateError(
+            f"The template {path.name} is not a .docx file. Save it from Word as "
+            "'Word Document (*.docx)'."
+        )
+    if not zipfile.is_zipfile(path):
+        # Word saves a password-protected document as an encrypted OLE file, not a zip.
+        if is_ole_file(path):
+            raise TemplateError(
+                f"The template {path.name} is protected with a password (or is an old .doc "
+                "renamed). Save a copy without a password as 'Word Document (*.docx)'."
+            )
+        raise TemplateError(
+            f"The template {path.name} cannot be opened as a Word document: the file is "
+            "damaged. Take the last good copy (templates/ is in git) or save it again "
+            "from Word."
+        )
+    try:
+        template = LetterTemplate(path)
+        template.init_docx()
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise TemplateError(
+            f"The template {path.name} cannot be opened as a Word document ({exc})."
+        ) from None
+    return template
+
+
+def _checked_filter(name: str, function):
+    """Wrap a formatting filter so a value of the wrong kind is a FilterError, not a crash."""
+
+    @functools.wraps(function)
+    def checked(value, *args, **kwargs):
+        try:
+            return function(value, *args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            raise FilterError(name, value, str(exc)) from None
+
+    return checked
+
+
+def _mark_filled(value):
+    """Bracket what a tag prints, so the letter knows it came from a value (see module)."""
+    if isinstance(value, jinja2.Undefined):
+        return value  # StrictUndefined raises when it is printed
+    if hasattr(value, "__html__") and not hasattr(value, "letter_text"):
+        return value  # a figure, table or other Word XML that docxtpl places as it is
+    text = value.letter_text() if hasattr(value, "letter_text") else str(value)
+    return word.filled(text)
+
+
+def jinja_environment() -> jinja2.Environment:
+    """Return the sandboxed Jinja environment every letter is filled with."""
+    env = ImmutableSandboxedEnvironment(
+        autoescape=True, undefined=jinja2.StrictUndefined, finalize=_mark_filled
+    )
+    env.filters.update({name: _checked_filter(name, f) for name, f in FILTERS.items()})
+    return env
+
+
+@dataclass(frozen=True)
+class TemplatePart:
+    """One part of the template (body, a header, a footer) as Jinja reads it."""
+
+    label: str  # "body", "header", "footer", "footnotes": how the advisor knows it
+    partname: str  # the part in the .docx, e.g. /word/header1.xml
+    source: str  # the patched XML, one paragraph per line, as docxtpl renders it
+
+    def paragraph(self, line: int | None) -> str:
+        """Return the text of the paragraph on Jinja's (1-based) ``line``."""
+        lines = self.source.splitlines()
+        if line is None or not 1 <= line <= len(lines):
+            return ""
+        return html.unescape(_XML_TAG.sub("", lines[line - 1])).strip()
+
+    def place(self, line: int | None) -> str:
+        """Return where ``line`` is, for a message: 'In the body, at: "...".'"""
+        text = word.unfilled(self.paragraph(line))
+        return f'In the {self.label}, at: "{text[:120]}".' if text else f"In the {self.label}."
+
+
+def template_parts(template: DocxTemplate) -> list[TemplatePart]:
+    """Return every part docxtpl renders, patched and split into paragraph lines."""
+    template.init_docx()
+    found = [("body", template.docx.part.partname, template.get_xml())]
+    for label, uri in (("header", template.HEADER_URI), ("footer", template.FOOTER_URI)):
+        for _, part in template.get_headers_footers(uri):
+            found.append((label, part.partname, template.get_part_xml(part)))
+    for part in template.docx.part.package.iter_parts():
+        if part.content_type == FOOTNOTES:
+            found.append(("footnotes", part.partname, part.blob.decode("utf-8")))
+    return [
+        TemplatePart(label, str(name), _PARAGRAPH_START.sub(r"\n<w:p\1", template.patch_xml(xml)))
+        for label, name, xml in found
+    ]
+
+
+@dataclass(frozen=True)
+class TemplateNames:
+    """The top-level names a template uses."""
+
+    required: frozenset[str]  # printed or used as they are: they must have a value
+    optional: frozenset[str]  # only with default(...) or behind "is defined"
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.required | self.optional
+
+
+def template_names(template: DocxTemplate, env: jinja2.Environment) -> TemplateNames:
+    """Return the names the template uses, or raise TemplateError on a mistake in a tag."""
+    required: set[str] = set()
+    used: set[str] = set()
+    for part in template_parts(template):
+        try:
+            tree = env.parse(part.source)
+            env.compile(tree)  # unknown filters and tests are found only here
+        except jinja2.TemplateSyntaxError as exc:
+            raise syntax_error(exc, part, env) from None
+        names = meta.find_undeclared_variables(tree)
+        used |= names
+        required |= names & _unguarded_names(tree, frozenset())
+    return TemplateNames(frozenset(required), frozenset(used - required))
+
+
+def _unguarded_names(node: nodes.Node, guarded: frozenset[str]) -> set[str]:
+    """Return the names ``node`` uses that are not made optional by default() or a test."""
+    if isinstance(node, nodes.Name):
+        return set() if node.ctx != "load" or node.name in guarded else {node.name}
+    children = list(node.iter_child_nodes())
+    makes_optional = (isinstance(node, nodes.Filter) and node.name in _DEFAULT_FILTERS) or (
+        isinstance(node, nodes.Test) and node.name in _DEFINED_TESTS
+    )
+    if makes_optional and isinstance(node.node, nodes.Name):
+        children.remove(node.node)
+    if isinstance(node, (nodes.If, nodes.CondExpr)):
+        test = node.test
+        when_true, when_false = _tested_defined(test)
+        body = node.body if isinstance(node, nodes.If) else [node.expr1]
+        rest = [*node.elif_, *node.else_] if isinstance(node, nodes.If) else [node.expr2]
+        names = _unguarded_names(test, guarded)
+        for child in body:
+            if child is not None:
+                names |= _unguarded_names(child, guarded | when_true)
+        for child in rest:
+            if child is not None:
+                names |= _unguarded_names(child, guarded | when_false)
+        return names
+    names: set[str] = set()
+    for child in children:
+        names |= _unguarded_names(child, guarded)
+    return names
+
+
+def _tested_defined(test: nodes.Node) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the names ``test`` proves defined when it holds, and when it does not."""
+    if isinstance(test, nodes.Test) and isinstance(test.node, nodes.Name):
+        if test.name == "defined":
+            return frozenset({test.node.name}), frozenset()
+        if test.name == "undefined":
+            return frozenset(), frozenset({test.node.name})
+    if isinstance(test, nodes.Not):
+        when_true, when_false = _tested_defined(test.node)
+        return when_false, when_true
+    if isinstance(test, nodes.And):
+        left, right = _tested_defined(test.left), _tested_defined(test.right)
+        return left[0] | right[0], frozenset()
+    return frozenset(), frozenset()
+
+
+def syntax_error(
+    exc: jinja2.TemplateSyntaxError, part: TemplatePart, env: jinja2.Environment
+) -> TemplateError:
+    """Return the TemplateError for a mistake in a tag, with its paragraph and a hint."""
+    unknown = _UNKNOWN.match(exc.message or "")
+    if unknown:
+        kind, name = unknown.groups()
+        known = sorted(env.filters if kind == "filter" else env.tests)
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        listed = ", ".join(FILTERS) if kind == "filter" else ", ".join(known)
+        return TemplateError(
+            f"The template uses a {kind} that does not exist: '{name}'.{hint}\n"
+            f"{part.place(exc.lineno)}\n"
+            f"The {kind}s a letter template can use: {listed}."
+        )
+    message = exc.message or "the tag cannot be read"
+    if message.startswith("Unexpected end of template"):
+        line = _unclosed_block_line(part.source.splitlines())
+    else:
+        line = exc.lineno
+    return TemplateError(
+        f"The template has a mistake in a {{{{ }}}} or {{% %}} tag: {message}\n"
+        f"{part.place(line)}\n"
+        "Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}."
+    )
+
+
+def _unclosed_block_line(lines: list[str]) -> int:
+    """Return the 1-based line whose {% for %}, {% if %}, ... is never closed (innermost)."""
+    open_blocks: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        for keyword in _BLOCK_TAG.findall(_XML_TAG.sub("", line)):
+            if keyword.startswith("end") and open_blocks:
+                open_blocks.pop()
+            elif keyword in _OPENING_BLOCKS:
+                open_blocks.append(number)
+    return open_blocks[-1] if open_blocks else len(lines)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """Return the template line the innermost template frame of ``exc`` was running."""
+    line = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+def filling_error(
+    exc: Exception, template_path: Path, partname: str | None, env: jinja2.Environment
+) -> TemplateError | None:
+    """Return the TemplateError for ``exc`` raised while filling, or None if it is not the
+    template's doing (an error of brief's own, which must surface as one)."""
+    if isinstance(exc, FilterError | jinja2.TemplateError | SecurityError):
+        line = exc.lineno if isinstance(exc, jinja2.TemplateSyntaxError) else None
+    else:
+        line = None
+    line = line or _template_line(exc)
+    if line is None:
+        return None
+    # A fresh copy: the one being filled has already had some of its parts replaced.
+    parts = {part.partname: part for part in template_parts(LetterTemplate(template_path))}
+    part = parts.get(str(partname)) or next(iter(parts.values()))
+    place = part.place(line)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return syntax_error(exc, part, env)
+    if isinstance(exc, SecurityError):
+        return TemplateError(
+            f"The template tries to reach inside Python ({exc}); a letter template may only "
+            f"print values, so nothing was run and no letter was written. Remove this tag.\n"
+            f"{place}"
+        )
+    if isinstance(exc, FilterError):
+        return TemplateError(f"{exc}\n{place}")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(
+            f"The template asks for something that has no value: {exc.message}.\n{place}\n"
+            "Run `brief fields YEAR` to list the names that exist and what they hold."
+        )
+    return TemplateError(
+        f"A tag in the template cannot be worked out ({type(exc).__name__}: {exc}).\n{place}"
+    )
