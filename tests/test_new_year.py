@@ -112,6 +112,9 @@ def test_a_new_year_reaches_every_chart_and_caption(project):
     for caption in captions:
         assert str(latest) not in caption, caption
     assert any(str(year) in caption for caption in captions)
+    body = [p.text for p in document.paragraphs]
+    assert not [text for text in body if f"eind {latest}" in text]  # no target year stands still
+    assert any(f"hubs eind {year}" in text for text in body)
 
     checked = runner.invoke(app, ["check", str(year), *root])
     assert checked.exit_code == 0, checked.output

@@ -45,7 +45,7 @@ _WIDE_CHARS = set("mwMW%@")
 CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
 SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
 # A {{ name }} tag; a name followed by . or [ is a part of it (aanbieders.rijen), not a block.
-_TAG_NAME = re.compile(r"\{\{(-?)\s*(p\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
+_TAG_NAME = re.compile(r"\{\{(-?)\s*(?:([pr])\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
 
 
 class Value:
@@ -92,17 +92,27 @@ def check_names(used: TemplateNames, available: set[str], builtins: set[str] = f
 
 
 def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
-    """Raise if a figure or table is written ``{{ name }}`` instead of ``{{p name }}``.
+    """Raise if a figure or table is written ``{{ name }}`` instead of ``{{p name }}``, or
+    a plain value as ``{{p name }}`` or ``{{r name }}``.
 
-    A figure is a whole paragraph; inside a sentence it would corrupt the letter.
+    A figure is a whole paragraph; inside a sentence it would corrupt the letter. docxtpl's
+    ``{{p }}`` and ``{{r }}`` replace their paragraph or run with Word XML, so a plain value
+    written that way would silently vanish.
     """
     for _, text in word.paragraph_texts(template.docx):
         for match in _TAG_NAME.finditer(text):
-            name = match.group(3)
-            if name in blocks and not match.group(2):
+            prefix, name = match.group(2), match.group(3)
+            found = f'Found in: "{text.strip()[:80]}".'
+            if name in blocks and prefix != "p":
                 raise TemplateError(
                     f"'{name}' is a figure or table, so it needs a paragraph of its own written "
-                    f'as {{{{p {name} }}}} (with the p). Found in: "{text.strip()[:80]}".'
+                    f"as {{{{p {name} }}}} (with the p). {found}"
+                )
+            if name not in blocks and prefix:
+                raise TemplateError(
+                    f"'{name}' is written {{{{{prefix} {name} }}}}, which places a figure or "
+                    f"table; '{name}' is plain text, which that would drop from the letter. "
+                    f"Write {{{{ {name} }}}} (without the {prefix}). {found}"
                 )
 
 

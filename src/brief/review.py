@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from brief.collect import Collection, Published
 from brief.paths import YearOutputs
@@ -95,7 +96,8 @@ def write_review_page(
     has_changes: bool,
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts."""
-    environment = jinja2.Environment(
+    # Sandboxed like the letter: the page shows values that came from data and params.
+    environment = ImmutableSandboxedEnvironment(
         loader=jinja2.PackageLoader("brief", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -30,6 +30,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
 
 from brief import word
 from brief.exceptions import FilterError, TemplateError
@@ -42,6 +43,8 @@ _XML_ENTITIES = {"&amp;": "&", "&quot;": '"', "&apos;": "'", "&lt;": "<", "&gt;"
 # docxtpl's documented literal braces: {_{ x }_} prints "{{ x }}", {_% %_} prints "{% %}".
 _LITERAL_BRACES = re.compile(r"\{_[\{%]|[\}%]_\}")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_XML_ELEMENT_WITH_TAG = re.compile(r"<[^<>]*\{\{[^<>]*>")
+_PRINT_TAG = re.compile(r"\{\{(.*?)\}\}")
 _XML_TAG = re.compile(r"<[^>]+>")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
 _OPENING_BLOCKS = {"for", "if", "with", "macro", "call", "filter", "block", "raw"}
@@ -58,7 +61,18 @@ class LetterTemplate(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         xml = super().patch_xml(src_xml)
         xml = _INSIDE_TAG.sub(lambda m: _unescape(m.group(0)), xml)
+        xml = _XML_ELEMENT_WITH_TAG.sub(_print_as_attribute, xml)
         return _LITERAL_BRACES.sub(lambda m: word.literal_braces(m.group(0)), xml)
+
+
+def _print_as_attribute(element: re.Match) -> str:
+    """Print the tags inside an XML element's attributes (docxtpl's {% hm %}, {% colspan %}
+    and {% cellbg %} write some there) through |xml_attribute: unmarked, escaped."""
+    return _PRINT_TAG.sub(lambda tag: f"{{{{ ({tag.group(1)})|xml_attribute }}}}", element.group(0))
+
+
+def _xml_attribute(value) -> Markup:
+    return Markup(escape(str(value)))
 
 
 def _unescape(tag_text: str) -> str:
@@ -127,6 +141,7 @@ def jinja_environment() -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined, finalize=_mark_filled
     )
     env.filters.update({name: _checked_filter(name, f) for name, f in FILTERS.items()})
+    env.filters["xml_attribute"] = _xml_attribute
     return env
 
 
