@@ -18,9 +18,9 @@ from brief import indicators
 from brief.cli import app
 from brief.data import load_catalogue, load_data
 from brief.exceptions import BriefError
-from brief.letter import jinja_environment, open_template, template_names
 from brief.params import load_params
 from brief.paths import ProjectPaths
+from brief.templating import jinja_environment, open_template, template_names
 
 HEADER = "indicator,year,area,value,kind,source"
 

@@ -1,10 +1,15 @@
 """The change report: what moved between two builds, and whether the letter shows it."""
 
 from brief.changes import compare, summary, write_report
+from brief.records import Origin, ShownFigure, ShownValue
+
+ORIGIN = Origin(notebook="01-jeugd.ipynb", cell=2)
 
 
-def entry(text, kind="value", **extra):
-    return {"kind": kind, "text": text, **extra}
+def entry(text, kind="value", image=""):
+    if kind == "figure":
+        return ShownFigure(text=text, image=image, origin=ORIGIN)
+    return ShownValue(text=text, origin=ORIGIN)
 
 
 def test_report_lists_moved_values_and_marks_those_the_letter_does_not_show():

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from brief.check import figures_behind
 from brief.cli import app
-from brief.collect import Collection, Origin, Published
+from brief.collect import Collection, Published
+from brief.records import DataRead, Origin, PublishedFigure, PublishedValue
 
 slow = pytest.mark.slow  # these use the letters built once per session
 runner = CliRunner()
@@ -119,18 +120,27 @@ def test_latest_year_has_no_figure_behind(built):
     assert "has data up to" not in result.output
 
 
-def figure(name: str, **payload) -> Published:
-    return Published(name, "figure", {"name": name, **payload}, Origin("01-a.ipynb", 3))
+def figure(name: str, years=None) -> Published:
+    item = PublishedFigure(name=name, title=name, source="s", alt="a", png="", years=years)
+    return Published(item, Origin(notebook="01-a.ipynb", cell=3))
+
+
+def read(path: str) -> DataRead:
+    return DataRead(path=path, sha256="0" * 64)
 
 
 def test_figure_behind_names_its_notebook_and_data():
+    value = PublishedValue(name="value", value=1)
     collection = Collection(
         items={
             "behind": figure("behind", years=[2022, 2023]),
             "current": figure("current", years=[2022, 2024]),
-            "value": Published("value", "value", {"value": 1}, Origin("01-a.ipynb", 2)),
+            "unknown": figure("unknown"),
+            "value": Published(value, Origin(notebook="01-a.ipynb", cell=2)),
         },
-        inputs={"01-a.ipynb": {"data/a.csv": {}, "data/b.xlsx": {}}},
+        inputs={
+            "01-a.ipynb": {"data/a.csv": read("data/a.csv"), "data/b.xlsx": read("data/b.xlsx")}
+        },
     )
 
     warnings = figures_behind(collection, 2024)
@@ -139,21 +149,6 @@ def test_figure_behind_names_its_notebook_and_data():
         "Figure 'behind' has data up to 2023, not 2024 (01-a.ipynb, which reads data/a.csv, "
         "data/b.xlsx). Add the 2024 rows to its data, or check which years the notebook selects."
     ]
-
-
-def test_figure_published_without_years_is_read_from_its_data():
-    collection = Collection(
-        items={
-            "old": figure("old", data="jaar,realisatie\n2022,1.0\n2023,2.0\n"),
-            "by_area": figure("by_area", data="gebied,waarde\nNoord,3\n"),
-            "no_data": figure("no_data", data=None),
-        }
-    )
-
-    warnings = figures_behind(collection, 2024)
-
-    assert len(warnings) == 1
-    assert warnings[0].startswith("Figure 'old' has data up to 2023, not 2024 (01-a.ipynb).")
 
 
 @slow

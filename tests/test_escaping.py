@@ -18,10 +18,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from brief import word
-from brief.collect import Collection, Origin, Published
+from brief.collect import Collection, Published
 from brief.exceptions import TemplateError
 from brief.letter import render_letter
 from brief.params import Params
+from brief.records import Origin, PublishedValue
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 NEEDS_SOFFICE = pytest.mark.skipif(
@@ -65,13 +66,9 @@ def make_template(path, names) -> None:
 
 def text_values(values: dict[str, str]) -> Collection:
     """Return a collection as notebooks publish text values."""
+    origin = Origin(notebook="01-test.ipynb", cell=1)
     items = {
-        name: Published(
-            name,
-            "value",
-            {"name": name, "type": "value", "value": text, "unit": "text"},
-            Origin("01-test.ipynb", 1),
-        )
+        name: Published(PublishedValue(name=name, value=text, unit="text"), origin)
         for name, text in values.items()
     }
     return Collection(items=items)

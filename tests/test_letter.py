@@ -5,9 +5,11 @@ from __future__ import annotations
 import docx
 import pytest
 
-from brief.collect import Collection, Origin, Published
+from brief.collect import Collection, Published
 from brief.exceptions import TemplateError
-from brief.letter import jinja_environment, open_template, render_letter, template_names
+from brief.letter import render_letter
+from brief.records import Origin, PublishedTable
+from brief.templating import jinja_environment, open_template, template_names
 from tests.test_escaping import params
 
 
@@ -67,23 +69,16 @@ def test_published_table_rows_fill_a_table_drawn_in_the_template(tmp_path):
     table.rows[2].cells[0].text = "{%tr endfor %}"
     document.add_paragraph("Bron: {{ aanbieders.bron }}")
     document.save(tmp_path / "template.docx")
-    payload = {
-        "name": "aanbieders",
-        "type": "table",
-        "title": "Aanbieders",
-        "source": "Test",
-        "alt": "",
-        "columns": ["Aanbieder", "Bereik 2023"],
-        "units": {},
-        "rows": [["DOCK & co", 12500], ["SOL", None]],
-    }
-    collection = Collection(
-        items={
-            "aanbieders": Published(
-                "aanbieders", "table", payload, Origin("05-indicatoren.ipynb", 3)
-            )
-        }
+    table = PublishedTable(
+        name="aanbieders",
+        title="Aanbieders",
+        source="Test",
+        alt="",
+        columns=["Aanbieder", "Bereik 2023"],
+        rows=[["DOCK & co", 12500], ["SOL", None]],
     )
+    origin = Origin(notebook="05-indicatoren.ipynb", cell=3)
+    collection = Collection(items={"aanbieders": Published(table, origin)})
 
     render_letter(
         tmp_path / "template.docx",

@@ -51,3 +51,27 @@ def test_environment_yml_mirrors_pyproject():
     conda_pins.pop("pip")
     assert conda_pins == _pins(wanted)
     assert pip == ["-e ."]
+
+
+NOTEBOOK_SIDE = {"data", "validate", "indicators", "charts", "publish"}
+SHARED = {"records", "formatting", "files", "paths", "exceptions"}
+
+
+def brief_imports(module: str) -> set[str]:
+    """Return the brief modules ``module`` imports anywhere, functions included."""
+    import ast
+
+    tree = ast.parse((REPO / "src" / "brief" / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("brief"):
+            found.add(node.module.removeprefix("brief").lstrip(".") or "__init__")
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("brief.")}
+    return found - {"__init__"}
+
+
+def test_notebook_side_depends_on_nothing_build_side():
+    for module in NOTEBOOK_SIDE | SHARED:
+        build_side = brief_imports(module) - NOTEBOOK_SIDE - SHARED
+        assert not build_side, f"{module}.py imports {sorted(build_side)}"

@@ -209,3 +209,22 @@ def test_run_record_holds_hashes_versions_and_timings(reviewed):
         assert re.fullmatch(r"[0-9a-f]{64}", notebook["sha256"])
         assert notebook["seconds"] > 0
         assert all(read["rows"] > 0 for read in notebook["reads"].values())
+
+
+def test_notebooks_show_the_analysis_not_the_publishing_payload(reviewed):
+    """A reviewer reads one line per value and the chart itself, never a payload dump."""
+    from brief.records import PUBLISH_MIMETYPE
+
+    folder = reviewed["outputs"].notebooks_dir
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                for mime, content in output.get("data", {}).items():
+                    if mime in ("image/png", PUBLISH_MIMETYPE):
+                        continue  # the chart itself, and the record brief reads back
+                    text = "".join(content) if isinstance(content, list) else str(content)
+                    assert "iVBORw0KGgo" not in text, (path.name, mime)
+                    assert "'type': 'value'" not in text, (path.name, mime)
+        page = reviewed["outputs"].notebook_html(path.name).read_text(encoding="utf-8")
+        images = page.count("data:image/png;base64,")
+        assert page.count("iVBORw0KGgo") == images, path.name  # base64 only inside <img>

@@ -16,7 +16,7 @@ import pytest
 
 from brief import word
 from brief.check import check_template
-from brief.collect import collect
+from brief.collect import Collection, Published, collect
 from brief.exceptions import TemplateError
 from brief.letter import render_letter
 from brief.params import load_params
@@ -233,8 +233,12 @@ def test_a_template_reaching_into_python_is_refused_and_runs_nothing(
 )
 def test_values_that_look_like_tags_print_literally(year_values, tmp_path, value):
     paths, params, collection = year_values
-    table = collection.items["aanbieders"]
-    table.payload["rows"][0][0] = value  # a provider's name, as gebieden.csv would give it
+    entry = collection.items["aanbieders"]
+    rows = [list(row) for row in entry.item.rows]
+    rows[0][0] = value  # a provider's name, as gebieden.csv would give it
+    table = entry.item.model_copy(update={"rows": rows})
+    items = collection.items | {"aanbieders": Published(table, entry.origin)}
+    collection = Collection(items=items, inputs=collection.inputs)
     teksten = params.teksten | {"inleiding": f"Inleiding met {value} erin."}
     params = params.model_copy(update={"teksten": teksten})
     letter = tmp_path / "brief-2023.docx"

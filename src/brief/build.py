@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
-import json
 import os
 import shutil
 import threading
@@ -27,7 +26,8 @@ from brief import pausing
 from brief.exceptions import BriefError, ProjectError
 from brief.fingerprint import git_state, package_versions
 from brief.paths import ProjectPaths, YearOutputs
-from brief.plan import RECORD_VERSION, BuildPlan, make_plan
+from brief.plan import BuildPlan, make_plan
+from brief.records import NotebookRecord, OutputsMade, RunRecord
 from brief.run import DEFAULT_CELL_TIMEOUT, import_notebook_libraries
 
 Progress = Callable[[int, str], None]  # (year, what the build of that year is doing)
@@ -160,15 +160,8 @@ def _build(
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
     from brief.collect import collect
-    from brief.letter import render_letter
     from brief.params import load_params
-    from brief.review import (
-        source_comments,
-        write_figure_files,
-        write_notebook_html,
-        write_review_page,
-    )
-    from brief.run import run_notebooks
+    from brief.review import write_review_page
     from brief.templating import open_template
 
     year = final.year
@@ -180,70 +173,17 @@ def _build(
     staging = YearOutputs(_make_staging(project, year), year, final.template_stem)
     try:
         pausing.reached("staging folder made")
-        staging.notebooks_dir.mkdir()
-        for notebook in plan.notebooks:  # reuse what nothing has changed for
-            if not notebook.reruns:
-                for path in (
-                    final.notebooks_dir / notebook.source.name,
-                    final.notebook_html(notebook.source.name),
-                ):
-                    if path.exists():
-                        shutil.copy2(path, staging.notebooks_dir / path.name)
-        to_run = [n.source for n in plan.notebooks if n.reruns]
-        ran, written = itertools.count(1), itertools.count(1)
-
-        def after_run(run) -> None:  # in the notebook's worker thread, kernel released
-            pausing.reached(f"notebook {next(ran)} done")
-            write_notebook_html(run.executed, staging.notebook_html(run.source.name))
-            pausing.reached(f"HTML {next(written)} written")
-
-        runs = run_notebooks(
-            to_run,
-            staging.notebooks_dir,
-            year,
-            failed_dir=final.failed_dir,
-            jobs=jobs,
-            timeout=timeout,
-            kernels=kernels,
-            on_start=lambda name, done: progress(
-                year, f"running {name} ({done} of {len(to_run)} done)"
-            ),
-            after_run=after_run,
-        )
-        result.notebook_seconds = {run.source.name: run.seconds for run in runs}
+        _run_notebooks(staging, final, plan, result, jobs, timeout, kernels, progress)
 
         progress(year, "filling the letter")
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
         pausing.reached("notebooks collected")
-        result.warnings += _conversion_notes(collection)
-        used = render_letter(template, params, collection, staging.letter).all
-        write_figure_files(collection, staging.figures_dir)
-        pausing.reached("letter written")
-        if review:
-            render_letter(
-                template,
-                params,
-                collection,
-                staging.review_letter,
-                comments=source_comments(collection),
-            )
-            pausing.reached("review copy written")
-
+        result.warnings += [f"check this conversion: {note}." for note in collection.notes()]
+        used = _write_letters(template, params, collection, staging, review)
         shown = changing.snapshot(params, collection)
-        previous = plan.previous
-        if previous is not None:
-            result.changes = changing.compare(previous["shown"], shown)
-            staging.changes.write_text(
-                changing.write_report(
-                    result.changes,
-                    year,
-                    previous["finished"],
-                    {n.source.name: n.reason for n in plan.notebooks if n.reruns},
-                    [n.source.name for n in plan.notebooks if not n.reruns],
-                    used,
-                ),
-                encoding="utf-8",
-            )
+        if plan.previous is not None:
+            result.changes = changing.compare(plan.previous.shown, shown)
+            _write_change_report(staging, plan, result.changes, used)
             pausing.reached("changes written")
 
         if pdf:
@@ -254,19 +194,16 @@ def _build(
             pausing.reached("PDF written")
 
         record = _run_record(project, plan, collection, shown, result, when, staging, review)
-        staging.run_record.write_text(
-            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        record.write(staging.run_record)
         pausing.reached("run record written")
         write_review_page(
             staging,
             subject=params.onderwerp,
             used=used,
             collection=collection,
-            shown=shown,
-            params=params.template_context(),
+            params=params,
             record=record,
-            has_changes=previous is not None,
+            has_changes=plan.previous is not None,
         )
         pausing.reached("review page written")
         progress(year, "putting the outputs in place")
@@ -281,15 +218,81 @@ def _build(
         result.pdf = final.pdf
 
 
-def _conversion_notes(collection) -> list[str]:
-    """Return, once per data file, how doubtful numbers in it were read."""
-    notes = {
-        f"{path}, {note}"
-        for reads in collection.inputs.values()
-        for path, read in reads.items()
-        for note in read.get("notes", [])
-    }
-    return [f"check this conversion: {note}." for note in sorted(notes)]
+def _run_notebooks(
+    staging: YearOutputs,
+    final: YearOutputs,
+    plan: BuildPlan,
+    result: BuildResult,
+    jobs: int,
+    timeout: int,
+    kernels: threading.Semaphore | None,
+    progress: Progress,
+) -> None:
+    """Copy the reused notebooks' results into ``staging`` and run the others there."""
+    from brief.review import write_notebook_html
+    from brief.run import run_notebooks
+
+    staging.notebooks_dir.mkdir()
+    for notebook in plan.notebooks:  # reuse what nothing has changed for
+        if not notebook.reruns:
+            name = notebook.source.name
+            for path in (final.notebooks_dir / name, final.notebook_html(name)):
+                if path.exists():
+                    shutil.copy2(path, staging.notebooks_dir / path.name)
+    to_run = [n.source for n in plan.notebooks if n.reruns]
+    ran, written = itertools.count(1), itertools.count(1)
+
+    def after_run(run) -> None:  # in the notebook's worker thread, kernel released
+        pausing.reached(f"notebook {next(ran)} done")
+        write_notebook_html(run.executed, staging.notebook_html(run.source.name))
+        pausing.reached(f"HTML {next(written)} written")
+
+    runs = run_notebooks(
+        to_run,
+        staging.notebooks_dir,
+        staging.year,
+        failed_dir=final.failed_dir,
+        jobs=jobs,
+        timeout=timeout,
+        kernels=kernels,
+        on_start=lambda name, done: progress(
+            staging.year, f"running {name} ({done} of {len(to_run)} done)"
+        ),
+        after_run=after_run,
+    )
+    result.notebook_seconds = {run.source.name: run.seconds for run in runs}
+
+
+def _write_letters(template: Path, params, collection, staging: YearOutputs, review: bool):
+    """Fill the template once; write the letter, its review copy and the figure files.
+
+    Return the names the template uses.
+    """
+    from brief.letter import fill_letter
+    from brief.review import source_comments, write_figure_files
+
+    filled = fill_letter(template, params, collection, review=review)
+    filled.save_letter(staging.letter)
+    write_figure_files(collection, staging.figures_dir)
+    pausing.reached("letter written")
+    if review:
+        filled.save_review_copy(staging.review_letter, source_comments(collection))
+        pausing.reached("review copy written")
+    return filled.used.all
+
+
+def _write_change_report(staging: YearOutputs, plan: BuildPlan, changes, used) -> None:
+    from brief.changes import write_report
+
+    report = write_report(
+        changes,
+        staging.year,
+        plan.previous.finished,
+        {n.source.name: n.reason for n in plan.notebooks if n.reruns},
+        [n.source.name for n in plan.notebooks if not n.reruns],
+        used,
+    )
+    staging.changes.write_text(report, encoding="utf-8")
 
 
 def _write_pdf(staging: YearOutputs) -> tuple[Path | None, str | None]:
@@ -309,44 +312,40 @@ def _run_record(
     when: dt.datetime,
     staging: YearOutputs,
     review: bool,
-) -> dict:
+) -> RunRecord:
     """Return run.json: when, from which commit, every input's hash, versions, timings."""
-    previous = (plan.previous or {}).get("notebooks", {})
+    earlier = plan.previous.notebooks if plan.previous is not None else {}
     notebooks = {}
     for notebook in plan.notebooks:
         name = notebook.source.name
-        notebooks[name] = {
-            "sha256": plan.inputs["notebooks"][name],
-            "reason": notebook.reason,
-            "seconds": result.notebook_seconds.get(
-                name, previous.get(name, {}).get("seconds", 0.0)
-            ),
-            "reads": collection.inputs.get(name, {}),
-        }
-    data = {
-        path: read["sha256"] for reads in collection.inputs.values() for path, read in reads.items()
-    }
-    return {
-        "record_version": RECORD_VERSION,
-        "year": staging.year,
-        "started": when.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "seconds": round((dt.datetime.now().astimezone() - when).total_seconds(), 2),
-        "git": git_state(project.root),
-        "packages": package_versions(),
-        "toolkit": plan.inputs["toolkit"],
-        "parameters": plan.inputs["parameters"],
-        "template": plan.inputs["template"],
-        "params": plan.inputs["params"],
-        "notebooks": notebooks,
-        "data": dict(sorted(data.items())),
-        "outputs": {
-            "letter": staging.letter.name,
-            "review_copy": review,
-            "pdf": staging.pdf.exists(),
-        },
-        "shown": shown,
-    }
+        reused = earlier[name].seconds if name in earlier else 0.0
+        notebooks[name] = NotebookRecord(
+            sha256=plan.inputs.notebooks[name],
+            reason=notebook.reason,
+            seconds=result.notebook_seconds.get(name, reused),
+            reads=collection.inputs.get(name, {}),
+        )
+    reads = [read for by_path in collection.inputs.values() for read in by_path.values()]
+    data = {read.path: read.sha256 for read in reads}
+    finished = dt.datetime.now().astimezone()
+    return RunRecord(
+        year=staging.year,
+        started=when.isoformat(timespec="seconds"),
+        finished=finished.isoformat(timespec="seconds"),
+        seconds=round((finished - when).total_seconds(), 2),
+        git=git_state(project.root),
+        packages=package_versions(),
+        toolkit=plan.inputs.toolkit,
+        parameters=plan.inputs.parameters,
+        template=plan.inputs.template,
+        params=plan.inputs.params,
+        notebooks=notebooks,
+        data=dict(sorted(data.items())),
+        outputs=OutputsMade(
+            letter=staging.letter.name, review_copy=review, pdf=staging.pdf.exists()
+        ),
+        shown=shown,
+    )
 
 
 def _quiet(year: int, step: str) -> None:

@@ -8,51 +8,22 @@ the params file's entries. A rebuild compares its snapshot with the last one, wr
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from brief.collect import Collection
-from brief.formatting import format_value, long_date
-from brief.params import Params
+from brief.params import Params, parameter_text
+from brief.records import Shown, ShownParameter
 
 
-def snapshot(params: Params, collection: Collection) -> dict[str, dict]:
+def snapshot(params: Params, collection: Collection) -> dict[str, Shown]:
     """Return every name the letter can show, with what it shows and where it came from."""
-    from brief.letter import table_texts  # docxtpl is loaded only where a letter is made
-
-    shown: dict[str, dict] = {}
-    for name, value in params.template_context().items():
-        shown[name] = {"kind": "parameter", "text": _parameter_text(value)}
-    for name, item in collection.items.items():
-        payload = item.payload
-        entry = {
-            "kind": item.kind,
-            "notebook": item.origin.notebook,
-            "cell": item.origin.cell,
-            "cell_id": item.origin.cell_id,
-        }
-        if item.kind == "value":
-            raw, unit = payload["value"], payload["unit"]
-            entry["text"] = raw if unit == "text" else format_value(raw, unit)
-        elif item.kind == "figure":
-            entry["text"] = payload["title"]
-            entry["image"] = hashlib.sha256(payload["png"].encode()).hexdigest()
-        else:
-            entry["text"] = payload["title"]
-            entry["columns"] = payload["columns"]
-            entry["cells"] = table_texts(payload)
-        shown[name] = entry
+    shown: dict[str, Shown] = {
+        name: ShownParameter(text=parameter_text(value))
+        for name, value in params.template_context().items()
+    }
+    for name, entry in collection.items.items():
+        shown[name] = entry.item.shown(entry.origin)
     return shown
-
-
-def _parameter_text(value) -> str:
-    if isinstance(value, dt.date):
-        return long_date(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
 
 
 @dataclass
@@ -69,45 +40,25 @@ class Changes:
     def none(self) -> bool:
         return not (self.values or self.figures or self.tables or self.added or self.removed)
 
+    # What each kind of shown name reports when it differs (records.ChangeLog).
+    def text_changed(self, name: str, before: str, after: str) -> None:
+        self.values.append((name, before, after))
 
-def compare(before: dict[str, dict], after: dict[str, dict]) -> Changes:
+    def image_changed(self, name: str) -> None:
+        self.figures.append(name)
+
+    def cells_changed(self, name: str, cells: list[str]) -> None:
+        self.tables[name] = cells
+
+
+def compare(before: dict[str, Shown], after: dict[str, Shown]) -> Changes:
     """Return what differs between the snapshot ``before`` and the snapshot ``after``."""
     changes = Changes(
         added=sorted(set(after) - set(before)), removed=sorted(set(before) - set(after))
     )
     for name in sorted(set(before) & set(after)):
-        old, new = before[name], after[name]
-        if new["kind"] == "figure" and old.get("image") != new.get("image"):
-            changes.figures.append(name)
-        elif new["kind"] == "table":
-            cells = _changed_cells(old, new)
-            if cells:
-                changes.tables[name] = cells
-        elif new["kind"] in ("value", "parameter") and old["text"] != new["text"]:
-            changes.values.append((name, old["text"], new["text"]))
+        after[name].compare_with(name, before[name], changes)
     return changes
-
-
-def _changed_cells(old: dict, new: dict) -> list[str]:
-    """Return each changed cell as 'row "first cell", column "name": old → new'."""
-    if old.get("columns") != new.get("columns") or len(old["cells"]) != len(new["cells"]):
-        return ["the columns or the number of rows changed"]
-    key = _key_column(new["cells"])
-    changed = []
-    for number, (old_row, new_row) in enumerate(zip(old["cells"], new["cells"], strict=True)):
-        row = f'row "{new_row[key]}"' if key is not None else f"row {number + 1}"
-        for column, was, now in zip(new["columns"], old_row, new_row, strict=True):
-            if was != now:
-                changed.append(f'{row}, column "{column}": {was} → {now}')
-    return changed
-
-
-def _key_column(cells: list[list[str]]) -> int | None:
-    """Return the first column whose cells name each row once (the indicator), if any."""
-    for index, column in enumerate(zip(*cells, strict=True)):
-        if len(set(column)) == len(column):
-            return index
-    return None
 
 
 def write_report(

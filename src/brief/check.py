@@ -6,19 +6,17 @@ take a second; without one they run the notebooks into a scratch folder first.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
-import io
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief.collect import Collection, collect
-from brief.exceptions import TemplateError
-from brief.formatting import long_date
-from brief.letter import Value, fill_letter
-from brief.params import Params, load_params
+from brief.exceptions import PublishError, TemplateError
+from brief.letter import fill_letter
+from brief.params import Params, load_params, parameter_text
 from brief.paths import ProjectPaths, YearOutputs
 from brief.run import run_notebooks
 
@@ -45,7 +43,8 @@ def published(project: ProjectPaths, year: int) -> Collection:
     """Return what the notebooks publish for ``year``, from the last build if it exists."""
     executed = sorted(YearOutputs(project.year_dir(year), year).notebooks_dir.glob("*.ipynb"))
     if executed and len(executed) == len(project.notebooks()):
-        return collect(executed)
+        with contextlib.suppress(PublishError):  # run by an older brief: run them again
+            return collect(executed)
     scratch = Path(tempfile.mkdtemp(prefix=f".{year}-check-", dir=_scratch_root(project)))
     try:
         runs = run_notebooks(
@@ -70,22 +69,20 @@ def fields(params: Params, collection: Collection, params_file: Path) -> list[Fi
     result = []
     for name, value in params.template_context().items():
         result.append(Field(name, _shown_parameter(name, value), "parameter", params_file.name))
-    for name, item in sorted(collection.items.items()):
-        shown = str(Value(item)) if item.kind == "value" else item.payload["title"]
-        origin = f"{item.origin.notebook}, cell {item.origin.cell + 1}"
-        result.append(Field(name, shown, item.kind, origin))
+    for name, entry in sorted(collection.items.items()):
+        result.append(Field(name, entry.item.text, entry.item.type, entry.origin.place))
     return result
 
 
 def _shown_parameter(name: str, value) -> str:
     """Return how a parameter prints, or how to reach the parts of a group or list."""
     if isinstance(value, dt.date):
-        return f"{long_date(value)} (with |datum)"
+        return f"{parameter_text(value)} (with |datum)"
     if isinstance(value, dict):
         return "use " + ", ".join(f"{name}.{key}" for key in value) if value else "(empty)"
     if isinstance(value, list):
         return f"{len(value)} item(s): loop with {{% for x in {name} %}}"
-    return str(value)
+    return parameter_text(value)
 
 
 def check_template(template_path: Path, params: Params, collection: Collection) -> CheckReport:
@@ -114,13 +111,11 @@ def figures_behind(collection: Collection, year: int) -> list[str]:
     are missing from a data file, or a notebook selects years of its own.
     """
     warnings = []
-    for name, item in sorted(collection.items.items()):
-        if item.kind != "figure":
-            continue
-        years = figure_years(item.payload)
+    for name, entry in sorted(collection.items.items()):
+        years = entry.item.years_shown
         if not years or years[-1] >= year:
             continue
-        notebook = item.origin.notebook
+        notebook = entry.origin.notebook
         read = _yearly_files(collection.inputs.get(notebook, {}))
         reads = f", which reads {', '.join(read)}" if read else ""
         warnings.append(
@@ -135,22 +130,6 @@ def _yearly_files(read: dict) -> list[str]:
     from brief.data import AREAS_FILE, CATALOGUE_FILE  # pandas, only once there is a warning
 
     return sorted(path for path in read if Path(path).name not in (AREAS_FILE, CATALOGUE_FILE))
-
-
-def figure_years(payload: dict) -> list[int]:
-    """Return the years a published figure shows, oldest first; [] when it does not say.
-
-    Payloads record them under "years"; for one published before they did, the years
-    come from the "jaar" column of the data behind the chart.
-    """
-    years = payload.get("years")
-    if years is None:
-        rows = csv.DictReader(io.StringIO(payload.get("data") or ""))
-        years = [row["jaar"] for row in rows if row.get("jaar")]
-    try:
-        return sorted({int(float(y)) for y in years})
-    except (TypeError, ValueError):
-        return []
 
 
 def load_year(project: ProjectPaths, year: int) -> tuple[Params, Collection]:

@@ -181,7 +181,7 @@ def _report(result, paths: ProjectPaths) -> None:
     if not result.built:
         out.print(
             f"{year}: nothing changed since the last build "
-            f"({result.plan.previous['finished']}); the letter is up to date.",
+            f"({result.plan.previous.finished}); the letter is up to date.",
             markup=False,
         )
     else:
@@ -200,11 +200,10 @@ def _report(result, paths: ProjectPaths) -> None:
                     markup=False,
                 )
         if result.changes is not None:
-            from brief import changes
+            from brief.changes import summary
 
             out.print(
-                f"  changes: {changes.summary(result.changes)}; "
-                f"see {shown(result.outputs.changes)}",
+                f"  changes: {summary(result.changes)}; see {shown(result.outputs.changes)}",
                 markup=False,
             )
         out.print(f"  review page: {shown(result.outputs.review_page)}", markup=False)

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from brief.collect import INPUT_MIMETYPE
 from brief.exceptions import DataError
-from brief.fingerprint import file_hash, is_ole_file
-from brief.formatting import UNITS
+from brief.files import file_hash, is_ole_file
+from brief.formatting import NUMBER_UNITS
 from brief.paths import ProjectPaths, find_project
+from brief.records import INPUT_MIMETYPE, DataRead
 from brief.validate import COLUMN_ALIASES, AreaNames, check_rows
 
 COLUMNS = ("indicator", "year", "area", "value", "kind", "source")
@@ -58,18 +58,8 @@ def _record_input(path: Path, project: ProjectPaths, rows: int, notes: list[str]
     shown = f"Gelezen: {relative} ({rows} rijen)"
     if notes:
         shown += "\nOmgezet, controleer:\n" + "\n".join(f"  {relative}, {note}" for note in notes)
-    display(
-        {
-            INPUT_MIMETYPE: {
-                "path": relative,
-                "sha256": file_hash(path),
-                "rows": rows,
-                "notes": notes,
-            },
-            "text/plain": shown,
-        },
-        raw=True,
-    )
+    read = DataRead(path=relative, sha256=file_hash(path), rows=rows, notes=notes)
+    display({INPUT_MIMETYPE: read.model_dump(mode="json"), "text/plain": shown}, raw=True)
 
 
 def data_file(project: ProjectPaths, name: str) -> Path:
@@ -208,9 +198,10 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     path = project.data_dir / CATALOGUE_FILE
     frame = _text(_read_table(path, CATALOGUE_COLUMNS))
     problems = [
-        f"row {index + 2}, column 'unit': {unit!r} is not a unit; use one of {', '.join(UNITS)}"
+        f"row {index + 2}, column 'unit': {unit!r} is not a unit; "
+        f"use one of {', '.join(NUMBER_UNITS)}"
         for index, unit in frame["unit"].items()
-        if unit not in UNITS
+        if unit not in NUMBER_UNITS
     ]
     problems += [
         f"row {index + 2}, column 'indicator': {name!r} is listed twice"

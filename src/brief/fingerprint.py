@@ -32,20 +32,6 @@ RESULT_LIBRARIES = (
 )
 
 
-def file_hash(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def maybe_hash(path: Path) -> str | None:
-    """Return the file's SHA-256, or None when it does not exist."""
-    return file_hash(path) if path.is_file() else None
-
-
 def package_versions() -> dict[str, str]:
     """Return the installed version of brief and of every library that shapes its results."""
     versions = {"python": platform.python_version()}
@@ -95,12 +81,3 @@ def git_state(folder: Path) -> dict[str, object]:
         return {"commit": None, "dirty": None}
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
-
-
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # how Office stores password-protected files (and old .doc)
-
-
-def is_ole_file(path: Path) -> bool:
-    """Return whether ``path`` is an OLE compound file rather than a zip (.docx, .xlsx)."""
-    with path.open("rb") as handle:
-        return handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE

@@ -18,9 +18,7 @@ from babel.numbers import (
 )
 
 LOCALE = "nl_NL"
-
-# Units a published value may have, and how each prints by default.
-UNITS = ("count", "decimal", "percent", "euro", "euro_mln", "fte")
+MISSING_CELL = "n.v.t."  # how a table cell without a figure prints
 
 
 def _number(value) -> float:
@@ -97,19 +95,28 @@ def change(new, old=None) -> str:
     return format_percent(fraction, format="+#,##0%;-#,##0%", locale=LOCALE)
 
 
+# Every unit a published number may have, and how it prints by default: the one list.
+UNIT_FORMATS = {
+    "count": whole_number,
+    "decimal": decimal,
+    "percent": percent,
+    "euro": euro,
+    "euro_mln": euro_millions,
+    "fte": decimal,
+}
+NUMBER_UNITS = tuple(UNIT_FORMATS)
+
+
 def format_value(value, unit: str) -> str:
-    """Return ``value`` formatted the way its unit prints in the letter by default."""
-    if unit == "count":
-        return whole_number(value)
-    if unit in ("decimal", "fte"):
-        return decimal(value)
-    if unit == "percent":
-        return percent(value)
-    if unit == "euro":
-        return euro(value)
-    if unit == "euro_mln":
-        return euro_millions(value)
-    raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    """Return ``value`` formatted the way its unit prints in the letter by default.
+
+    The unit "text" is a short text published as it is.
+    """
+    if unit == "text":
+        return str(value)
+    if unit not in UNIT_FORMATS:
+        raise ValueError(f"unit must be one of {', '.join(NUMBER_UNITS)}, got {unit!r}")
+    return UNIT_FORMATS[unit](value)
 
 
 # The Jinja filters of the Word template, named in Dutch for the advisors who write it.

@@ -3,29 +3,29 @@
 The template is Jinja2 as docxtpl renders it, in the sandbox of :mod:`brief.templating`.
 Autoescaping is on, so ``&``, ``<`` and ``>`` in data stay text and the .docx stays
 valid; values are never parsed as template code. Figures and tables are placed as whole
-paragraphs: ``{{p kinderwerk_trend }}``.
+paragraphs: ``{{p kinderwerk_trend }}``. One fill serves the letter and its review copy.
 """
 
 from __future__ import annotations
 
-import base64
 import difflib
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
 import jinja2
 from docx.shared import Emu, Pt
 from docxtpl import DocxTemplate
 
 from brief import word
-from brief.collect import Collection, Published
+from brief.collect import Collection
+from brief.columns import CELL_MARGIN, fit_columns
 from brief.exceptions import TemplateError
-from brief.formatting import format_value
 from brief.params import Params
+from brief.records import PublishedFigure, PublishedTable, PublishedValue
 from brief.templating import (
-    LetterTemplate,
     TemplateNames,
     filling_error,
     jinja_environment,
@@ -35,15 +35,9 @@ from brief.templating import (
 
 TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
 FALLBACK_TABLE_STYLE = "Table Grid"
-MISSING_CELL = "n.v.t."
 TABLE_FONT = Pt(9)
 WIDE_TABLE_FONT = Pt(8)  # for tables of WIDE_TABLE columns or more, such as the indicators
 WIDE_TABLE = 7
-# Character widths in Arial (and Liberation Sans, its stand-in), in em: enough to size columns.
-_NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
-_WIDE_CHARS = set("mwMW%@")
-CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
-SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
 # A {{ name }} tag; a name followed by . or [ is a part of it (aanbieders.rijen), not a block.
 _TAG_NAME = re.compile(r"\{\{(-?)\s*(?:([pr])\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
 
@@ -51,23 +45,44 @@ _TAG_NAME = re.compile(r"\{\{(-?)\s*(?:([pr])\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w
 class Value:
     """A published number as the template sees it: prints formatted, compares by ``.raw``."""
 
-    def __init__(self, item: Published, *, marked: bool = False):
+    def __init__(self, item: PublishedValue, *, marked: bool = False):
         self.name = item.name
-        self.raw = item.payload["value"]
-        self.unit = item.payload["unit"]
-        self.description = item.payload.get("description", "")
-        self.origin = item.origin
+        self.raw = item.value
+        self.unit = item.unit
+        self.description = item.description
+        self.text = item.text
         self.marked = marked  # in a review copy, bracketed to receive a comment
 
     def __str__(self) -> str:
-        return self.raw if self.unit == "text" else format_value(self.raw, self.unit)
+        return self.text
 
     def letter_text(self) -> str:
         """Return the text a tag prints: in a review copy, bracketed for its comment."""
-        return word.mark(self.name, str(self)) if self.marked else str(self)
+        return word.mark(self.name, self.text) if self.marked else self.text
 
     def __repr__(self) -> str:
         return f"Value({self.name}={self.raw!r} {self.unit})"
+
+
+class TableBlock:
+    """A published table as the template sees it.
+
+    ``{{p name }}`` places it as a Word table with caption and source line;
+    ``{%tr for rij in name.rijen %}`` loops over its rows in a table the template draws
+    itself, with ``{{ rij["Kolom"] }}`` giving a cell as it prints.
+    """
+
+    def __init__(self, subdoc, item: PublishedTable):
+        self.subdoc = subdoc
+        self.titel = item.title
+        self.bron = item.source
+        self.rijen = [dict(zip(item.columns, texts, strict=True)) for texts in item.cells()]
+
+    def __html__(self) -> str:  # the table's XML, placed by docxtpl as it is
+        return self.subdoc.__html__()
+
+    def __str__(self) -> str:
+        return str(self.subdoc)
 
 
 def check_names(used: TemplateNames, available: set[str], builtins: set[str] = frozenset()) -> None:
@@ -116,8 +131,8 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
                 )
 
 
-class _Blocks:
-    """Builds the figures and tables of one letter as docxtpl sub-documents."""
+class _Builder:
+    """Turns each published item into what the template places (records.LetterBuilder)."""
 
     def __init__(self, template: DocxTemplate, marked: bool):
         self.template = template
@@ -129,155 +144,67 @@ class _Blocks:
         self.caption_style = "Caption" if "Caption" in styles else None
         self.source_style = "Bron" if "Bron" in styles else None
 
-    def figure(self, item: Published):
+    def value(self, item: PublishedValue) -> Value:
+        return Value(item, marked=self.marked)
+
+    def figure(self, item: PublishedFigure):
         """Return the figure as picture, caption "Figuur N: ..." and source line."""
-        payload = item.payload
-        png = base64.b64decode(payload["png"])
         sub = self.template.new_subdoc()
         picture = sub.add_paragraph()
-        shape = picture.add_run().add_picture(io.BytesIO(png), width=self.text_width)
-        word.set_picture_alt_text(shape, payload["alt"], payload["title"])
+        shape = picture.add_run().add_picture(io.BytesIO(item.png_bytes), width=self.text_width)
+        word.set_picture_alt_text(shape, item.alt, item.title)
         word.keep_with_next(picture)
         caption = sub.add_paragraph(style=self.caption_style)
         word.add_caption(caption, "Figuur", self._title(item))
-        sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
+        sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
         return sub
 
-    def _title(self, item: Published) -> str:
-        title = item.payload["title"]
-        return word.mark(item.name, title) if self.marked else title
+    def _title(self, item: PublishedFigure | PublishedTable) -> str:
+        return word.mark(item.name, item.title) if self.marked else item.title
 
-    def table(self, item: Published):
+    def table(self, item: PublishedTable) -> TableBlock:
         """Return the table with caption "Tabel N: ..." above it and source line below."""
-        payload = item.payload
-        columns = payload["columns"]
         sub = self.template.new_subdoc()
         caption = sub.add_paragraph(style=self.caption_style)
         word.add_caption(caption, "Tabel", self._title(item))
         word.keep_with_next(caption)
 
-        table = sub.add_table(rows=1, cols=len(columns))
+        table = sub.add_table(rows=1, cols=len(item.columns))
         table.style = self.table_style
-        for cell, column in zip(table.rows[0].cells, columns, strict=True):
+        for cell, column in zip(table.rows[0].cells, item.columns, strict=True):
             cell.text = column
         word.repeat_as_header(table.rows[0])
-        for values, texts in zip(payload["rows"], table_texts(payload), strict=True):
+        numeric = item.numeric_columns()
+        for values, texts in zip(item.rows, item.cells(), strict=True):
             cells = table.add_row().cells
             for cell, value, text in zip(cells, values, texts, strict=True):
                 cell.text = text
-                if isinstance(value, (int, float)) or value is None:
+                if isinstance(value, int | float) or value is None:
                     word.align_right(cell.paragraphs[0])
-        for index in range(len(columns)):
-            if index and any(isinstance(row[index], (int, float)) for row in payload["rows"]):
+        for index, is_numeric in enumerate(numeric):
+            if index and is_numeric:
                 word.align_right(table.rows[0].cells[index].paragraphs[0])
-        font = WIDE_TABLE_FONT if len(columns) >= WIDE_TABLE else TABLE_FONT
+        font = WIDE_TABLE_FONT if len(item.columns) >= WIDE_TABLE else TABLE_FONT
         for row in table.rows:
             word.keep_row_together(row)
             for cell in row.cells:
                 for run in cell.paragraphs[0].runs:
                     run.font.size = font  # explicit: LibreOffice ignores style sizes
         word.set_cell_margins(table, CELL_MARGIN)
-        _fit_columns(table, self.text_width, font)
-        word.set_table_alt_text(table, payload["title"], payload["alt"])
-        sub.add_paragraph(f"Bron: {payload['source']}", style=self.source_style)
+        fit_columns(table, self.text_width, font)
+        word.set_table_alt_text(table, item.title, item.alt)
+        sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
-        return sub
+        return TableBlock(sub, item)
 
 
-def _em_width(text: str) -> float:
-    """Return roughly how wide ``text`` prints, in em (the font size)."""
-    return sum(
-        0.28 if c in _NARROW_CHARS else 0.83 if c in _WIDE_CHARS else 0.67 if c.isupper() else 0.556
-        for c in text
-    )
-
-
-def _fit_columns(table, text_width: int, font: Pt) -> None:
-    """Share the text width over the columns so that no word breaks in the middle.
-
-    Word's equal columns squash numbers next to long descriptions. Every column gets room
-    for its longest word, and the text columns share what is left in proportion to their
-    typical cell, wrapping between words. If even the longest words do not fit, numbers
-    keep their room and only the text columns are narrowed.
-    """
-    columns = list(zip(*[[cell.text for cell in row.cells] for row in table.rows], strict=True))
-    # Split on plain spaces only: "€\xa01,7\xa0mln." must stay together.
-    longest = [
-        max((_em_width(w) for t in texts for w in t.split(" ")), default=1.0) for texts in columns
-    ]
-    typical = [sorted(_em_width(t) for t in texts)[len(texts) // 2] for texts in columns]
-    widths = [em * font + 2 * CELL_MARGIN for em in longest]
-    text = [i for i, n in enumerate(longest) if n > SHORT_COLUMN] or list(range(len(columns)))
-    spare = text_width - sum(widths)
-    if spare >= 0:
-        weights = {i: max(typical[i], longest[i]) for i in text}
-        for i in text:
-            widths[i] += spare * weights[i] / sum(weights.values())
-    else:
-        room = text_width - sum(w for i, w in enumerate(widths) if i not in text)
-        scale = max(room, 0) / sum(widths[i] for i in text)
-        for i in text:
-            widths[i] *= scale
-    widths = [Emu(int(w)) for w in widths]
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # the grid, which LibreOffice follows
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width  # the cells, which Word follows
-
-
-def table_texts(payload: dict) -> list[list[str]]:
-    """Return a published table's cells as they print: Dutch numbers, "n.v.t." when empty."""
-    columns, units = payload["columns"], payload["units"]
-    row_units = payload.get("row_units") or ["count"] * len(payload["rows"])
-    return [
-        [
-            _cell_text(value, units.get(column, row_unit))
-            for column, value in zip(columns, values, strict=True)
-        ]
-        for values, row_unit in zip(payload["rows"], row_units, strict=True)
-    ]
-
-
-class TableBlock:
-    """A published table as the template sees it.
-
-    ``{{p name }}`` places it as a Word table with caption and source line;
-    ``{%tr for rij in name.rijen %}`` loops over its rows in a table the template draws
-    itself, with ``{{ rij["Kolom"] }}`` giving a cell as it prints.
-    """
-
-    def __init__(self, subdoc, payload: dict):
-        self.subdoc = subdoc
-        self.titel = payload["title"]
-        self.bron = payload["source"]
-        self.rijen = [
-            dict(zip(payload["columns"], texts, strict=True)) for texts in table_texts(payload)
-        ]
-
-    def __html__(self) -> str:  # the table's XML, placed by docxtpl as it is
-        return self.subdoc.__html__()
-
-    def __str__(self) -> str:
-        return str(self.subdoc)
-
-
-def _cell_text(value, unit: str) -> str:
-    if value is None:
-        return MISSING_CELL
-    if isinstance(value, str):
-        return value
-    return format_value(value, unit)
-
-
-def check_template(
+def preflight(
     template: DocxTemplate, env: jinja2.Environment, params: Params, collection: Collection
 ) -> TemplateNames:
-    """Raise TemplateError if the template cannot be filled for this year; return its names.
+    """Raise TemplateError for what can be known wrong before filling; return the names.
 
-    Checks what can be known without filling: tags, names, figure placement.
+    Tags, names without a value, figures placed inside a sentence.
     """
     used = template_names(template, env)
     check_block_placement(template, collection.block_names())
@@ -299,47 +226,51 @@ def build_context(
             f"A notebook publishes {', '.join(clashes)}, which is also a key of the params "
             "file. Rename the published item."
         )
-    blocks = _Blocks(template, marked)
-    for name, item in collection.items.items():
-        if item.kind == "value":
-            context[name] = Value(item, marked=marked)
-        elif item.kind == "figure":
-            context[name] = blocks.figure(item)
-        elif item.kind == "table":
-            context[name] = TableBlock(blocks.table(item), item.payload)
+    builder = _Builder(template, marked)
+    for name, entry in collection.items.items():
+        context[name] = entry.item.for_letter(builder)
     return context
 
 
 @dataclass
 class FilledLetter:
-    """A template filled for one year, not yet saved."""
+    """A template filled for one year, in memory: saved as the letter and its review copy."""
 
-    template: LetterTemplate
+    package: bytes  # the filled .docx; with review marks when a review copy was asked for
     used: TemplateNames
+    marked: bool
 
-    def save(self, path: Path) -> None:
+    def save_letter(self, path: Path) -> None:
+        """Write the letter: no comments, no marks."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.template.save(path)
+        if not self.marked:
+            path.write_bytes(self.package)
+            return
+        document = docx.Document(io.BytesIO(self.package))
+        word.remove_review_marks(document)
+        document.save(path)
+
+    def save_review_copy(self, path: Path, comments: dict[str, str]) -> None:
+        """Write the review copy: a Word comment on every filled value, figure and table."""
+        document = docx.Document(io.BytesIO(self.package))
+        word.comment_marked(document, comments, author="brief")
+        document.save(path)
 
 
 def fill_letter(
-    template_path: Path,
-    params: Params,
-    collection: Collection,
-    *,
-    comments: dict[str, str] | None = None,
+    template_path: Path, params: Params, collection: Collection, *, review: bool = False
 ) -> FilledLetter:
     """Fill the template in memory; raise TemplateError for anything that would be wrong.
 
-    With ``comments`` (name -> text) every filled value, figure and table gets a Word
-    comment: the review copy. `brief check` fills without saving, so a filter given the
-    wrong kind of value is found before a build.
+    With ``review`` every filled value and caption is marked, so the same fill can be saved
+    as the letter and as the review copy. `brief check` fills without saving, so a filter
+    given the wrong kind of value is found before a build.
     """
     template = open_template(template_path)
     env = jinja_environment()
-    used = check_template(template, env, params, collection)
+    used = preflight(template, env, params, collection)
 
-    context = build_context(template, params, collection, marked=bool(comments))
+    context = build_context(template, params, collection, marked=review)
     try:
         template.render(context, env)
     except Exception as exc:
@@ -357,23 +288,18 @@ def fill_letter(
         )
     word.remove_fill_marks(template.docx)
     word.number_captions(template.docx)
-    if comments:
-        word.comment_marked(template.docx, comments, author="brief")
-    return FilledLetter(template, used)
+    package = io.BytesIO()
+    template.save(package)
+    return FilledLetter(package.getvalue(), used, marked=review)
 
 
 def render_letter(
-    template_path: Path,
-    params: Params,
-    collection: Collection,
-    letter: Path,
-    *,
-    comments: dict[str, str] | None = None,
+    template_path: Path, params: Params, collection: Collection, letter: Path
 ) -> TemplateNames:
     """Write the filled letter to ``letter``; raise before writing if it would be unsafe.
 
     Return the names the template uses.
     """
-    filled = fill_letter(template_path, params, collection, comments=comments)
-    filled.save(letter)
+    filled = fill_letter(template_path, params, collection)
+    filled.save_letter(letter)
     return filled.used

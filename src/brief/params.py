@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from brief.exceptions import ParamsError
+from brief.formatting import long_date
 
 # What `brief new` writes where the advisor must fill in this year's text.
 FILL_IN = "INVULLEN"
@@ -68,6 +70,15 @@ class Params(_Strict):
     def template_context(self) -> dict:
         """Return the parameters as the names the Word template uses."""
         return self.model_dump()
+
+
+def parameter_text(value) -> str:
+    """Return how a params-file entry prints: a date in Dutch, a group or list as JSON."""
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 class _StringDateLoader(yaml.SafeLoader):

@@ -17,35 +17,31 @@ TEMPLATE_NAME = "brief.docx"
 MARKERS = ("params", "notebooks", "templates")
 
 
+class _Inside:
+    """A path named once, inside the folder an owner holds in ``attribute``."""
+
+    def __init__(self, attribute: str, name: str):
+        self.attribute, self.name = attribute, name
+
+    def __get__(self, owner, kind=None) -> Path:
+        return getattr(owner, self.attribute) / self.name
+
+
 @dataclass(frozen=True)
 class ProjectPaths:
     """The folders and files of one project, all derived from its root."""
 
     root: Path
 
-    @property
-    def notebooks_dir(self) -> Path:
-        return self.root / "notebooks"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
+    notebooks_dir = _Inside("root", "notebooks")
+    templates_dir = _Inside("root", "templates")
+    params_dir = _Inside("root", "params")
+    data_dir = _Inside("root", "data")
+    outputs_dir = _Inside("root", "outputs")
 
     @property
     def default_template(self) -> Path:
         return self.templates_dir / TEMPLATE_NAME
-
-    @property
-    def params_dir(self) -> Path:
-        return self.root / "params"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def outputs_dir(self) -> Path:
-        return self.root / "outputs"
 
     def params_file(self, year: int) -> Path:
         return self.params_dir / f"{year}.yaml"
@@ -102,17 +98,12 @@ class YearOutputs:
         """The letter is named after its template: templates/brief.docx -> brief-2023.docx."""
         return self.folder / f"{self.template_stem}-{self.year}.docx"
 
-    @property
-    def notebooks_dir(self) -> Path:
-        return self.folder / "notebooks"
-
-    @property
-    def figures_dir(self) -> Path:
-        return self.folder / "figuren"
-
-    @property
-    def failed_dir(self) -> Path:
-        return self.folder / "failed"
+    notebooks_dir = _Inside("folder", "notebooks")  # executed notebooks and their HTML
+    figures_dir = _Inside("folder", "figuren")  # every chart as PNG, with its data
+    failed_dir = _Inside("folder", "failed")  # a notebook that failed, with its error
+    run_record = _Inside("folder", "run.json")  # what went into the build, for the next one
+    changes = _Inside("folder", "changes.md")  # what changed since the build before
+    review_page = _Inside("folder", "index.html")
 
     @property
     def review_letter(self) -> Path:
@@ -122,20 +113,6 @@ class YearOutputs:
     @property
     def pdf(self) -> Path:
         return self.letter.with_suffix(".pdf")
-
-    @property
-    def run_record(self) -> Path:
-        """What went into the build: inputs and their hashes, versions, timings."""
-        return self.folder / "run.json"
-
-    @property
-    def changes(self) -> Path:
-        """What changed in the letter since the build before."""
-        return self.folder / "changes.md"
-
-    @property
-    def review_page(self) -> Path:
-        return self.folder / "index.html"
 
     def notebook_html(self, notebook: str) -> Path:
         """The HTML copy of an executed notebook, for reviewers without Jupyter."""

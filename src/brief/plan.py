@@ -12,14 +12,13 @@ Light imports only: this runs before anything heavy is loaded.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from brief.fingerprint import file_hash, maybe_hash, toolkit_fingerprint
+from brief.files import file_hash, maybe_hash
+from brief.fingerprint import toolkit_fingerprint
 from brief.paths import ProjectPaths, YearOutputs
-
-RECORD_VERSION = 1  # bump when run.json changes shape; an old record then means "rebuild"
+from brief.records import FileFingerprint, Inputs, RunRecord
 
 
 @dataclass(frozen=True)
@@ -40,23 +39,12 @@ class BuildPlan:
 
     notebooks: list[NotebookPlan]
     letter_reason: str | None  # why the letter is written again; None when it is up to date
-    inputs: dict
-    previous: dict | None  # the last build's run record
+    inputs: Inputs
+    previous: RunRecord | None  # the last build's run record
 
     @property
     def nothing_to_do(self) -> bool:
         return self.letter_reason is None and not any(n.reruns for n in self.notebooks)
-
-
-def read_record(path: Path) -> dict | None:
-    """Return the run record at ``path``, or None if there is none we can trust."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("record_version") != RECORD_VERSION:
-        return None
-    return record
 
 
 def notebook_parameters(year: int) -> dict:
@@ -64,16 +52,18 @@ def notebook_parameters(year: int) -> dict:
     return {"year": year}
 
 
-def current_inputs(project: ProjectPaths, year: int, template: Path, notebooks: list[Path]) -> dict:
+def current_inputs(
+    project: ProjectPaths, year: int, template: Path, notebooks: list[Path]
+) -> Inputs:
     """Return the fingerprints of this build's inputs, as the run record stores them."""
     params_file = project.params_file(year)
-    return {
-        "parameters": notebook_parameters(year),
-        "template": {"path": project.relative(template), "sha256": maybe_hash(template)},
-        "params": {"path": project.relative(params_file), "sha256": maybe_hash(params_file)},
-        "toolkit": toolkit_fingerprint(),
-        "notebooks": {source.name: file_hash(source) for source in notebooks},
-    }
+    return Inputs(
+        parameters=notebook_parameters(year),
+        template=FileFingerprint(path=project.relative(template), sha256=maybe_hash(template)),
+        params=FileFingerprint(path=project.relative(params_file), sha256=maybe_hash(params_file)),
+        toolkit=toolkit_fingerprint(),
+        notebooks={source.name: file_hash(source) for source in notebooks},
+    )
 
 
 def make_plan(
@@ -88,7 +78,7 @@ def make_plan(
 ) -> BuildPlan:
     """Return what a build of ``outputs.year`` must redo, compared with the last build."""
     inputs = current_inputs(project, outputs.year, template, notebooks)
-    previous = read_record(outputs.run_record)
+    previous = RunRecord.read(outputs.run_record)
     plans = [
         NotebookPlan(source, _notebook_reason(project, outputs, source, inputs, previous, force))
         for source in notebooks
@@ -101,28 +91,25 @@ def _notebook_reason(
     project: ProjectPaths,
     outputs: YearOutputs,
     source: Path,
-    inputs: dict,
-    previous: dict | None,
+    inputs: Inputs,
+    previous: RunRecord | None,
     force: bool,
 ) -> str | None:
     if force:
         return "--force"
     if previous is None:
         return "first build"
-    earlier = previous["notebooks"].get(source.name)
+    earlier = previous.notebooks.get(source.name)
     if earlier is None or not (outputs.notebooks_dir / source.name).is_file():
         return "no earlier result"
-    if earlier["sha256"] != inputs["notebooks"][source.name]:
+    if earlier.sha256 != inputs.notebooks[source.name]:
         return "the notebook changed"
-    if previous["parameters"] != inputs["parameters"]:
+    if previous.parameters != inputs.parameters:
         return "its parameters changed"
-    if previous["toolkit"] != inputs["toolkit"]:
+    if previous.toolkit != inputs.toolkit:
         return "brief or a library it uses changed"
-    changed = [
-        path
-        for path, read in earlier["reads"].items()
-        if maybe_hash(project.root / path) != read["sha256"]
-    ]
+    reads = earlier.reads.items()
+    changed = [path for path, read in reads if maybe_hash(project.root / path) != read.sha256]
     if changed:
         return f"{', '.join(sorted(changed))} changed"
     return None
@@ -130,8 +117,8 @@ def _notebook_reason(
 
 def _letter_reason(
     outputs: YearOutputs,
-    inputs: dict,
-    previous: dict | None,
+    inputs: Inputs,
+    previous: RunRecord | None,
     plans: list[NotebookPlan],
     force: bool,
     review: bool,
@@ -143,13 +130,13 @@ def _letter_reason(
         return "first build"
     if any(plan.reruns for plan in plans):
         return "notebooks reran"
-    if set(previous["notebooks"]) != set(inputs["notebooks"]):
+    if set(previous.notebooks) != set(inputs.notebooks):
         return "notebooks were added or removed"
-    if previous["params"]["sha256"] != inputs["params"]["sha256"]:
-        return f"{inputs['params']['path']} changed"
-    if previous["template"]["sha256"] != inputs["template"]["sha256"]:
+    if previous.params.sha256 != inputs.params.sha256:
+        return f"{inputs.params.path} changed"
+    if previous.template.sha256 != inputs.template.sha256:
         return "the template changed"
-    if previous["template"]["path"] != inputs["template"]["path"]:
+    if previous.template.path != inputs.template.path:
         return "another template was asked for"
     if not outputs.letter.is_file():
         return "the letter is missing"

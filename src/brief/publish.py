@@ -1,8 +1,11 @@
 """The notebook side of the hand-off: publish values, figures and tables for the letter.
 
-Each call shows one output in the notebook with a ``application/vnd.brief.publish+json``
-part next to a readable one. The build reads them back from the executed notebook, so the
-notebook a reviewer opens is the record of what went into the letter and from which cell.
+Each call shows one output in the notebook: the published item as a
+``application/vnd.brief.publish+json`` part (a :mod:`brief.records` model), next to what
+a reader sees: one line ("kinderwerk_bereik = 30.133"), the chart, or the table. The build
+reads them back from the executed notebook, so the notebook a reviewer opens is the record
+of what went into the letter and from which cell. The calls return nothing, so a cell that
+ends with one shows no second copy of the payload.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from numbers import Integral, Real
 
 import pandas as pd
 
-from brief.collect import PUBLISH_MIMETYPE
 from brief.exceptions import PublishError
-from brief.formatting import UNITS, format_value
+from brief.formatting import MISSING_CELL, NUMBER_UNITS
+from brief.records import PUBLISH_MIMETYPE, PublishedFigure, PublishedTable, PublishedValue
 
 FIGURE_DPI = 200  # sharp in print at text width
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -49,32 +52,28 @@ def _plain_number(value):
     raise PublishError(f"expected a number, got {value!r}")
 
 
-def _show(payload: dict, readable: dict, metadata: dict | None = None) -> None:
-    """Display the payload as a notebook output (a no-op outside a kernel)."""
+def _show(item, readable: dict, metadata: dict | None = None) -> None:
+    """Display the item as a notebook output (a no-op outside a kernel)."""
     from IPython import get_ipython
     from IPython.display import display
 
     if get_ipython() is None:
         return
-    display({PUBLISH_MIMETYPE: payload, **readable}, raw=True, metadata=metadata)
+    display({PUBLISH_MIMETYPE: item.as_json(), **readable}, raw=True, metadata=metadata)
 
 
-def publish_value(name: str, value, unit: str = "count", description: str = "") -> dict:
-    """Publish one number (or short text, with ``unit="text"``) for the letter.
-
-    Returns the payload, which is also shown in the notebook as "name = formatted value".
-    """
+def value_item(name: str, value, unit: str = "count", description: str = "") -> PublishedValue:
+    """Return the published value :func:`publish_value` shows, or raise PublishError."""
     check_name(name)
-    if unit not in (*UNITS, "text"):
+    if unit not in (*NUMBER_UNITS, "text"):
         raise PublishError(
-            f"Cannot publish {name!r}: unit must be one of {', '.join(UNITS)} or 'text', "
+            f"Cannot publish {name!r}: unit must be one of {', '.join(NUMBER_UNITS)} or 'text', "
             f"got {unit!r}."
         )
     if unit == "text":
         if not isinstance(value, str):
             raise PublishError(f"Cannot publish {name!r}: unit 'text' needs a string.")
         raw = value
-        shown = value
     else:
         try:
             raw = _plain_number(value)
@@ -82,16 +81,16 @@ def publish_value(name: str, value, unit: str = "count", description: str = "") 
             raise PublishError(f"Cannot publish {name!r}: {exc}.") from None
         if raw is None:
             raise PublishError(f"Cannot publish {name!r}: the value is missing (NaN).")
-        shown = format_value(raw, unit)
-    payload = {
-        "type": "value",
-        "name": name,
-        "value": raw,
-        "unit": unit,
-        "description": description,
-    }
-    _show(payload, {"text/plain": f"{name} = {shown}"})
-    return payload
+    return PublishedValue(name=name, value=raw, unit=unit, description=description)
+
+
+def publish_value(name: str, value, unit: str = "count", description: str = "") -> None:
+    """Publish one number (or short text, with ``unit="text"``) for the letter.
+
+    The notebook shows it as one line: "name = value as the letter prints it".
+    """
+    item = value_item(name, value, unit, description)
+    _show(item, {"text/plain": item.display_line})
 
 
 def publish_figure(
@@ -103,7 +102,7 @@ def publish_figure(
     alt: str | None = None,
     data: pd.DataFrame | None = None,
     years: Iterable[int] | None = None,
-) -> dict:
+) -> None:
     """Publish a chart for the letter, with its caption title and source line.
 
     ``figure`` is a :class:`brief.charts.Chart` (which brings its own alt text, data and
@@ -124,25 +123,21 @@ def publish_figure(
         raise PublishError(f"Cannot publish figure {name!r}: give it a title and a source.")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    payload = {
-        "type": "figure",
-        "name": name,
-        "title": title,
-        "source": source,
-        "alt": alt or title,
-        "png": png,
-        "data": None if data is None else data.to_csv(index=False),
-        # Added later: readers of older payloads must cope with the key missing.
-        "years": _figure_years(name, years, data),
-    }
+    item = PublishedFigure(
+        name=name,
+        title=title,
+        source=source,
+        alt=alt or title,
+        png=base64.b64encode(buffer.getvalue()).decode("ascii"),
+        data=None if data is None else data.to_csv(index=False),
+        years=_figure_years(name, years, data),
+    )
     _close(figure)
     _show(
-        payload,
-        {"image/png": png, "text/plain": f"Figuur {name}: {title}"},
-        metadata={"image/png": {"alt": payload["alt"]}},
+        item,
+        {"image/png": item.png, "text/plain": item.display_line},
+        metadata={"image/png": {"alt": item.alt}},
     )
-    return payload
 
 
 def publish_table(
@@ -154,7 +149,7 @@ def publish_table(
     units: dict[str, str] | None = None,
     row_units: list[str] | None = None,
     alt: str | None = None,
-) -> dict:
+) -> None:
     """Publish a DataFrame to become a Word table, with caption title and source line.
 
     A numeric cell prints in the unit of its column (``units``), else of its row
@@ -177,9 +172,9 @@ def publish_table(
             f"{len(table)} rows."
         )
     for unit in [*units.values(), *(row_units or [])]:
-        if unit not in UNITS:
+        if unit not in NUMBER_UNITS:
             raise PublishError(
-                f"Cannot publish table {name!r}: unit must be one of {', '.join(UNITS)}, "
+                f"Cannot publish table {name!r}: unit must be one of {', '.join(NUMBER_UNITS)}, "
                 f"got {unit!r}."
             )
     rows = []
@@ -193,19 +188,18 @@ def publish_table(
             else:
                 row.append(str(cell))
         rows.append(row)
-    payload = {
-        "type": "table",
-        "name": name,
-        "title": title,
-        "source": source,
-        "alt": alt or title,
-        "columns": [str(c) for c in table.columns],
-        "units": units,
-        "row_units": row_units,
-        "rows": rows,
-    }
-    _show(payload, {"text/html": table.to_html(index=False, na_rep="n.v.t."), "text/plain": title})
-    return payload
+    item = PublishedTable(
+        name=name,
+        title=title,
+        source=source,
+        alt=alt or title,
+        columns=[str(c) for c in table.columns],
+        units=units,
+        row_units=row_units,
+        rows=rows,
+    )
+    html = table.to_html(index=False, na_rep=MISSING_CELL)
+    _show(item, {"text/html": html, "text/plain": item.display_line})
 
 
 def _figure_years(name: str, years, data: pd.DataFrame | None) -> list[int] | None:

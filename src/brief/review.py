@@ -12,15 +12,17 @@ writes, beside the letter:
 
 from __future__ import annotations
 
-import base64
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from brief.collect import Collection, Published
+from brief.params import Params, parameter_text
 from brief.paths import YearOutputs
+from brief.records import PublishedFigure, PublishedItem, RunRecord
 
 PAGE_TEMPLATE = "review.html.j2"
 NOTEBOOK_TEMPLATE = "notebook.html.j2"  # nbconvert's lab page, plus charts' alt text
@@ -53,35 +55,50 @@ def write_notebook_html(executed: Path, target: Path) -> Path:
 
 def write_figure_files(collection: Collection, figures_dir: Path) -> None:
     """Write every published chart as PNG, with the data behind it as CSV, for reviewers."""
-    for name, item in collection.items.items():
-        if item.kind != "figure":
+    for name, entry in collection.items.items():
+        item = entry.item
+        if not isinstance(item, PublishedFigure):
             continue
         figures_dir.mkdir(parents=True, exist_ok=True)
-        (figures_dir / f"{name}.png").write_bytes(base64.b64decode(item.payload["png"]))
-        if item.payload.get("data"):
-            (figures_dir / f"{name}.csv").write_text(item.payload["data"], encoding="utf-8")
+        (figures_dir / f"{name}.png").write_bytes(item.png_bytes)
+        if item.data:
+            (figures_dir / f"{name}.csv").write_text(item.data, encoding="utf-8")
 
 
-def cell_link(outputs: YearOutputs, item: Published) -> str:
-    """Return the link, relative to the year's folder, to the cell that published ``item``."""
-    page = outputs.notebook_html(item.origin.notebook).relative_to(outputs.folder).as_posix()
-    return f"{page}#cell-id={item.origin.cell_id}" if item.origin.cell_id else page
+def cell_link(outputs: YearOutputs, entry: Published) -> str:
+    """Return the link, relative to the year's folder, to the cell that published ``entry``."""
+    origin = entry.origin
+    page = outputs.notebook_html(origin.notebook).relative_to(outputs.folder).as_posix()
+    return f"{page}#cell-id={origin.cell_id}" if origin.cell_id else page
 
 
 def source_comments(collection: Collection) -> dict[str, str]:
     """Return, for every published name, the comment the review copy puts on it."""
     comments = {}
-    for name, item in collection.items.items():
-        reads = collection.inputs.get(item.origin.notebook, {})
+    for name, entry in collection.items.items():
+        reads = collection.inputs.get(entry.origin.notebook, {})
         data = "; ".join(
-            f"{path} ({read['rows']} rows)" if read.get("rows") is not None else path
+            f"{path} ({read.rows} rows)" if read.rows is not None else path
             for path, read in sorted(reads.items())
         )
         comments[name] = (
-            f"{name}: published by {item.origin.notebook}, cell {item.origin.cell + 1}. "
+            f"{name}: published by {entry.origin.place}. "
             f"Data read by that notebook: {data or 'none'}."
         )
     return comments
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One published name as the review page lists it."""
+
+    name: str
+    shown: str  # as the letter prints it: the value, or the caption title
+    notebook: str
+    cell: int  # counted from 1, as a reader counts
+    link: str
+    in_letter: bool
+    payload: PublishedItem
 
 
 def write_review_page(
@@ -90,9 +107,8 @@ def write_review_page(
     subject: str,
     used: set[str],
     collection: Collection,
-    shown: dict[str, dict],
-    params: dict,
-    record: dict,
+    params: Params,
+    record: RunRecord,
     has_changes: bool,
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts."""
@@ -104,19 +120,20 @@ def write_review_page(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    items = [
-        {
-            "name": name,
-            "kind": item.kind,
-            "shown": shown[name]["text"],
-            "notebook": item.origin.notebook,
-            "cell": item.origin.cell + 1,
-            "link": cell_link(outputs, item),
-            "in_letter": name in used,
-            "payload": item.payload,
-        }
-        for name, item in sorted(collection.items.items())
-    ]
+    sections: dict[str, list[ReviewEntry]] = {"values": [], "figures": [], "tables": []}
+    for name, entry in sorted(collection.items.items()):
+        sections[entry.item.review_section].append(
+            ReviewEntry(
+                name=name,
+                shown=entry.item.text,
+                notebook=entry.origin.notebook,
+                cell=entry.origin.cell + 1,
+                link=cell_link(outputs, entry),
+                in_letter=name in used,
+                payload=entry.item,
+            )
+        )
+    context = params.template_context()
 
     def exists(path: Path) -> str | None:
         return path.relative_to(outputs.folder).as_posix() if path.exists() else None
@@ -128,14 +145,12 @@ def write_review_page(
         review_letter=exists(outputs.review_letter),
         pdf=exists(outputs.pdf),
         changes=outputs.changes.name if has_changes else None,
-        values=[i for i in items if i["kind"] == "value"],
-        figures=[i for i in items if i["kind"] == "figure"],
-        tables=[i for i in items if i["kind"] == "table"],
         figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),
-        parameters={n: e["text"] for n, e in shown.items() if e["kind"] == "parameter"},
-        commitments=params.get("toezeggingen", []),
+        parameters={name: parameter_text(value) for name, value in context.items()},
+        commitments=params.toezeggingen,
         record=record,
-        unused_parameters=sorted(set(params) - used),
+        unused_parameters=sorted(set(context) - used),
+        **sections,
     )
     outputs.review_page.write_text(page, encoding="utf-8")
     return outputs.review_page

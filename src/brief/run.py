@@ -98,7 +98,12 @@ def run_notebook(
             parameters=notebook_parameters(year),
             kernel_name=KERNEL,
             language="python",  # notebooks saved without metadata still run
-            cwd=str(source.parent),
+            # The kernel starts in the notebook's folder, as in JupyterLab. Given to nbclient
+            # as the notebook's path, not as papermill's cwd: that changes the working folder
+            # of this whole process, and threads running notebooks of two projects (or one
+            # thread restoring it while another starts a kernel) start kernels in the
+            # wrong project.
+            resources={"metadata": {"path": str(source.parent)}},
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,

@@ -9,8 +9,8 @@ import yaml
 
 from brief.exceptions import ProjectError
 from brief.params import FILL_IN, read_yaml
-from brief.paths import ProjectPaths
-from brief.plan import read_record
+from brief.paths import ProjectPaths, YearOutputs
+from brief.records import RunRecord
 
 # Fields that differ every year: the advisor must write them anew.
 CLEARED = ("datum", "kenmerk")
@@ -84,9 +84,9 @@ def missing_data(project: ProjectPaths, latest: int, year: int) -> dict[str, lis
     """
     from brief.data import COLUMNS, read_long_table
 
-    record = read_record(project.year_dir(latest) / "run.json")
+    record = RunRecord.read(YearOutputs(project.year_dir(latest), latest).run_record)
     if record is not None:
-        files = sorted(project.root / path for path in record["data"])
+        files = sorted(project.root / path for path in record.data)
     else:
         files = sorted(project.data_dir.glob("*.csv"))
     missing = {}

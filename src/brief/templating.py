@@ -34,7 +34,7 @@ from markupsafe import Markup, escape
 
 from brief import word
 from brief.exceptions import FilterError, TemplateError
-from brief.fingerprint import is_ole_file
+from brief.files import is_ole_file
 from brief.formatting import FILTERS
 
 # Inside a tag, as docxtpl's own clean-up finds it: between {{ or {% and }} or %}.

@@ -322,11 +322,16 @@ def comment_marked(document: Document, comments: dict[str, str], author: str) ->
                 )
                 added += 1
         run.getparent().remove(run)
+    remove_review_marks(document)
+    return added
+
+
+def remove_review_marks(document: Document) -> None:
+    """Remove the marks :func:`mark` left, keeping the text: the letter has no comments."""
     for _, element in part_elements(document):
         for text in element.iter(qn("w:t")):
             if text.text and MARK_START in text.text:
                 text.text = _MARKED.sub(r"\2", text.text)
-    return added
 
 
 def _split_marked(text: str) -> Iterator[tuple[str, str | None]]:

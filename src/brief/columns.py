@@ -1,0 +1,59 @@
+"""Column widths for the tables brief draws, from Arial's character widths.
+
+Word's equal columns squash numbers next to long descriptions, and LibreOffice follows the
+widths in the file, not the content. So brief sizes each column itself: room for its
+longest word, the rest shared by the text columns. Character widths are Arial's (and
+Liberation Sans', its metric-compatible stand-in), in em: enough to size columns.
+"""
+
+from __future__ import annotations
+
+from docx.shared import Emu, Pt
+
+_NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
+_WIDE_CHARS = set("mwMW%@")
+CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
+SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
+
+
+def em_width(text: str) -> float:
+    """Return roughly how wide ``text`` prints, in em (the font size)."""
+    return sum(
+        0.28 if c in _NARROW_CHARS else 0.83 if c in _WIDE_CHARS else 0.67 if c.isupper() else 0.556
+        for c in text
+    )
+
+
+def fit_columns(table, text_width: int, font: Pt) -> None:
+    """Share the text width over the columns so that no word breaks in the middle.
+
+    Word's equal columns squash numbers next to long descriptions. Every column gets room
+    for its longest word, and the text columns share what is left in proportion to their
+    typical cell, wrapping between words. If even the longest words do not fit, numbers
+    keep their room and only the text columns are narrowed.
+    """
+    columns = list(zip(*[[cell.text for cell in row.cells] for row in table.rows], strict=True))
+    # Split on plain spaces only: "€\xa01,7\xa0mln." must stay together.
+    longest = [
+        max((em_width(w) for t in texts for w in t.split(" ")), default=1.0) for texts in columns
+    ]
+    typical = [sorted(em_width(t) for t in texts)[len(texts) // 2] for texts in columns]
+    widths = [em * font + 2 * CELL_MARGIN for em in longest]
+    text = [i for i, n in enumerate(longest) if n > SHORT_COLUMN] or list(range(len(columns)))
+    spare = text_width - sum(widths)
+    if spare >= 0:
+        weights = {i: max(typical[i], longest[i]) for i in text}
+        for i in text:
+            widths[i] += spare * weights[i] / sum(weights.values())
+    else:
+        room = text_width - sum(w for i, w in enumerate(widths) if i not in text)
+        scale = max(room, 0) / sum(widths[i] for i in text)
+        for i in text:
+            widths[i] *= scale
+    widths = [Emu(int(w)) for w in widths]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width  # the cells, which Word follows

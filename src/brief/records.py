@@ -1,0 +1,379 @@
+"""The typed contract between notebooks, builds and readers, with a version in every file.
+
+Three kinds of record cross a boundary and are written and read through these models only:
+
+- what a notebook publishes (a value, a figure, a table) and which data it read: custom
+  MIME outputs in the executed notebook, written by :mod:`brief.publish` and
+  :mod:`brief.data`, read back by :mod:`brief.collect`;
+- what the letter showed of each name (:data:`Shown`), kept to compare builds;
+- the run record, ``outputs/<year>/run.json``, from which the next build plans.
+
+Each kind knows how it prints, how it is compared with the build before and where the
+review page lists it, so no reader switches on a kind string. A record of another version
+is recognised and treated as absent (the build redoes the work), never misread.
+
+Both sides import this module: it needs only pydantic and :mod:`brief.formatting`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from brief.exceptions import PublishError
+from brief.formatting import MISSING_CELL, NUMBER_UNITS, format_value
+
+PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
+INPUT_MIMETYPE = "application/vnd.brief.input+json"
+PUBLISH_SCHEMA = 2  # bump when a published item changes shape
+RECORD_VERSION = 2  # bump when run.json changes shape; an old record then means "rebuild"
+
+Unit = Literal[NUMBER_UNITS]  # the one list of units lives in brief.formatting
+ValueUnit = Literal[(*NUMBER_UNITS, "text")]  # a value may also be a short text
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Origin(_Record):
+    """Where a published item came from: the notebook and the cell (0-based) that made it."""
+
+    notebook: str
+    cell: int
+    cell_id: str = ""  # the cell's nbformat id; the HTML copy anchors it as #cell-id=<id>
+
+    @property
+    def place(self) -> str:
+        """The cell as a reader counts it: '01-jeugd.ipynb, cell 4'."""
+        return f"{self.notebook}, cell {self.cell + 1}"
+
+
+class DataRead(_Record):
+    """A data file a notebook read: its hash, its rows and how doubtful numbers were read."""
+
+    path: str  # as written inside the project: data/jeugd.csv
+    sha256: str
+    rows: int | None = None
+    notes: list[str] = []
+
+
+# --- what the letter showed, compared between builds ------------------------------------
+
+
+class ChangeLog(Protocol):
+    """What :meth:`compare_with` reports to (see :class:`brief.changes.Changes`)."""
+
+    def text_changed(self, name: str, before: str, after: str) -> None: ...
+    def image_changed(self, name: str) -> None: ...
+    def cells_changed(self, name: str, cells: list[str]) -> None: ...
+
+
+class _ShownText(_Record):
+    text: str
+
+    def compare_with(self, name: str, before: Shown, log: ChangeLog) -> None:
+        if before.text != self.text:
+            log.text_changed(name, before.text, self.text)
+
+
+class ShownParameter(_ShownText):
+    """A params-file entry as the letter prints it."""
+
+    kind: Literal["parameter"] = "parameter"
+
+
+class ShownValue(_ShownText):
+    """A published value as the letter prints it."""
+
+    kind: Literal["value"] = "value"
+    origin: Origin
+
+
+class ShownFigure(_Record):
+    """A published figure: its caption title and the hash of its image."""
+
+    kind: Literal["figure"] = "figure"
+    text: str
+    image: str
+    origin: Origin
+
+    def compare_with(self, name: str, before: Shown, log: ChangeLog) -> None:
+        if getattr(before, "image", None) != self.image:
+            log.image_changed(name)
+
+
+class ShownTable(_Record):
+    """A published table: its title, header and every cell as it prints."""
+
+    kind: Literal["table"] = "table"
+    text: str
+    columns: list[str]
+    cells: list[list[str]]
+    origin: Origin
+
+    def compare_with(self, name: str, before: Shown, log: ChangeLog) -> None:
+        old_cells = getattr(before, "cells", None)
+        if getattr(before, "columns", None) != self.columns or len(old_cells) != len(self.cells):
+            log.cells_changed(name, ["the columns or the number of rows changed"])
+            return
+        key = _key_column(self.cells)
+        changed = []
+        for number, (old_row, new_row) in enumerate(zip(old_cells, self.cells, strict=True)):
+            row = f'row "{new_row[key]}"' if key is not None else f"row {number + 1}"
+            for column, was, now in zip(self.columns, old_row, new_row, strict=True):
+                if was != now:
+                    changed.append(f'{row}, column "{column}": {was} → {now}')
+        if changed:
+            log.cells_changed(name, changed)
+
+
+def _key_column(cells: list[list[str]]) -> int | None:
+    """Return the first column whose cells name each row once (the indicator), if any."""
+    for index, column in enumerate(zip(*cells, strict=True)):
+        if len(set(column)) == len(column):
+            return index
+    return None
+
+
+Shown = Annotated[
+    ShownParameter | ShownValue | ShownFigure | ShownTable, Field(discriminator="kind")
+]
+
+
+# --- what a notebook publishes ----------------------------------------------------------
+
+
+class LetterBuilder(Protocol):
+    """What turns a published item into something the template can place."""
+
+    def value(self, item: PublishedValue): ...
+    def figure(self, item: PublishedFigure): ...
+    def table(self, item: PublishedTable): ...
+
+
+class _Published(_Record):
+    schema_version: Literal[2] = PUBLISH_SCHEMA
+    name: str
+    review_section: ClassVar[str]  # where the review page lists it
+    is_block: ClassVar[bool] = False  # placed as a paragraph of its own: {{p name }}
+
+    @property
+    def text(self) -> str:
+        """What the letter prints for it: the value, or the caption title."""
+        raise NotImplementedError
+
+    @property
+    def years_shown(self) -> list[int]:
+        """The years it shows figures for, oldest first; [] when it is not a time series."""
+        return []
+
+    def as_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+class PublishedValue(_Published):
+    """One number (or short text) for the letter."""
+
+    type: Literal["value"] = "value"
+    value: int | float | str
+    unit: ValueUnit = "count"
+    description: str = ""
+    review_section: ClassVar[str] = "values"
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def display_line(self) -> str:
+        return f"{self.name} = {self.text}"
+
+    def shown(self, origin: Origin) -> ShownValue:
+        return ShownValue(text=self.text, origin=origin)
+
+    def for_letter(self, builder: LetterBuilder):
+        return builder.value(self)
+
+
+class _Block(_Published):
+    """A figure or table: a paragraph of its own, with caption title, source line, alt text."""
+
+    title: str
+    source: str
+    alt: str
+    is_block: ClassVar[bool] = True
+
+    @property
+    def text(self) -> str:
+        return self.title
+
+
+class PublishedFigure(_Block):
+    """A chart for the letter: the PNG, its caption title, source line and alt text."""
+
+    type: Literal["figure"] = "figure"
+    png: str  # base64
+    data: str | None = None  # the table behind the chart, as CSV
+    years: list[int] | None = None  # the years it shows figures for, when known
+    review_section: ClassVar[str] = "figures"
+
+    @property
+    def years_shown(self) -> list[int]:
+        return sorted(self.years or [])
+
+    @property
+    def png_bytes(self) -> bytes:
+        return base64.b64decode(self.png)
+
+    @property
+    def display_line(self) -> str:
+        return f"Figuur {self.name}: {self.title}"
+
+    def shown(self, origin: Origin) -> ShownFigure:
+        image = hashlib.sha256(self.png.encode()).hexdigest()
+        return ShownFigure(text=self.title, image=image, origin=origin)
+
+    def for_letter(self, builder: LetterBuilder):
+        return builder.figure(self)
+
+
+class PublishedTable(_Block):
+    """A table for the letter: header, rows, the unit of each column or row."""
+
+    type: Literal["table"] = "table"
+    columns: list[str]
+    units: dict[str, Unit] = {}
+    row_units: list[Unit] | None = None
+    rows: list[list[int | float | str | None]]
+    review_section: ClassVar[str] = "tables"
+
+    @property
+    def display_line(self) -> str:
+        return f"Tabel {self.name}: {self.title}"
+
+    def cells(self) -> list[list[str]]:
+        """Return every cell as it prints: Dutch numbers, "n.v.t." when empty."""
+        row_units = self.row_units or ["count"] * len(self.rows)
+        return [
+            [
+                _cell_text(value, self.units.get(column, row_unit))
+                for column, value in zip(self.columns, values, strict=True)
+            ]
+            for values, row_unit in zip(self.rows, row_units, strict=True)
+        ]
+
+    def numeric_columns(self) -> list[bool]:
+        """Return, per column, whether it holds numbers (aligned right in the letter)."""
+        return [
+            any(isinstance(row[i], int | float) for row in self.rows)
+            for i in range(len(self.columns))
+        ]
+
+    def shown(self, origin: Origin) -> ShownTable:
+        return ShownTable(text=self.title, columns=self.columns, cells=self.cells(), origin=origin)
+
+    def for_letter(self, builder: LetterBuilder):
+        return builder.table(self)
+
+
+def _cell_text(value, unit: str) -> str:
+    if value is None:
+        return MISSING_CELL
+    if isinstance(value, str):
+        return value
+    return format_value(value, unit)
+
+
+PublishedItem = Annotated[
+    PublishedValue | PublishedFigure | PublishedTable, Field(discriminator="type")
+]
+_PUBLISHED = TypeAdapter(PublishedItem)
+
+
+def read_published(payload: dict, notebook: str) -> PublishedItem:
+    """Return the item a notebook published, or raise PublishError if it cannot be read."""
+    if payload.get("schema_version") != PUBLISH_SCHEMA:
+        raise PublishError(
+            f"{notebook} was run by another version of brief (what it published has another "
+            "shape). Build again with --force to rerun it."
+        )
+    try:
+        return _PUBLISHED.validate_python(payload)
+    except ValidationError as exc:
+        raise PublishError(f"{notebook} published something brief cannot read: {exc}") from None
+
+
+# --- the run record ---------------------------------------------------------------------
+
+
+class FileFingerprint(_Record):
+    path: str
+    sha256: str | None  # None: the file does not exist
+
+
+class Inputs(_Record):
+    """What a build depends on, as fingerprints: compared with the last run record."""
+
+    parameters: dict[str, int | str]  # what papermill gives every notebook
+    template: FileFingerprint
+    params: FileFingerprint
+    toolkit: str  # brief's code and the library versions
+    notebooks: dict[str, str]  # notebook name -> sha256 of its source
+
+
+class NotebookRecord(_Record):
+    """One notebook in a build: why it ran (None: reused), how long, what it read."""
+
+    sha256: str
+    reason: str | None
+    seconds: float
+    reads: dict[str, DataRead]
+
+
+class GitState(_Record):
+    commit: str | None
+    dirty: bool | None
+
+
+class OutputsMade(_Record):
+    letter: str
+    review_copy: bool
+    pdf: bool
+
+
+class RunRecord(_Record):
+    """``outputs/<year>/run.json``: what went into a build and what the letter showed."""
+
+    record_version: Literal[2] = RECORD_VERSION
+    year: int
+    started: str
+    finished: str
+    seconds: float
+    git: GitState
+    packages: dict[str, str]
+    toolkit: str
+    parameters: dict[str, int | str]
+    template: FileFingerprint
+    params: FileFingerprint
+    notebooks: dict[str, NotebookRecord]
+    data: dict[str, str]  # every data file read -> sha256
+    outputs: OutputsMade
+    shown: dict[str, Shown]
+
+    @classmethod
+    def read(cls, path: Path) -> RunRecord | None:
+        """Return the record at ``path``, or None if there is none this version can trust."""
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None
+
+    def write(self, path: Path) -> None:
+        data = self.model_dump(mode="json")
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
