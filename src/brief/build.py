@@ -179,7 +179,8 @@ def _build(
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
         pausing.reached("notebooks collected")
         result.warnings += [f"check this conversion: {note}." for note in collection.notes()]
-        used = _write_letters(template, params, collection, staging, review)
+        filled = _write_letters(template, params, collection, staging, review, when)
+        used = filled.used.all
         shown = changing.snapshot(params, collection)
         if plan.previous is not None:
             result.changes = changing.compare(plan.previous.shown, shown)
@@ -188,9 +189,8 @@ def _build(
 
         if pdf:
             progress(year, "writing the PDF")
-            result.pdf, warning = _write_pdf(staging)
-            if warning:
-                result.warnings.append(warning)
+            result.pdf, pdf_warnings = _write_pdf(staging)
+            result.warnings.extend(pdf_warnings)
             pausing.reached("PDF written")
 
         record = _run_record(project, plan, collection, shown, result, when, staging, review)
@@ -204,6 +204,7 @@ def _build(
             params=params,
             record=record,
             has_changes=plan.previous is not None,
+            accessibility=filled.accessibility,
         )
         pausing.reached("review page written")
         progress(year, "putting the outputs in place")
@@ -263,22 +264,21 @@ def _run_notebooks(
     result.notebook_seconds = {run.source.name: run.seconds for run in runs}
 
 
-def _write_letters(template: Path, params, collection, staging: YearOutputs, review: bool):
-    """Fill the template once; write the letter, its review copy and the figure files.
-
-    Return the names the template uses.
-    """
+def _write_letters(
+    template: Path, params, collection, staging: YearOutputs, review: bool, when: dt.datetime
+):
+    """Fill the template once; write the letter, its review copy and the figure files."""
     from brief.letter import fill_letter
     from brief.review import source_comments, write_figure_files
 
-    filled = fill_letter(template, params, collection, review=review)
+    filled = fill_letter(template, params, collection, review=review, when=when)
     filled.save_letter(staging.letter)
     write_figure_files(collection, staging.figures_dir)
     pausing.reached("letter written")
     if review:
         filled.save_review_copy(staging.review_letter, source_comments(collection))
         pausing.reached("review copy written")
-    return filled.used.all
+    return filled
 
 
 def _write_change_report(staging: YearOutputs, plan: BuildPlan, changes, used) -> None:
@@ -295,12 +295,17 @@ def _write_change_report(staging: YearOutputs, plan: BuildPlan, changes, used) -
     staging.changes.write_text(report, encoding="utf-8")
 
 
-def _write_pdf(staging: YearOutputs) -> tuple[Path | None, str | None]:
-    from brief.pdf import INSTALL_HINT, convert_to_pdf, find_soffice
+def _write_pdf(staging: YearOutputs) -> tuple[Path | None, list[str]]:
+    """Return the PDF of the letter (None without LibreOffice) and what to warn about.
+
+    A font the letter asks for that this machine lacks is a warning, not an error: the PDF
+    is written all the same, and the warning names the package that prints it as intended.
+    """
+    from brief.pdf import INSTALL_HINT, convert_to_pdf, find_soffice, font_warnings
 
     if find_soffice() is None:
-        return None, INSTALL_HINT
-    return convert_to_pdf(staging.letter), None
+        return None, [INSTALL_HINT]
+    return convert_to_pdf(staging.letter), font_warnings(staging.letter)
 
 
 def _run_record(

@@ -94,10 +94,12 @@ def check_template(template_path: Path, params: Params, collection: Collection) 
     try:
         # Filled in memory as a build fills it, so a filter given the wrong kind of value
         # or a tag reaching into Python is found here, with this year's values.
-        used = fill_letter(template_path, params, collection).used
+        filled = fill_letter(template_path, params, collection)
     except TemplateError as exc:
         report.errors.append(str(exc))
         return report
+    used = filled.used
+    report.warnings += [f"Accessibility: {finding}" for finding in filled.accessibility]
     unused = sorted(set(collection.items) - used.all)
     if unused:
         report.warnings.append("Published but not used in the template: " + ", ".join(unused) + ".")

@@ -1,11 +1,23 @@
-"""Render a letter to PDF with LibreOffice headless, as the committee's readers see it."""
+"""Render a letter to PDF with LibreOffice headless, as the committee's readers see it.
+
+The PDF is the one a city may publish: tagged (headings, tables and figures with their alt
+text in a structure tree), marked PDF/UA-1 and PDF/A-2b, with bookmarks, the document title
+in the viewer's title bar, and every font embedded. LibreOffice sets the letter in the fonts
+the template asks for; a machine that lacks one (Arial, Calibri) sets it in another font
+of other widths, and numbers in table columns sized for the right font break across lines.
+``font_warnings`` names each such font and the Debian package with a metric-compatible one.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from brief.exceptions import BriefError
 
@@ -15,14 +27,68 @@ INSTALL_HINT = (
     "libreoffice.org, then run the build again with --pdf."
 )
 
+# LibreOffice's PDF export settings (the names of its "writer_pdf_Export" filter data, as in
+# its PDF options dialog), given as the JSON filter options that LibreOffice 7.4 and later read.
+# tests/test_pdf.py checks the effect of each on the PDF of the example letter.
+EXPORT_OPTIONS: dict[str, bool | int] = {
+    "UseTaggedPDF": True,  # a structure tree: headings, tables, figures with alt text
+    "PDFUACompliance": True,  # PDF/UA-1 in the XMP metadata (and tagging, whatever the above)
+    "SelectPdfVersion": 2,  # PDF/A-2b, the archival PDF: every font embedded, sRGB intent
+    "EmbedStandardFonts": True,  # also Helvetica, Times, Courier (7.4 embeds them anyway)
+    "ExportBookmarks": True,  # headings as bookmarks, the reader's table of contents
+    "DisplayPDFDocumentTitle": True,  # the title bar shows the title (when the letter has one)
+    "UseLosslessCompression": True,  # charts stay sharp in print (Flate, not JPEG)
+}
+
+# Fonts a template is likely to ask for, the families with the same widths (so lines and
+# table columns break as in Word), and the Debian package that has them.
+METRIC_COMPATIBLE: dict[str, tuple[tuple[str, ...], str]] = {
+    "arial": (("Liberation Sans", "Arimo"), "fonts-liberation2"),
+    "helvetica": (
+        ("Liberation Sans", "Arimo", "Nimbus Sans", "TeX Gyre Heros"),
+        "fonts-liberation2",
+    ),
+    "times new roman": (("Liberation Serif", "Tinos"), "fonts-liberation2"),
+    "times": (
+        ("Liberation Serif", "Tinos", "Nimbus Roman", "TeX Gyre Termes"),
+        "fonts-liberation2",
+    ),
+    "courier new": (("Liberation Mono", "Cousine"), "fonts-liberation2"),
+    "courier": (
+        ("Liberation Mono", "Cousine", "Nimbus Mono PS", "TeX Gyre Cursor"),
+        "fonts-liberation2",
+    ),
+    "calibri": (("Carlito",), "fonts-crosextra-carlito"),
+    "cambria": (("Caladea",), "fonts-crosextra-caladea"),
+}
+# Bullet and symbol fonts: LibreOffice maps these to its own OpenSymbol.
+SYMBOL_FONTS = frozenset({"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings"})
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+
 
 def find_soffice() -> str | None:
     """Return the LibreOffice command, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def export_filter(options: dict[str, bool | int] = EXPORT_OPTIONS) -> str:
+    """Return the ``--convert-to`` argument that exports a PDF with ``options``."""
+    typed = {
+        name: (
+            {"type": "boolean", "value": str(value).lower()}
+            if isinstance(value, bool)
+            else {"type": "long", "value": str(value)}
+        )
+        for name, value in options.items()
+    }
+    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
+
+
 def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
-    """Write ``letter`` as PDF beside it and return the PDF's path."""
+    """Write ``letter`` as a tagged PDF/UA beside it and return the PDF's path."""
     soffice = find_soffice()
     if soffice is None:
         raise BriefError(INSTALL_HINT)
@@ -32,9 +98,9 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
             [
                 soffice,
                 "--headless",
-                f"-env:UserInstallation=file://{profile}",
+                f"-env:UserInstallation={Path(profile).as_uri()}",
                 "--convert-to",
-                "pdf",
+                export_filter(),
                 "--outdir",
                 str(letter.parent),
                 str(letter),
@@ -51,3 +117,135 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
             f"{(completed.stderr or completed.stdout).strip()[:300]}"
         )
     return pdf
+
+
+def font_warnings(letter: Path) -> list[str]:
+    """Return a warning for each font of ``letter`` that LibreOffice would set in another.
+
+    Says nothing when fontconfig's ``fc-match`` is not there to ask (macOS, Windows).
+    """
+    warnings = []
+    for family in sorted(letter_fonts(letter), key=str.lower):
+        found = matching_font(family)
+        if found is None:
+            continue
+        compatible, package = METRIC_COMPATIBLE.get(family.lower(), ((), None))
+        if found.lower() in {family.lower(), *(name.lower() for name in compatible)}:
+            continue
+        install = (
+            f"Install {package} (`sudo apt-get install {package}` on Debian/Ubuntu), whose "
+            f"{compatible[0]} has the widths of {family},"
+            if package
+            else f"Install {family}, or a font with its widths,"
+        )
+        warnings.append(
+            f"The letter uses the font {family}, which this machine lacks: the PDF sets it in "
+            f"{found}, whose other widths can break lines and table columns where Word does "
+            f"not. {install} and build again with --pdf."
+        )
+    return warnings
+
+
+def matching_font(family: str) -> str | None:
+    """Return the family fontconfig gives for ``family``, or None when fc-match is missing."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        completed = subprocess.run(
+            [fc_match, "--format=%{family[0]}", family],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if completed.returncode != 0:
+        return None
+    return completed.stdout.strip() or None
+
+
+def letter_fonts(letter: Path) -> set[str]:
+    """Return the font families the text of ``letter`` is set in, symbol fonts left out.
+
+    Each run with text takes its font as Word does: the run's own, its character style's,
+    its paragraph style's (through ``basedOn``), else the document default; a theme font
+    (``majorHAnsi``) is looked up in the theme.
+    """
+    with zipfile.ZipFile(letter) as package:
+        names = package.namelist()
+        styles = _xml(package, "word/styles.xml") if "word/styles.xml" in names else None
+        themes = sorted(n for n in names if re.fullmatch(r"word/theme/theme\d*\.xml", n))
+        theme = _xml(package, themes[0]) if themes else None
+        stories = [_xml(package, name) for name in names if _TEXT_PARTS.fullmatch(name)]
+
+    theme_fonts = {}
+    if theme is not None:
+        for kind in ("major", "minor"):
+            latin = theme.find(f".//{_A}{kind}Font/{_A}latin")
+            if latin is not None and latin.get("typeface"):
+                theme_fonts[kind] = latin.get("typeface")
+
+    def own_fonts(properties) -> set[str]:
+        rfonts = properties.find(f"{_W}rPr/{_W}rFonts") if properties is not None else None
+        if rfonts is None:
+            return set()
+        found = set()
+        for script in ("ascii", "hAnsi"):  # the Latin scripts a Dutch letter is written in
+            themed = rfonts.get(f"{_W}{script}Theme")
+            name = theme_fonts.get(themed[:5]) if themed else rfonts.get(f"{_W}{script}")
+            if name:
+                found.add(name)
+        return found
+
+    by_id, default_paragraph, defaults = {}, None, set()
+    if styles is not None:
+        by_id = {style.get(f"{_W}styleId"): style for style in styles.iter(f"{_W}style")}
+        for style in by_id.values():
+            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in {"1", "true"}:
+                default_paragraph = style.get(f"{_W}styleId")
+        defaults = own_fonts(styles.find(f"{_W}docDefaults/{_W}rPrDefault"))
+
+    def style_fonts(style_id: str | None) -> set[str]:
+        seen = set()
+        while style_id and style_id in by_id and style_id not in seen:
+            seen.add(style_id)
+            found = own_fonts(by_id[style_id])
+            if found:
+                return found
+            based_on = by_id[style_id].find(f"{_W}basedOn")
+            style_id = based_on.get(f"{_W}val") if based_on is not None else None
+        return set()
+
+    used: set[str] = set()
+    for story in stories:
+        for paragraph in story.iter(f"{_W}p"):
+            pstyle = paragraph.find(f"{_W}pPr/{_W}pStyle")
+            paragraph_fonts = (
+                style_fonts(pstyle.get(f"{_W}val") if pstyle is not None else default_paragraph)
+                or defaults
+            )
+            for run in _runs(paragraph):
+                if not "".join(text.text or "" for text in run.iter(f"{_W}t")).strip():
+                    continue
+                rstyle = run.find(f"{_W}rPr/{_W}rStyle")
+                used |= (
+                    own_fonts(run)
+                    or style_fonts(rstyle.get(f"{_W}val") if rstyle is not None else None)
+                    or paragraph_fonts
+                )
+    return {family for family in used if family.lower() not in SYMBOL_FONTS}
+
+
+def _runs(element: ElementTree.Element):
+    """Yield the runs of a paragraph, in hyperlinks and fields too, not those of one inside it."""
+    for child in element:
+        if child.tag == f"{_W}r":
+            yield child
+        elif child.tag != f"{_W}p":
+            yield from _runs(child)
+
+
+def _xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    return ElementTree.fromstring(package.read(name))

@@ -173,6 +173,11 @@ class _Published(_Record):
         """The years it shows figures for, oldest first; [] when it is not a time series."""
         return []
 
+    @property
+    def chart_png(self) -> bytes | None:
+        """The chart's image, for the checks on its colours; None when it is no chart."""
+        return None
+
     def as_json(self) -> dict:
         return self.model_dump(mode="json")
 
@@ -230,6 +235,10 @@ class PublishedFigure(_Block):
     @property
     def png_bytes(self) -> bytes:
         return base64.b64decode(self.png)
+
+    @property
+    def chart_png(self) -> bytes:
+        return self.png_bytes
 
     @property
     def display_line(self) -> str:

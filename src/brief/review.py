@@ -110,6 +110,7 @@ def write_review_page(
     params: Params,
     record: RunRecord,
     has_changes: bool,
+    accessibility: list[str] = (),
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts."""
     # Sandboxed like the letter: the page shows values that came from data and params.
@@ -150,6 +151,7 @@ def write_review_page(
         commitments=params.toezeggingen,
         record=record,
         unused_parameters=sorted(set(context) - used),
+        accessibility=list(accessibility),
         **sections,
     )
     outputs.review_page.write_text(page, encoding="utf-8")

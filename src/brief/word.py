@@ -201,6 +201,98 @@ def find_placeholders(document: Document, literals: Iterable[str] = ()) -> list[
     return found
 
 
+# --- what makes a letter accessible: language, properties, pictures, headings, tables --
+
+_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+_HEADING_STYLE = re.compile(r"^(?:Heading|Kop)\s*(\d)$")
+
+
+def set_language(document: Document, tag: str) -> None:
+    """Make ``tag`` (e.g. nl-NL) the text language of the whole letter.
+
+    Screen readers pick their pronunciation from it. Set where Word keeps the default (the
+    document defaults and every style that names a language), not on single runs, so a
+    quotation marked as English by its author stays English.
+    """
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    if properties.find(qn("w:lang")) is None:
+        properties.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+
+
+def languages(document: Document) -> set[str]:
+    """Return every text language the letter names: its default and any run's."""
+    found = set()
+    for _, element in [("styles", document.styles.element), *part_elements(document)]:
+        found |= {lang.get(qn("w:val")) for lang in element.iter(qn("w:lang"))}
+    return found - {None}
+
+
+def name_pictures(document: Document, label: str = "Afbeelding") -> int:
+    """Give every picture a unique id and name ("Afbeelding 3"); return how many there are.
+
+    Pictures placed from sub-documents all arrive as "Picture 1" with clashing ids, which
+    assistive technology and Word's accessibility checker report.
+    """
+    number = 0
+    for _, element in part_elements(document):
+        for properties in element.iter(qn("wp:docPr")):
+            number += 1
+            properties.set("id", str(number))
+            properties.set("name", f"{label} {number}")
+    return number
+
+
+def pictures(document: Document) -> list[tuple[str, str, bool]]:
+    """Return (part, alt text, marked decorative) for every picture in the letter."""
+    found = []
+    for part, element in part_elements(document):
+        for properties in element.iter(qn("wp:docPr")):
+            decorative = any(e.get("val") in ("1", "true") for e in properties.iter(_DECORATIVE))
+            found.append((part, properties.get("descr") or "", decorative))
+    return found
+
+
+def heading_levels(document: Document) -> list[tuple[int, str]]:
+    """Return (level, text) of every heading in the body, in order."""
+    levels = []
+    for paragraph in document.paragraphs:
+        match = _HEADING_STYLE.match(paragraph.style.name if paragraph.style is not None else "")
+        if match:
+            levels.append((int(match.group(1)), paragraph.text))
+    return levels
+
+
+def table_facts(document: Document) -> list[tuple[str, bool, int, int]]:
+    """Return (first cell's text, header row marked, merged cells, empty cells) per table."""
+    facts = []
+    for table in document.tables:
+        rows = table._tbl.tr_lst
+        header = bool(rows) and bool(rows[0].xpath("./w:trPr/w:tblHeader"))
+        merged = len(table._tbl.xpath(".//w:gridSpan | .//w:vMerge"))
+        texts = [
+            "".join(t.text or "" for t in cell.iter(qn("w:t"))).strip()
+            for cell in table._tbl.iter(qn("w:tc"))
+        ]
+        empty = sum(1 for text in texts if not text)
+        first = texts[0] if texts else ""
+        facts.append((first, header, merged, empty))
+    return facts
+
+
 # Private-use characters around everything a tag printed, while a letter is being filled:
 # text between them came from a value, text outside them from the template itself.
 FILL_START, FILL_END = "\ue003", "\ue004"

@@ -1,0 +1,119 @@
+"""What would make a letter inaccessible, found the way Word's accessibility checker does.
+
+Council letters are published, so the law on digital accessibility applies (EN 301 549:
+WCAG 2.1 A and AA for office files). `brief check` reports these findings for the
+template filled with the year's values, and every build lists them for the letter it
+made on the review page. They are warnings: the advisor decides, the letter is written.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import io
+from collections.abc import Iterable
+
+from docx.document import Document
+
+from brief import word
+
+LANGUAGE = "nl-NL"  # the letter's text language, for screen readers' pronunciation
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11: parts of a chart needed to understand it
+_CHART_COLOUR_SHARE = 0.005  # a colour on at least 0.5% of a chart is one of its series
+
+
+def findings(document: Document, charts: Iterable[tuple[str, bytes]] = ()) -> list[str]:
+    """Return a sentence for everything in ``document`` (and its ``charts``: name, PNG)
+    that a screen reader or a reader with low vision would stumble on."""
+    found = []
+    for part, alt, decorative in word.pictures(document):
+        if not alt.strip() and not decorative:
+            found.append(
+                f"A picture in the {part} has no alternative text. Give it one in Word "
+                "(right-click, 'Edit Alt Text'), or mark it as decorative."
+            )
+    found += _heading_findings(word.heading_levels(document))
+    for first, header, merged, empty in word.table_facts(document):
+        name = f'The table that starts with "{first[:40]}"' if first else "A table"
+        if not header:
+            found.append(
+                f"{name} has no header row. Select its first row in Word and tick "
+                "'Repeat as header row at the top of each page'."
+            )
+        if merged:
+            found.append(
+                f"{name} has merged cells, which screen readers read out of order. "
+                "Split them, or repeat the text in each cell."
+            )
+        if empty:
+            found.append(
+                f"{name} has {empty} empty cell(s). Write 'n.v.t.' or '-' in them, or do "
+                "not use a table for layout."
+            )
+    other = sorted(tag for tag in word.languages(document) if not tag.lower().startswith("nl"))
+    if other:
+        found.append(
+            f"Text in the letter is marked as language {', '.join(other)}, not Dutch; a "
+            "screen reader would pronounce it that way. In Word: Review, Language."
+        )
+    for name, png in charts:
+        found += _chart_findings(name, png)
+    return found
+
+
+def _heading_findings(levels: list[tuple[int, str]]) -> list[str]:
+    found = []
+    previous = 0
+    for level, text in levels:
+        if level > previous + 1:
+            found.append(
+                f'The heading "{text[:60]}" is level {level} after level {previous or "none"}: '
+                "a heading level is skipped. Use the next level down."
+            )
+        previous = level
+    if not levels:
+        found.append("The letter has no headings. Use Word's Heading styles for its sections.")
+    return found
+
+
+def _chart_findings(name: str, png: bytes) -> list[str]:
+    """Return a finding for each colour of a chart's series under 3:1 against its ground."""
+    from PIL import Image  # comes with matplotlib
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    total = image.width * image.height
+    colours = sorted(image.getcolors(total) or [], reverse=True)
+    background = colours[0][1]
+    found = []
+    for count, colour in colours[1:]:
+        if count / total < _CHART_COLOUR_SHARE:
+            break
+        _, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in colour))
+        if saturation < 0.25:
+            continue  # greys: text (dark) and grid lines (decoration)
+        ratio = contrast(colour, background)
+        if ratio < MIN_GRAPHIC_CONTRAST:
+            found.append(
+                f"The chart '{name}' uses the colour {_hex(colour)} with a contrast of "
+                f"{ratio:.1f}:1 against its background; at least 3:1 is needed. Use a "
+                "darker colour (brief's charts.PALETTE has four that pass)."
+            )
+    return found
+
+
+def contrast(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    """Return the WCAG contrast ratio of two sRGB colours."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(colour: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(c) for c in colour)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _hex(colour: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{c:02X}" for c in colour)

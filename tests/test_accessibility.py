@@ -1,0 +1,150 @@
+"""An accessible letter: its file says what screen readers need, and brief finds what does not."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from docx.oxml import parse_xml  # noqa: E402
+from docx.oxml.ns import nsdecls, qn  # noqa: E402
+
+from brief import accessibility, charts, word  # noqa: E402
+from brief.collect import Collection  # noqa: E402
+from brief.letter import fill_letter  # noqa: E402
+from tests.test_escaping import params  # noqa: E402
+
+
+def chart_png(colour: str) -> bytes:
+    figure, axes = plt.subplots(figsize=(3, 2))
+    axes.bar(["a", "b", "c"], [3, 5, 4], color=colour)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=60)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def filled_findings(tmp_path, build) -> list[str]:
+    template = tmp_path / "t.docx"
+    document = docx.Document()
+    build(document)
+    document.save(template)
+    return fill_letter(template, params(regels="r"), Collection()).accessibility
+
+
+def test_a_clean_letter_has_no_findings(tmp_path):
+    def build(d):
+        d.add_heading("Inleiding", level=1)
+        d.add_paragraph("Tekst {{ jaar }}.")
+        d.add_heading("Cijfers", level=2)
+
+    assert filled_findings(tmp_path, build) == []
+
+
+def test_picture_without_alt_text_is_found_unless_decorative(tmp_path):
+    def build(d):
+        d.add_heading("Kop", level=1)
+        d.add_picture(io.BytesIO(chart_png(charts.PALETTE[0])))
+        d.add_picture(io.BytesIO(chart_png(charts.PALETTE[0])))
+        decorative = d.inline_shapes[1]._inline.docPr
+        decorative.append(
+            parse_xml(
+                '<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+                '<a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+                '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/'
+                'decorative" val="1"/></a:ext></a:extLst>'
+            )
+        )
+
+    found = filled_findings(tmp_path, build)
+
+    assert found == [
+        "A picture in the body has no alternative text. Give it one in Word (right-click, "
+        "'Edit Alt Text'), or mark it as decorative."
+    ]
+
+
+def test_skipped_heading_level_and_missing_headings_are_found(tmp_path):
+    def skipped(d):
+        d.add_heading("Een", level=1)
+        d.add_heading("Drie", level=3)
+
+    assert filled_findings(tmp_path, skipped) == [
+        'The heading "Drie" is level 3 after level 1: a heading level is skipped. '
+        "Use the next level down."
+    ]
+    assert filled_findings(tmp_path, lambda d: d.add_paragraph("Geen kop.")) == [
+        "The letter has no headings. Use Word's Heading styles for its sections."
+    ]
+
+
+def test_table_without_header_row_merged_or_empty_cells_are_found(tmp_path):
+    def build(d):
+        d.add_heading("Kop", level=1)
+        table = d.add_table(rows=2, cols=3)
+        table.rows[0].cells[0].text = "Soort"
+        table.rows[1].cells[0].merge(table.rows[1].cells[1])
+
+    found = filled_findings(tmp_path, build)
+
+    assert found[0].startswith('The table that starts with "Soort" has no header row.')
+    assert found[1].startswith('The table that starts with "Soort" has merged cells')
+    assert found[2].startswith('The table that starts with "Soort" has 4 empty cell(s).')
+
+
+def test_text_marked_in_another_language_is_found_and_the_default_becomes_dutch(tmp_path):
+    def build(d):
+        d.add_heading("Kop", level=1)
+        run = d.add_paragraph().add_run("English words")
+        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-GB"/>'))
+
+    found = filled_findings(tmp_path, build)
+
+    assert found == [
+        "Text in the letter is marked as language en-GB, not Dutch; a screen reader would "
+        "pronounce it that way. In Word: Review, Language."
+    ]
+
+
+@pytest.mark.parametrize("colour", charts.PALETTE)
+def test_the_house_palette_passes_the_chart_contrast_check(colour):
+    assert accessibility._chart_findings("c", chart_png(colour)) == []
+
+
+def test_a_pale_chart_colour_is_found():
+    found = accessibility._chart_findings("budget", chart_png("#FFD966"))
+
+    assert len(found) == 1
+    assert found[0].startswith("The chart 'budget' uses the colour #FFD966 with a contrast of 1.")
+
+
+@pytest.mark.slow
+def test_the_built_letter_says_what_assistive_technology_needs(built):
+    letter = built["results"][2023].letter
+    document = docx.Document(letter)
+    properties = document.core_properties
+
+    styles = document.styles.element
+    default = styles.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert default.get(qn("w:val")) == "nl-NL"
+    assert word.languages(document) == {"nl-NL"}
+    assert properties.title == "Voortgangsbrief welzijn 2023"
+    assert properties.author == "Faouzi Achbar MBA MSc"
+    assert properties.keywords == "M2312-1203" and properties.language == "nl-NL"
+    assert properties.created.year >= 2026 and properties.comments == ""
+    with zipfile.ZipFile(letter) as package:
+        for name in ("docProps/core.xml", "docProps/app.xml"):
+            assert "python-docx" not in package.read(name).decode("utf-8"), name
+    shapes = [e for _, root in word.part_elements(document) for e in root.iter(qn("wp:docPr"))]
+    assert len({e.get("id") for e in shapes}) == len({e.get("name") for e in shapes}) == 7
+    assert all(e.get("descr") for e in shapes)
+    levels = [level for level, _ in word.heading_levels(document)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert all(header for _, header, _, _ in word.table_facts(document))
+    assert not re.search("python-docx", properties.comments or "")
