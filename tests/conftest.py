@@ -12,12 +12,15 @@ from brief.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_FOLDERS = ("data", "notebooks", "params", "templates")
+PROJECT_FILES = ("brief.yaml",)
 
 
 def copy_example(target: Path) -> ProjectPaths:
     """Copy the example project (not its outputs) into ``target`` and return its paths."""
     for folder in PROJECT_FOLDERS:
         shutil.copytree(REPO / folder, target / folder)
+    for name in PROJECT_FILES:
+        shutil.copy(REPO / name, target / name)
     return ProjectPaths(target)
 
 

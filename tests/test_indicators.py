@@ -16,6 +16,7 @@ FRAME = pd.DataFrame(
     ],
     columns=["indicator", "year", "area", "value", "kind", "source"],
 )
+FRAME.attrs["city"] = "Rotterdam"  # as brief.load_data marks it, from brief.yaml
 CATALOGUE = pd.DataFrame(
     {"label": ["A", "B"], "unit": ["count", "percent"], "type": ["x", "y"], "monitor": ["m", "n"]},
     index=pd.Index(["a", "b"], name="indicator"),

@@ -97,7 +97,7 @@ def test_a_new_year_reaches_every_chart_and_caption(project):
     figures = sorted((outputs / "figuren").glob("*.csv"))
     yearly = {}
     for path in figures:
-        data = pd.read_csv(path)
+        data = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
         if "jaar" in data.columns:
             yearly[path.stem] = data.set_index("jaar")
     assert {"valpreventie_doel_realisatie", "lokaal_budget", "kinderwerk_trend"} <= set(yearly)

@@ -54,7 +54,7 @@ def test_environment_yml_mirrors_pyproject():
 
 
 NOTEBOOK_SIDE = {"data", "validate", "indicators", "charts", "publish"}
-SHARED = {"records", "formatting", "files", "paths", "exceptions"}
+SHARED = {"records", "formatting", "files", "paths", "exceptions", "settings", "params"}
 
 
 def brief_imports(module: str) -> set[str]:
@@ -75,3 +75,17 @@ def test_notebook_side_depends_on_nothing_build_side():
     for module in NOTEBOOK_SIDE | SHARED:
         build_side = brief_imports(module) - NOTEBOOK_SIDE - SHARED
         assert not build_side, f"{module}.py imports {sorted(build_side)}"
+
+
+def test_no_municipality_is_written_into_the_package():
+    """Whose letter it is lives in the project's brief.yaml and areas file, never in brief."""
+    areas = [
+        line.split(",")[0] for line in (REPO / "data" / "gebieden.csv").read_text().splitlines()
+    ]
+    names = {"Rotterdam", *(a for a in areas[1:] if a)}
+    names |= {"Feyenoord", "Kralingen", "Hillegersberg", "Prins Alexander", "Hoek van Holland"}
+    for path in sorted((REPO / "src" / "brief").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".yaml", ".txt", ".po"):
+            text = path.read_text(encoding="utf-8").casefold()
+            found = sorted(name for name in names if name.casefold() in text)
+            assert not found, f"{path.relative_to(REPO)} names {found}"

@@ -110,3 +110,24 @@ def test_review_page_lists_each_kind_in_its_section_escaped(tmp_path):
     assert 'id="table-tabel"' in tables and "1 rows × 1 columns" in tables
     assert "Onderwerp &amp; meer" in page
     assert "12 juli 2024" in page  # the params file's date, printed as the letter prints it
+
+
+def test_chart_data_opens_in_dutch_excel(tmp_path):
+    import pandas as pd
+
+    data = pd.DataFrame({"jaar": [2022, 2023], "waarde": [1234.5, 300.0], "gebied": ["A;B", "C"]})
+    origin = Origin(notebook="01.ipynb", cell=1)
+    item = PublishedFigure(
+        name="f", title="t", source="s", alt="a", png=PNG, data=data.to_csv(index=False)
+    )
+
+    write_figure_files(Collection(items={"f": Published(item, origin)}), tmp_path)
+
+    raw = (tmp_path / "f.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8, as Excel needs to be told
+    read = pd.read_csv(tmp_path / "f.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert read.to_dict("list") == {
+        "jaar": [2022, 2023],
+        "waarde": [1234.5, 300.0],
+        "gebied": ["A;B", "C"],
+    }

@@ -18,6 +18,7 @@ from brief.exceptions import PublishError, TemplateError
 from brief.letter import fill_letter
 from brief.params import Params, load_params, parameter_text
 from brief.paths import ProjectPaths, YearOutputs
+from brief.records import DataRead
 from brief.run import run_notebooks
 
 
@@ -127,14 +128,12 @@ def figures_behind(collection: Collection, year: int) -> list[str]:
     return warnings
 
 
-def _yearly_files(read: dict) -> list[str]:
+def _yearly_files(read: dict[str, DataRead]) -> list[str]:
     """Return the data files read that hold yearly figures: not the catalogue or areas."""
-    from brief.data import AREAS_FILE, CATALOGUE_FILE  # pandas, only once there is a warning
-
-    return sorted(path for path in read if Path(path).name not in (AREAS_FILE, CATALOGUE_FILE))
+    return sorted(path for path, what in read.items() if what.table == "figures")
 
 
 def load_year(project: ProjectPaths, year: int) -> tuple[Params, Collection]:
     """Return the year's parameters and what its notebooks publish."""
-    params = load_params(project.params_file(year), year)
+    params = load_params(project.params_file(year), year, project.settings().extra_velden)
     return params, published(project, year)

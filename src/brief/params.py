@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from brief.exceptions import ParamsError
+from brief.exceptions import BriefError, ParamsError
 from brief.formatting import long_date
 
 # What `brief new` writes where the advisor must fill in this year's text.
@@ -91,7 +92,7 @@ _StringDateLoader.yaml_implicit_resolvers = {
 }
 
 
-def read_yaml(path: Path) -> object:
+def read_yaml(path: Path, error: type[BriefError] = ParamsError) -> object:
     """Return the YAML document in ``path``, read safely with dates kept as strings."""
     try:
         with path.open(encoding="utf-8") as stream:
@@ -102,13 +103,29 @@ def read_yaml(path: Path) -> object:
         if mark is not None:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsError(f"{path.name} is not valid YAML{where}: {problem}.") from None
+        raise error(f"{path.name} is not valid YAML{where}: {problem}.") from None
     except UnicodeDecodeError:
-        raise ParamsError(f"{path.name} is not a UTF-8 text file. Save it as UTF-8.") from None
+        raise error(f"{path.name} is not a UTF-8 text file. Save it as UTF-8.") from None
 
 
-def load_params(path: Path, year: int) -> Params:
-    """Return the validated parameters in ``path`` for ``year``."""
+# The types a project may give its own params fields in brief.yaml (extra_velden).
+FIELD_TYPES = {"tekst": str, "getal": int | float, "datum": dt.date, "lijst": list[str]}
+
+
+@functools.cache
+def params_model(extra_fields: tuple[tuple[str, str], ...] = ()) -> type[Params]:
+    """Return the params schema with a project's own fields added (all required)."""
+    if not extra_fields:
+        return Params
+    fields = {name: (FIELD_TYPES[kind], ...) for name, kind in extra_fields}
+    return create_model("Params", __base__=Params, **fields)
+
+
+def load_params(path: Path, year: int, extra_fields: dict[str, str] | None = None) -> Params:
+    """Return the validated parameters in ``path`` for ``year``.
+
+    ``extra_fields`` (name -> type, from the project's settings) are the project's own keys.
+    """
     if not path.is_file():
         raise ParamsError(
             f"There is no params file for {year}: {path} does not exist. "
@@ -127,11 +144,11 @@ def load_params(path: Path, year: int) -> Params:
             f"{path.name} still has {FILL_IN} where this year's text belongs: "
             f"{', '.join(unfilled)}. Fill these in, then build again."
         )
+    model = params_model(tuple(sorted((extra_fields or {}).items())))
     try:
-        params = Params.model_validate(document)
+        params = model.model_validate(document)
     except ValidationError as exc:
-        problems = "\n".join(f"  - {_describe(error)}" for error in exc.errors())
-        raise ParamsError(f"{path.name} has {exc.error_count()} problem(s):\n{problems}") from None
+        raise ParamsError(describe_problems(path.name, exc, model)) from None
     if params.jaar != year:
         raise ParamsError(
             f"{path.name} says 'jaar: {params.jaar}', but its name says {year}. Make the two agree."
@@ -152,14 +169,20 @@ def _unfilled(value, where: str = "") -> list[str]:
     return [where] if isinstance(value, str) and value.strip() == FILL_IN else []
 
 
-def _describe(error: dict) -> str:
+def describe_problems(name: str, exc: ValidationError, model: type[BaseModel]) -> str:
+    """Return every problem pydantic found in the file ``name`` as sentences to act on."""
+    problems = "\n".join(f"  - {_describe(error, model)}" for error in exc.errors())
+    return f"{name} has {exc.error_count()} problem(s):\n{problems}"
+
+
+def _describe(error: dict, model: type[BaseModel]) -> str:
     """Return one pydantic error as a sentence an advisor can act on."""
     parts = error["loc"]
     kind = error["type"]
     key = str(parts[-1]) if parts else ""
     within = f"{_location(parts[:-1])}: " if len(parts) > 1 else ""
     if kind == "extra_forbidden":
-        known = _known_keys(parts[:-1])
+        known = _known_keys(model, parts[:-1])
         close = difflib.get_close_matches(key, known, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else f" Known keys: {', '.join(known)}."
         return f"{within}unknown key '{key}'.{hint}"
@@ -176,11 +199,10 @@ def _location(parts: tuple) -> str:
     return ", ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in parts)
 
 
-def _known_keys(location: tuple) -> list[str]:
-    """Return the keys allowed at ``location`` in the params schema."""
-    model: type[BaseModel] = Params
+def _known_keys(model: type[BaseModel], location: tuple) -> list[str]:
+    """Return the keys allowed at ``location`` in ``model``."""
     for part in location:
-        if isinstance(part, int):
+        if isinstance(part, int) or str(part) not in model.model_fields:
             continue
         annotation = model.model_fields[str(part)].annotation
         inner = getattr(annotation, "__args__", (annotation,))[0]

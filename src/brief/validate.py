@@ -29,6 +29,7 @@ KIND_ALIASES = {
 }
 # Dutch column names, as in a provider's spreadsheet.
 COLUMN_ALIASES = {
+    "schrijfwijzen": "aliases",
     "jaar": "year",
     "gebied": "area",
     "waarde": "value",
@@ -49,14 +50,19 @@ class NotANumber(ValueError):
     """The text cannot be read as a number."""
 
 
-def parse_number(text: str) -> tuple[float | int, str | None]:
+def parse_number(text: str, notation: str | None = None) -> tuple[float | int, str | None]:
     """Return the number a provider wrote, and a note when the reading could be doubted.
 
     Dutch first: a dot groups thousands and a comma starts the decimals. "1.234" is read
     as 1234 and "1,234" as 1,234 (a decimal), each with a note, since an English writer
     would mean the other. Several groups ("1,234,567") can only be English; a lone dot
-    with other than three decimals ("4.4") is how programs write numbers.
+    with other than three decimals ("4.4") is how programs write numbers. A file whose
+    ``notation`` the project declared ("nl" or "en") is read that way and never doubted.
     """
+    if notation is not None:
+        if notation == "en":  # 1,234.5 -> 1.234,5: then read it the Dutch way
+            text = text.translate(str.maketrans({",": ".", ".": ","}))
+        return parse_number(text)[0], None
     cleaned = _CURRENCY_AND_SPACES.sub("", text)
     negative = cleaned[:1] in ("-", "\u2212")
     body = cleaned[1:] if negative else cleaned
@@ -94,21 +100,20 @@ def _area_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_only.casefold())
 
 
-# Spellings seen in the seeds and in providers' files, beyond case, hyphens and spaces.
-AREA_VARIANTS = {"feyenoord": "Feijenoord", "ijselmonde": "IJsselmonde", "hvh": "Hoek van Holland"}
-
-
 @dataclass(frozen=True)
 class AreaNames:
     """The areas a data file may name, matched the way people write them."""
 
-    names: tuple[str, ...]  # the areas of gebieden.csv
+    names: tuple[str, ...]  # the areas of the areas file
     city: str  # the name of city-wide figures
+    file: str = "gebieden.csv"  # the areas file, as messages name it
+    # Other ways providers write an area ("Den Bosch" for 's-Hertogenbosch): alias -> area.
+    aliases: tuple[tuple[str, str], ...] = ()
     _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_key = {_area_key(name): name for name in (*self.names, self.city)}
-        by_key.update({key: name for key, name in AREA_VARIANTS.items() if name in self.names})
+        by_key.update({_area_key(alias): name for alias, name in self.aliases})
         object.__setattr__(self, "_by_key", by_key)
 
     def match(self, written: str) -> str:
@@ -120,7 +125,7 @@ class AreaNames:
         hint = f" Did you mean {self._by_key[closest[0]]!r}?" if closest else ""
         raise ValueError(
             f"{written!r} is not {self.city} or one of the {len(self.names)} areas in "
-            f"gebieden.csv.{hint}"
+            f"{self.file}.{hint}"
         )
 
 
@@ -174,7 +179,7 @@ class DataRow(BaseModel):
         if isinstance(written, (int, float)):  # a number cell in Excel: nothing to read
             return written
         try:
-            number, note = parse_number(str(written))
+            number, note = parse_number(str(written), info.context.get("notation"))
         except NotANumber as exc:
             raise ValueError(str(exc)) from None
         if note:
@@ -213,13 +218,21 @@ class Checked:
 
 
 def check_rows(
-    records: list[tuple[int, dict]], catalogue: dict[str, str], areas: AreaNames
+    records: list[tuple[int, dict]],
+    catalogue: dict[str, str],
+    areas: AreaNames,
+    notation: str | None = None,
 ) -> Checked:
-    """Check every (row number, record) and return all rows, problems and notes at once."""
+    """Check every (row number, record) and return all rows, problems and notes at once.
+
+    Doubtful readings are noted once per kind of doubt, with a count and the first example,
+    so a file written consistently in one notation gives one line, not one per value.
+    """
     checked = Checked()
+    doubts: dict[str, list[str]] = {}
     for row_number, record in records:
         notes: list[str] = []
-        context = {"catalogue": catalogue, "areas": areas, "notes": notes}
+        context = {"catalogue": catalogue, "areas": areas, "notes": notes, "notation": notation}
         try:
             row = DataRow.model_validate(record, context=context)
         except ValidationError as exc:
@@ -227,7 +240,11 @@ def check_rows(
                 checked.problems.append(f"row {row_number}, {_where(error, record)}")
             continue
         checked.rows.append({"row": row_number, **row.model_dump()})
-        checked.notes += [f"row {row_number}, column 'value': {note}" for note in notes]
+        for note in notes:
+            doubts.setdefault(note.rpartition(" (")[2], []).append(f"row {row_number}: {note}")
+    for found in doubts.values():
+        more = f" and {len(found) - 1} more value(s) read the same way" if len(found) > 1 else ""
+        checked.notes.append(f"column 'value', {found[0]}{more}")
     return checked
 
 

@@ -1,0 +1,95 @@
+"""What a project says about itself: ``brief.yaml`` at its root.
+
+Everything that differs between municipalities or letters lives here, never in the
+package: the organisation, the label of city-wide rows in the data, the areas file, the
+locale, the default template, the project's own params fields and build defaults.
+Validated like a params file: an unknown key is an error that suggests the right one.
+
+Both sides read it: notebooks (the city label, the areas, declared number notations) and
+builds (the rest).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from brief.exceptions import ProjectError
+from brief.params import FIELD_TYPES, Params, describe_problems, read_yaml
+
+SETTINGS_FILE = "brief.yaml"
+DEFAULT_TEMPLATE = "templates/brief.docx"
+DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BuildDefaults(_Strict):
+    """Defaults for `brief build`; its options override them."""
+
+    timeout: int = Field(DEFAULT_CELL_TIMEOUT, ge=1, description="Seconds one cell may take")
+    jobs: int | None = Field(None, ge=1, description="Notebooks at once (default: all cores)")
+
+
+class Settings(_Strict):
+    """The schema of brief.yaml."""
+
+    organisatie: str = Field(min_length=1, description="Who sends the letter")
+    stad: str = Field(min_length=1, description="The area name of city-wide rows in the data")
+    gebieden: str = Field("data/gebieden.csv", description="The areas file, from the root")
+    locale: str = Field("nl_NL", description="Numbers and dates are written for this locale")
+    sjabloon: str = Field(DEFAULT_TEMPLATE, description="The default template")
+    extra_velden: dict[str, Literal[tuple(FIELD_TYPES)]] = Field(
+        default_factory=dict, description="The project's own params keys and their types"
+    )
+    notatie: dict[str, Literal["nl", "en"]] = Field(
+        default_factory=dict,
+        description="Per data file, the number notation it is written in; not doubted",
+    )
+    bouwen: BuildDefaults = BuildDefaults()
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (ValueError, UnknownLocaleError):
+            raise ValueError(f"'{value}' is not a locale; write it like nl_NL or nl_BE") from None
+        return value
+
+    @field_validator("extra_velden")
+    @classmethod
+    def _field_names(cls, fields: dict[str, str]) -> dict[str, str]:
+        for name in fields:
+            if not _FIELD_NAME.match(name):
+                raise ValueError(
+                    f"'{name}' cannot be a params key: use lowercase letters, digits and _"
+                )
+            if name in Params.model_fields:
+                raise ValueError(f"'{name}' is already a params key; choose another name")
+        return fields
+
+
+def load_settings(root: Path) -> Settings:
+    """Return the validated settings of the project at ``root``."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise ProjectError(
+            f"{root} has no {SETTINGS_FILE}, which says whose letter this is. Start a project "
+            f"with `brief init`, or write a {SETTINGS_FILE} holding at least "
+            "'organisatie: Gemeente ...' and 'stad: ...' (the name of city-wide rows)."
+        )
+    document = read_yaml(path, ProjectError)
+    if not isinstance(document, dict):
+        raise ProjectError(f"{SETTINGS_FILE} must hold keys such as 'organisatie:' and 'stad:'.")
+    try:
+        return Settings.model_validate(document)
+    except ValidationError as exc:
+        raise ProjectError(describe_problems(SETTINGS_FILE, exc, Settings)) from None
