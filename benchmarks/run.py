@@ -57,6 +57,7 @@ console = Console()
 def copy_project(target: Path) -> Path:
     for folder in ("data", "notebooks", "params", "templates"):
         shutil.copytree(REPO / folder, target / folder)
+    shutil.copy(REPO / "brief.yaml", target / "brief.yaml")
     return target
 
 
@@ -216,7 +217,14 @@ def measure(key: str, repeats: int, once: Callable[[int], float]) -> list[float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs per case (default 5)")
-    repeats = parser.parse_args().repeats
+    parser.add_argument(
+        "--grid-only", action="store_true", help="only the grid cases (benchmarks/grid_bench.py)"
+    )
+    arguments = parser.parse_args()
+    repeats = arguments.repeats
+    if arguments.grid_only:
+        add_grid_results(repeats)
+        return
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as folder:
         project = copy_project(Path(folder) / "project")
@@ -255,6 +263,22 @@ def main() -> None:
         "jobs 2 / jobs 1": median["5j2"] / median["5j1"],
     }
     report(cases, ratios, memory, repeats)
+    add_grid_results(repeats)
+
+
+def add_grid_results(repeats: int) -> None:
+    """Run the grid cases (the 15 letters of one year) and add them to results.json."""
+    from grid_bench import grid_cases
+
+    grid = grid_cases(repeats)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    results["grid"] = {
+        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "repeats": repeats,
+        **grid,
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"Grid results added to {RESULTS.relative_to(REPO)}")
 
 
 def report(

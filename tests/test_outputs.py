@@ -21,6 +21,7 @@ import pytest
 from brief import build
 from brief.build import _make_staging, _old_copy, _recover, _replace, _year_lock, build_year
 from brief.exceptions import BriefError
+from brief.letters import Letter
 from brief.paths import ProjectPaths
 
 YEAR = 2023
@@ -93,7 +94,7 @@ def test_staged_and_swapped_outputs_follow_the_umask(paths, mask, folders, files
             final.mkdir()
             fill(final, "old")
 
-        staging = _make_staging(paths, YEAR)
+        staging = _make_staging(paths, Letter(YEAR))
         fill(staging, "new")
         _replace(staging, final)
 
@@ -103,9 +104,9 @@ def test_staged_and_swapped_outputs_follow_the_umask(paths, mask, folders, files
 
 
 def test_each_staging_folder_is_new(paths):
-    first = _make_staging(paths, YEAR)
+    first = _make_staging(paths, Letter(YEAR))
 
-    second = _make_staging(paths, YEAR)
+    second = _make_staging(paths, Letter(YEAR))
 
     assert first != second
     assert first.is_dir() and second.is_dir()
@@ -220,7 +221,7 @@ def folders(paths) -> tuple[Path, Path]:
     final = paths.year_dir(YEAR)
     final.mkdir()
     fill(final, "old")
-    staging = _make_staging(paths, YEAR)
+    staging = _make_staging(paths, Letter(YEAR))
     fill(staging, "new")
     return staging, final
 

@@ -19,6 +19,7 @@ import pytest
 from brief import pausing
 from brief.build import build_year, build_years
 from brief.paths import ProjectPaths
+from tests.conftest import copy_example
 
 pytestmark = pytest.mark.slow
 
@@ -128,9 +129,7 @@ def letter_content(path: Path) -> tuple:
 
 
 def test_years_built_in_parallel_equal_years_built_one_by_one(built, tmp_path):
-    paths = ProjectPaths(tmp_path / "project")
-    for folder in ("data", "notebooks", "params", "templates"):
-        shutil.copytree(built["paths"].root / folder, paths.root / folder)
+    paths = copy_example(tmp_path / "project")
 
     results = build_years(paths, [2022, 2023, 2024], jobs=2)
 

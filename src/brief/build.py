@@ -11,6 +11,7 @@ Heavy libraries (papermill, docxtpl, nbconvert) are imported only once there is 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -25,10 +26,12 @@ from pathlib import Path
 from brief import pausing
 from brief.exceptions import BriefError, ProjectError
 from brief.fingerprint import git_state, package_versions
+from brief.letters import Letter
 from brief.paths import ProjectPaths, YearOutputs
 from brief.plan import BuildPlan, make_plan
 from brief.records import NotebookRecord, OutputsMade, RunRecord
-from brief.run import DEFAULT_CELL_TIMEOUT, import_notebook_libraries
+from brief.run import import_notebook_libraries
+from brief.settings import DEFAULT_CELL_TIMEOUT
 
 Progress = Callable[[int, str], None]  # (year, what the build of that year is doing)
 
@@ -46,15 +49,22 @@ class BuildResult:
     changes: object | None = None  # brief.changes.Changes, when there was a build before
     pdf: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    key: Letter | None = None  # which letter of a grid (None: built by build_year)
 
     @property
     def letter(self) -> Path:
         return self.outputs.letter
 
 
-def build_year(
+def build_year(project: ProjectPaths, year: int, **options) -> BuildResult:
+    """Bring ``outputs/<year>/`` (the city letter of ``year``) up to date; return what was
+    done. Takes the options of :func:`build_letter`."""
+    return build_letter(project, Letter(year), **options)
+
+
+def build_letter(
     project: ProjectPaths,
-    year: int,
+    letter: Letter,
     *,
     template: Path | None = None,
     jobs: int = 1,
@@ -64,11 +74,16 @@ def build_year(
     pdf: bool = False,
     progress: Progress | None = None,
     kernels: threading.Semaphore | None = None,
+    runner: Callable | None = None,
 ) -> BuildResult:
-    """Bring ``outputs/<year>/`` up to date and return what was done.
+    """Bring one letter of a grid up to date (the city letter of a year, or an area's) and
+    return what was done. Each letter has its own folder, lock, run record and staging
+    folders; see :class:`brief.letters.Letter`.
 
-    ``kernels`` limits how many notebooks run at once across years built side by side.
+    ``runner`` runs the notebooks instead of :func:`brief.run.run_notebooks`, with its
+    arguments (a Dask cluster's, see :mod:`brief.cluster`).
     """
+    year = letter.year
     started = time.perf_counter()
     template = (template or project.default_template).resolve()
     notebooks = project.notebooks()
@@ -77,14 +92,24 @@ def build_year(
             f"{project.notebooks_dir} holds no notebooks. Chapter notebooks are named "
             "01-name.ipynb, 02-name.ipynb, ... and run in that order."
         )
-    final = YearOutputs(project.year_dir(year), year, template.stem)
-    project.outputs_dir.mkdir(parents=True, exist_ok=True)
-    with _year_lock(project, year):
+    final = letter.outputs(project, template.stem)
+    final.folder.parent.mkdir(parents=True, exist_ok=True)
+    with _letter_lock(project, letter):
         pausing.reached("lock taken")
         _recover(final.folder)
-        _remove_staging(project, year)
-        plan = make_plan(project, final, template, notebooks, force=force, review=review, pdf=pdf)
-        result = BuildResult(year, final, plan, built=False, seconds=0.0)
+        _remove_staging(project, letter)
+        parameters = letter.parameters(project.settings().stad)
+        plan = make_plan(
+            project,
+            final,
+            template,
+            notebooks,
+            force=force,
+            review=review,
+            pdf=pdf,
+            parameters=parameters,
+        )
+        result = BuildResult(year, final, plan, built=False, seconds=0.0, key=letter)
         pausing.reached("planned")
         if not plan.nothing_to_do:
             _build(
@@ -99,6 +124,8 @@ def build_year(
                 pdf=pdf,
                 progress=progress or _quiet,
                 kernels=kernels,
+                letter=letter,
+                runner=runner,
             )
     result.seconds = time.perf_counter() - started
     return result
@@ -140,6 +167,7 @@ def import_build_libraries() -> None:
     import brief.collect  # noqa: F401
     import brief.letter  # noqa: F401
     import brief.params  # noqa: F401
+    import brief.redline  # noqa: F401
     import brief.review  # noqa: F401
 
 
@@ -156,6 +184,8 @@ def _build(
     pdf: bool,
     progress: Progress,
     kernels: threading.Semaphore | None,
+    letter: Letter,
+    runner: Callable | None = None,
 ) -> None:
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
@@ -168,12 +198,16 @@ def _build(
     when = dt.datetime.now().astimezone()
     import_build_libraries()
     pausing.reached("libraries imported")
-    params = load_params(project.params_file(year), year)
+    params = load_params(project.params_file(year), year, project.settings().extra_velden)
+    if not letter.is_city:  # an area's letter says whose it is
+        params = params.model_copy(update={"onderwerp": f"{params.onderwerp}: {letter.area}"})
     open_template(template)  # fail on a bad template before minutes of notebooks
-    staging = YearOutputs(_make_staging(project, year), year, final.template_stem)
+    if letter.is_city:  # the history is kept per year: of the city letters
+        _keep_in_history(project, final)  # the build being replaced, if not kept yet
+    staging = dataclasses.replace(final, folder=_make_staging(project, letter))
     try:
         pausing.reached("staging folder made")
-        _run_notebooks(staging, final, plan, result, jobs, timeout, kernels, progress)
+        _run_notebooks(staging, final, plan, result, jobs, timeout, kernels, progress, runner)
 
         progress(year, "filling the letter")
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
@@ -196,6 +230,8 @@ def _build(
         record = _run_record(project, plan, collection, shown, result, when, staging, review)
         record.write(staging.run_record)
         pausing.reached("run record written")
+        if plan.previous is not None:
+            _write_redline(final, staging, plan.previous, record, filled.package)
         write_review_page(
             staging,
             subject=params.onderwerp,
@@ -215,6 +251,8 @@ def _build(
         shutil.rmtree(staging.folder, ignore_errors=True)
         raise
     result.built = True
+    if letter.is_city:
+        _keep_in_history(project, final, filled.package)
     if result.pdf is not None:
         result.pdf = final.pdf
 
@@ -228,6 +266,7 @@ def _run_notebooks(
     timeout: int,
     kernels: threading.Semaphore | None,
     progress: Progress,
+    runner: Callable | None = None,
 ) -> None:
     """Copy the reused notebooks' results into ``staging`` and run the others there."""
     from brief.review import write_notebook_html
@@ -245,10 +284,11 @@ def _run_notebooks(
 
     def after_run(run) -> None:  # in the notebook's worker thread, kernel released
         pausing.reached(f"notebook {next(ran)} done")
-        write_notebook_html(run.executed, staging.notebook_html(run.source.name))
+        if run.html is None:  # a cluster worker sends the page with the notebook
+            write_notebook_html(run.executed, staging.notebook_html(run.source.name))
         pausing.reached(f"HTML {next(written)} written")
 
-    runs = run_notebooks(
+    runs = (runner or run_notebooks)(
         to_run,
         staging.notebooks_dir,
         staging.year,
@@ -260,6 +300,7 @@ def _run_notebooks(
             staging.year, f"running {name} ({done} of {len(to_run)} done)"
         ),
         after_run=after_run,
+        parameters=plan.inputs.parameters,
     )
     result.notebook_seconds = {run.source.name: run.seconds for run in runs}
 
@@ -271,7 +312,8 @@ def _write_letters(
     from brief.letter import fill_letter
     from brief.review import source_comments, write_figure_files
 
-    filled = fill_letter(template, params, collection, review=review, when=when)
+    # Always marked: the redline places its changes, the review copy its comments, by them.
+    filled = fill_letter(template, params, collection, review=True, when=when)
     filled.save_letter(staging.letter)
     write_figure_files(collection, staging.figures_dir)
     pausing.reached("letter written")
@@ -293,6 +335,24 @@ def _write_change_report(staging: YearOutputs, plan: BuildPlan, changes, used) -
         used,
     )
     staging.changes.write_text(report, encoding="utf-8")
+
+
+def _write_redline(
+    final: YearOutputs, staging: YearOutputs, previous: RunRecord, record: RunRecord, marked
+) -> None:
+    """Write the letter with every change since the build before tracked, if any changed."""
+    from brief.redline import write_redline
+
+    old_letter = final.folder / previous.outputs.letter
+    write_redline(marked, old_letter, previous, record, staging.redline)
+
+
+def _keep_in_history(project: ProjectPaths, final: YearOutputs, marked: bytes | None = None):
+    """Keep the build in ``final`` for `brief diff`; a failure to keep it is no failed build."""
+    from brief.redline import keep_build
+
+    with contextlib.suppress(OSError):
+        keep_build(project, final, marked)
 
 
 def _write_pdf(staging: YearOutputs) -> tuple[Path | None, list[str]]:
@@ -357,9 +417,14 @@ def _quiet(year: int, step: str) -> None:
     """The progress callback when nobody is watching."""
 
 
+def _year_lock(project: ProjectPaths, year: int) -> contextlib.AbstractContextManager[None]:
+    """Hold the lock of the year's (city) letter; see :func:`_letter_lock`."""
+    return _letter_lock(project, Letter(year))
+
+
 @contextlib.contextmanager
-def _year_lock(project: ProjectPaths, year: int) -> Iterator[None]:
-    """Hold the year's lock file for the whole build; stop at once if another build has it.
+def _letter_lock(project: ProjectPaths, letter: Letter) -> Iterator[None]:
+    """Hold the letter's lock file for the whole build; stop at once if another build has it.
 
     filelock takes the operating system's lock (flock on Linux and macOS, msvcrt on
     Windows), which is released when a build ends, even when it is killed, so a stale lock
@@ -368,8 +433,8 @@ def _year_lock(project: ProjectPaths, year: int) -> Iterator[None]:
     """
     from filelock import FileLock, Timeout
 
-    lock = FileLock(project.lock_file(year), timeout=0)  # timeout 0: one try, never wait
-    holder = project.lock_holder_file(year)
+    lock = FileLock(letter.lock_file(project), timeout=0)  # timeout 0: one try, never wait
+    holder = letter.lock_holder_file(project)
     try:
         lock.acquire()
     except Timeout:
@@ -378,7 +443,7 @@ def _year_lock(project: ProjectPaths, year: int) -> Iterator[None]:
         except OSError:  # the holder has not written it yet, or has just removed it
             who = ""
         raise BriefError(
-            f"{year} is already being built ({who or 'another process'}). Wait until that "
+            f"{letter.label} is already being built ({who or 'another process'}). Wait until that "
             "build has finished, then run this one again."
         ) from None
     try:
@@ -394,15 +459,16 @@ def _year_lock(project: ProjectPaths, year: int) -> Iterator[None]:
         lock.release()
 
 
-def _make_staging(project: ProjectPaths, year: int) -> Path:
-    """Create and return a new, empty staging folder for ``year`` beside its outputs.
+def _make_staging(project: ProjectPaths, letter: Letter) -> Path:
+    """Create and return a new, empty staging folder for ``letter`` beside its outputs.
 
     Made with the user's umask like any folder they make, because it becomes
     ``outputs/<year>``: ``tempfile.mkdtemp`` makes it 0700 whatever the umask, and
     colleagues on a shared drive could not open the letter in it.
     """
     while True:
-        folder = project.outputs_dir / f"{project.staging_prefix(year)}{os.urandom(4).hex()}"
+        name = f"{letter.staging_prefix(project)}{os.urandom(4).hex()}"
+        folder = letter.folder(project).with_name(name)
         try:
             folder.mkdir()
         except FileExistsError:
@@ -410,13 +476,13 @@ def _make_staging(project: ProjectPaths, year: int) -> Path:
         return folder
 
 
-def _remove_staging(project: ProjectPaths, year: int) -> None:
-    """Remove staging folders of this year left by a build that was killed.
+def _remove_staging(project: ProjectPaths, letter: Letter) -> None:
+    """Remove staging folders of this letter left by a build that was killed.
 
     After an exchange (see ``_replace``) the staging folder holds the old outputs; a build
     killed before removing them leaves them here too.
     """
-    for leftover in project.outputs_dir.glob(project.staging_prefix(year) + "*"):
+    for leftover in letter.folder(project).parent.glob(letter.staging_prefix(project) + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -58,6 +58,7 @@ class Chart:
     alt: str
     data: pd.DataFrame
     years: tuple[int, ...] = ()
+    gap: str | None = None  # why an area's letter has no data for it (see no_data_chart)
 
 
 def _new_figure(title: str) -> tuple[Figure, plt.Axes]:
@@ -94,6 +95,8 @@ def trend_chart(
     target: pd.Series | None = None,
 ) -> Chart:
     """Return a line chart of ``realised`` by year, with the target as a dashed line."""
+    if (gap := _missing(realised, title, what)) is not None:
+        return gap
     with plt.rc_context(STYLE):
         figure, axes = _new_figure(title)
         years = list(realised.index)
@@ -148,6 +151,8 @@ def target_bars(
     labels: tuple[str, str] = ("Realisatie", "Doel"),
 ) -> Chart:
     """Return bars per year of a realisation (solid) next to its target (hatched)."""
+    if (gap := _missing(realised, title, what)) is not None:
+        return gap
     years = sorted(set(realised.index) | set(target.index))
     with plt.rc_context(STYLE):
         figure, axes = _new_figure(title)
@@ -230,6 +235,34 @@ def area_bars(
     )
     data = ordered[::-1].rename_axis("gebied").reset_index(name="waarde")
     return Chart(figure, alt, data, () if year is None else _plain_years([year]))
+
+
+def no_data_chart(title: str, what: str, reason: str) -> Chart:
+    """Return the chart an area's letter shows where its data has no figures: the title
+    and, in words, that there is no data for this area."""
+    from brief.indicators import NO_DATA
+
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 3 / 2.54))
+        axes.set_title(title)
+        axes.axis("off")
+        axes.text(0.5, 0.4, NO_DATA.capitalize(), ha="center", va="center", color=TEXT_COLOUR)
+        figure.tight_layout()
+    alt = f"{NO_DATA.capitalize()}: {what}."
+    return Chart(figure, alt, pd.DataFrame({"jaar": []}), (), gap=reason)
+
+
+def _missing(realised: pd.Series, title: str, what: str) -> Chart | None:
+    """Return the no-data chart when ``realised`` has no figures in an area's letter; None
+    when it has figures. Without figures in the city letter: DataError."""
+    from brief.exceptions import DataError
+    from brief.indicators import for_an_area
+
+    if not realised.dropna().empty:
+        return None
+    if for_an_area():
+        return no_data_chart(title, what, f"no figures of {what} for this area")
+    raise DataError(f"There are no figures of {what} ({realised.name}) to chart.")
 
 
 def _plain_years(years) -> tuple[int, ...]:

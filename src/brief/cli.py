@@ -23,7 +23,6 @@ from rich.console import Console
 from brief import __version__
 from brief.exceptions import BriefError
 from brief.paths import ProjectPaths, find_project, open_project
-from brief.run import DEFAULT_CELL_TIMEOUT
 
 app = typer.Typer(
     help="Build the yearly progress letter from data, notebooks and a Word template.",
@@ -132,11 +131,23 @@ def build(
     project: ProjectOption = None,
     template: TemplateOption = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Notebooks to run at once, over all years.")
-    ] = os.cpu_count() or 1,
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Notebooks to run at once, over all years.",
+            show_default="brief.yaml, else all cores",
+        ),
+    ] = None,
     timeout: Annotated[
-        int, typer.Option(min=1, help="Seconds one notebook cell may take before it is stopped.")
-    ] = DEFAULT_CELL_TIMEOUT,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Seconds one notebook cell may take before it is stopped.",
+            show_default="brief.yaml, else 600",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
     ] = False,
@@ -144,12 +155,54 @@ def build(
         bool, typer.Option("--review", help="Also write a review copy with source comments.")
     ] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF (LibreOffice).")] = False,
+    per: Annotated[
+        str | None, typer.Option("--per", help="Also a letter per area: --per area.")
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Only this letter of the grid: --only area=NAME (repeatable)."),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="BRIEF_CLUSTER",
+            help="Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N).",
+        ),
+    ] = None,
 ) -> None:
     """Bring outputs/<year>/ up to date: rerun what changed, refill the letter, report changes."""
     from brief.build import build_years
 
     paths = resolve_project(project)
     wanted = parse_years(years or [], paths)
+    defaults = paths.settings().bouwen
+    asked_jobs = jobs
+    jobs = jobs or defaults.jobs or os.cpu_count() or 1
+    timeout = timeout or defaults.timeout
+    if per or only or cluster:  # a grid of letters: see brief.grid
+        from brief import gridview
+        from brief.grid import build_grid, expand
+
+        letters = expand(paths, wanted, per=per, only=only or [])
+        with gridview.showing(err) as tracker:
+            grid = build_grid(
+                paths,
+                letters,
+                jobs=jobs,
+                letters_at_once=asked_jobs,  # on a cluster, by default every letter at once
+                cluster=cluster,
+                tracker=tracker,
+                template=template,
+                timeout=timeout,
+                force=force,
+                review=review,
+                pdf=pdf,
+            )
+        gridview.report(grid, paths, out, err)
+        if grid.failed:
+            raise typer.Exit(EXIT_USER_ERROR)
+        return
     with _progress(wanted) as progress:
         results = build_years(
             paths,
@@ -206,6 +259,8 @@ def _report(result, paths: ProjectPaths) -> None:
                 f"  changes: {summary(result.changes)}; see {shown(result.outputs.changes)}",
                 markup=False,
             )
+        if result.outputs.redline.exists():
+            out.print(f"  changes tracked: {shown(result.outputs.redline)}", markup=False)
         out.print(f"  review page: {shown(result.outputs.review_page)}", markup=False)
         if result.outputs.review_letter.exists():
             out.print(f"  review copy: {shown(result.outputs.review_letter)}", markup=False)
@@ -306,6 +361,78 @@ def new(
             out.print(f"  {path}: {', '.join(indicators)}", markup=False)
     else:
         out.print(f"Every data file the notebooks read has {year_number} figures.", markup=False)
+
+
+@app.command()
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="New (or empty) folder for the project.")],
+    organisatie: Annotated[
+        str | None, typer.Option(help="Who sends the letter, e.g. 'Gemeente Utrecht'.")
+    ] = None,
+    stad: Annotated[
+        str | None, typer.Option(help="The name of city-wide rows in the data, e.g. Utrecht.")
+    ] = None,
+    gebieden: Annotated[
+        str | None, typer.Option(help="The areas, separated by commas: 'Binnenstad,Oost,Zuid'.")
+    ] = None,
+) -> None:
+    """Start a project for your own letter: settings, a notebook, a template, example data."""
+    from brief.starter import create_project
+
+    asked = {"organisatie": organisatie, "stad": stad, "gebieden": gebieden}
+    missing = [name for name, value in asked.items() if not value]
+    if missing and not _at_a_terminal():
+        raise BriefError(
+            f"Give {', '.join('--' + name for name in missing)} (or run brief init at a "
+            "terminal, where it asks), e.g. brief init utrecht --organisatie 'Gemeente "
+            "Utrecht' --stad Utrecht --gebieden 'Binnenstad,Oost,Zuid,West'."
+        )
+    organisatie = organisatie or typer.prompt("Organisation (e.g. Gemeente Utrecht)")
+    stad = stad or typer.prompt("Name of city-wide rows in the data (e.g. Utrecht)")
+    gebieden = gebieden or typer.prompt("Areas, separated by commas")
+    made = create_project(folder, organisatie, stad, gebieden.split(","))
+    out.print(f"Wrote a new project in {made.folder}. Build its example letter with:", markup=False)
+    out.print(f"  brief build {made.year} --project {made.folder}", markup=False)
+
+
+@app.command()
+@reports_errors
+def diff(
+    year: Annotated[str, typer.Argument(help="The year whose letter to compare, e.g. 2023.")],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="A kept build: its time or date as listed, e.g. 2024-06-03.",
+            show_default="the build before",
+        ),
+    ] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Write the letter with every change since an earlier build tracked, as Word shows them."""
+    from brief.redline import diff_since
+
+    paths = resolve_project(project)
+    (year_number,) = parse_years([year], paths)
+    made = diff_since(paths, year_number, since)
+    if made.path is None:
+        out.print(
+            f"{year_number}: the letter has not changed since the build of {made.since.finished}.",
+            markup=False,
+        )
+        return
+    out.print(
+        f"{year_number}: {len(made.changes)} change(s) since the build of "
+        f"{made.since.finished}, tracked as Word revisions.",
+        markup=False,
+    )
+    out.print(paths.relative(made.path), markup=False)
+
+
+def _at_a_terminal() -> bool:
+    """Whether someone can answer a question: input and output are a terminal."""
+    return sys.stdin.isatty() and out.is_terminal
 
 
 def main() -> None:

@@ -3,13 +3,14 @@
 Every data file is in long format, one number per row::
 
     indicator,year,area,value,kind,source
-    kinderwerk_bereik,2023,Rotterdam,30133,realisation,Voortgangsbrief welzijn 2024
+    kinderwerk_bereik,2023,Utrecht,30133,realisation,Voortgangsbrief welzijn 2024
 
 Files come as providers deliver them: CSV or Excel (the only sheet, or the sheet named
 "data"), headers in any case with stray spaces, or in Dutch (jaar, gebied, waarde, soort,
 bron), and numbers written the Dutch way. ``validate.py`` checks each row;
-``data/indicatoren.csv`` describes each indicator (label, unit, monitor) and
-``data/gebieden.csv`` lists the 14 areas with their provider. When a notebook reads a
+``data/indicatoren.csv`` describes each indicator (label, unit, monitor) and the areas
+file named in ``brief.yaml`` lists the areas with their provider; city-wide rows carry the
+name ``brief.yaml`` gives as ``stad``. When a notebook reads a
 file, it records the file's name, hash, row count and any doubtful conversion in its
 output, so a build knows what each notebook depends on and a reviewer sees what was read.
 """
@@ -28,14 +29,14 @@ from brief.files import file_hash, is_ole_file
 from brief.formatting import NUMBER_UNITS
 from brief.paths import ProjectPaths, find_project
 from brief.records import INPUT_MIMETYPE, DataRead
+from brief.settings import Settings, load_settings
 from brief.validate import COLUMN_ALIASES, AreaNames, check_rows
 
 COLUMNS = ("indicator", "year", "area", "value", "kind", "source")
-CITY = "Rotterdam"  # the area name of city-wide figures
 CATALOGUE_FILE = "indicatoren.csv"
 CATALOGUE_COLUMNS = ("indicator", "label", "unit", "type", "monitor")
-AREAS_FILE = "gebieden.csv"
 AREAS_COLUMNS = ("area", "provider")
+AREA_ALIASES = "aliases"  # optional column of the areas file: other spellings, split by "|"
 # Marks a figure that does not come from the seeds; the letter's source note must say so.
 FICTITIOUS_MARK = "fictief"
 
@@ -45,7 +46,9 @@ SHEET = "data"  # the sheet brief reads from a workbook with more than one
 MAX_LISTED = 25  # problems listed in one message; the rest are counted
 
 
-def _record_input(path: Path, project: ProjectPaths, rows: int, notes: list[str]) -> None:
+def _record_input(
+    path: Path, project: ProjectPaths, rows: int, notes: list[str], table: str = "figures"
+) -> None:
     """Show which data file was read, so the build can track what a notebook depends on."""
     try:
         from IPython import get_ipython
@@ -58,7 +61,7 @@ def _record_input(path: Path, project: ProjectPaths, rows: int, notes: list[str]
     shown = f"Gelezen: {relative} ({rows} rijen)"
     if notes:
         shown += "\nOmgezet, controleer:\n" + "\n".join(f"  {relative}, {note}" for note in notes)
-    read = DataRead(path=relative, sha256=file_hash(path), rows=rows, notes=notes)
+    read = DataRead(path=relative, sha256=file_hash(path), rows=rows, notes=notes, table=table)
     display({INPUT_MIMETYPE: read.model_dump(mode="json"), "text/plain": shown}, raw=True)
 
 
@@ -131,12 +134,43 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
                 f"the sheet named {SHEET!r}. Rename the sheet with the figures to {SHEET!r}."
             )
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
     finally:
         workbook.close()
+    if any(cell is None for row in rows[1:] for cell in row):
+        _refuse_unstored_formulas(path, title, rows)
     if not any(cell not in (None, "") for row in rows for cell in row):
         raise DataError(f"{path.name} is empty; it needs a header row and data rows.")
     header = ["" if cell is None else str(cell) for cell in rows[0]]
     return pd.DataFrame(rows[1:], columns=header, dtype=object)
+
+
+def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> None:
+    """Raise if empty-looking cells hold formulas whose results the file does not store.
+
+    Excel stores a formula's result when it saves; a workbook written by a program (or
+    never opened in Excel) has only the formula, which brief cannot work out.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = [list(row) for row in workbook[title].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    header = ["" if cell is None else str(cell).strip().lower() for cell in values[0]]
+    problems = [
+        f"row {r + 1}, column {header[c] or get_column_letter(c + 1)!r} (cell "
+        f"{get_column_letter(c + 1)}{r + 1}): the cell holds the formula {formula} but no "
+        "result, because the workbook was not saved by Excel; open and save it in Excel, "
+        "or type the number"
+        for r, (value_row, formula_row) in enumerate(zip(values, formulas, strict=False))
+        for c, (value, formula) in enumerate(zip(value_row, formula_row, strict=False))
+        if value is None and isinstance(formula, str) and formula.startswith("=")
+    ]
+    if problems:
+        _raise_problems(path, problems)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -158,7 +192,9 @@ def read_long_table(path: Path) -> pd.DataFrame | None:
     return _text(frame)
 
 
-def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+def _read_table(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Return the file with its headers tidied, or raise naming what is missing."""
     frame = _read(path)
     missing = [c for c in columns if c not in frame.columns]
@@ -176,7 +212,7 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
         )
     if frame.empty:
         raise DataError(f"{path.name} has a header row but no data rows.")
-    return frame[list(columns)]
+    return frame[[*columns, *(c for c in optional if c in frame.columns)]]
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -209,17 +245,34 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     ]
     if problems:
         _raise_problems(path, problems)
-    _record_input(path, project, len(frame), [])
+    _record_input(path, project, len(frame), [], "catalogue")
     return frame.set_index("indicator")
 
 
 def load_areas(project: ProjectPaths | None = None) -> pd.DataFrame:
-    """Return the areas and their providers (data/gebieden.csv)."""
+    """Return the areas and their providers (the areas file named in brief.yaml).
+
+    An optional column ``aliases`` (Dutch: ``schrijfwijzen``) lists other spellings that
+    providers use, split by "|": "Lombok|Lombock" for an area named Lombok.
+    """
     project = project or find_project()
-    path = project.data_dir / AREAS_FILE
-    frame = _text(_read_table(path, AREAS_COLUMNS))
-    _record_input(path, project, len(frame), [])
+    path = project.root / load_settings(project.root).gebieden
+    frame = _text(_read_table(path, AREAS_COLUMNS, optional=(AREA_ALIASES,)))
+    _record_input(path, project, len(frame), [], "areas")
     return frame
+
+
+def area_names(project: ProjectPaths, settings: Settings | None = None) -> AreaNames:
+    """Return the areas data files may name, with the city-wide label and spellings."""
+    settings = settings or load_settings(project.root)
+    areas = load_areas(project)
+    aliases = tuple(
+        (alias.strip(), area)
+        for area, written in zip(areas["area"], areas.get(AREA_ALIASES, []), strict=False)
+        for alias in written.split("|")
+        if alias.strip()
+    )
+    return AreaNames(tuple(areas["area"]), settings.stad, Path(settings.gebieden).name, aliases)
 
 
 def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
@@ -232,7 +285,8 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     path = data_file(project, name)
     frame = _read_table(path, COLUMNS)
     catalogue = load_catalogue(project)["unit"].to_dict()
-    areas = AreaNames(tuple(load_areas(project)["area"]), CITY)
+    settings = load_settings(project.root)
+    areas = area_names(project, settings)
 
     # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
     records = [
@@ -242,13 +296,14 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     records = [(number, record) for number, record in records if record]  # blank lines
     if not records:
         raise DataError(f"{path.name} has a header row but no data rows.")
-    checked = check_rows(records, catalogue, areas)
+    checked = check_rows(records, catalogue, areas, settings.notatie.get(path.name))
     problems = checked.problems + _duplicates(checked.rows)
     if problems:
         _raise_problems(path, problems)
 
     table = pd.DataFrame(checked.rows, columns=["row", *COLUMNS]).drop(columns="row")
     table.attrs["path"] = project.relative(path)
+    table.attrs["city"] = settings.stad  # indicators' default area: the whole city
     _record_input(path, project, len(table), checked.notes)
     return table
 

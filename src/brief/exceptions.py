@@ -33,6 +33,19 @@ class NotebookError(BriefError):
         self.notebook = notebook
         self.cell = cell
 
+    def __reduce__(self):  # errors cross processes (Dask workers) as pickles
+        return _notebook_error, (str(self), self.notebook, self.cell)
+
+
+def _notebook_error(message: str, notebook: str, cell: int | None) -> NotebookError:
+    """Rebuild a pickled NotebookError (pickle passes positional arguments only)."""
+    return NotebookError(message, notebook=notebook, cell=cell)
+
+
+class ClusterError(BriefError):
+    """A Dask cluster cannot run a grid's notebooks: unreachable, no worker, or a worker
+    whose packages or data differ from the coordinating machine's."""
+
 
 class TemplateError(BriefError):
     """The Word template is unreadable or uses names that have no value."""

@@ -5,20 +5,88 @@ Notebooks call these so that no notebook computes something another one also nee
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from numbers import Real
 
 import pandas as pd
 
-from brief.data import CITY, FICTITIOUS_MARK
+from brief.data import FICTITIOUS_MARK
 from brief.exceptions import DataError
 from brief.formatting import format_value
+from brief.paths import find_project
 
 KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 TARGET_MET = "het doel is gehaald"
 TARGET_NOT_MET = "het doel is niet gehaald"
+NO_DATA = "geen gegevens voor dit gebied"  # what an area's letter prints where data is missing
 
 
-def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str) -> pd.DataFrame:
+def city(frame: pd.DataFrame) -> str:
+    """Return the name of the city-wide rows of a table (brief.yaml's ``stad``)."""
+    # A table joined from several files (pd.concat) loses the mark; the project says it too.
+    return frame.attrs.get("city") or find_project().settings().stad
+
+
+# --- letters per area -------------------------------------------------------------------
+# A grid (`brief build --per area`) runs the same notebooks for every area, with the area as
+# a papermill parameter beside the year. The functions below read the letter's area by
+# default, so a notebook written for the city letter writes an area's letter unchanged; in
+# an area's letter a figure the data lacks becomes a gap (the letter prints NO_DATA and the
+# build lists it) instead of an error that would stop the grid. In the city letter a
+# missing figure stays the error it always was.
+
+
+class NoData(float):
+    """A figure an area's letter has no data for: NaN that says why (``reason``)."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> NoData:
+        made = super().__new__(cls, "nan")
+        made.reason = reason
+        return made
+
+
+def letter_area() -> str | None:
+    """Return the area of the letter this notebook runs for: its ``area`` parameter.
+
+    None where the notebook has none, or ``area = None`` (JupyterLab): the city letter.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    area = shell.user_ns.get("area") if shell is not None else None
+    return area if isinstance(area, str) and area.strip() else None
+
+
+def for_an_area(frame: pd.DataFrame | None = None) -> bool:
+    """Return whether this notebook writes an area's letter (not the city letter)."""
+    area = letter_area()
+    if area is None:
+        return False
+    return area != (city(frame) if frame is not None else find_project().settings().stad)
+
+
+def gap_reason(value) -> str | None:
+    """Return why ``value`` is a gap in an area's letter, or None when it is a figure."""
+    if isinstance(value, NoData):
+        return value.reason
+    number = isinstance(value, Real) and not isinstance(value, bool)
+    if number and math.isnan(value) and for_an_area():
+        return "a figure it is computed from is missing for this area"
+    return None
+
+
+def _area(frame: pd.DataFrame, area: str | None) -> str:
+    """Return the area to read: the one asked for, else the letter's, else the city."""
+    return area or letter_area() or city(frame)
+
+
+def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
+    area = _area(frame, area)
     return frame[
         (frame["indicator"] == indicator) & (frame["kind"] == kind) & (frame["area"] == area)
     ]
@@ -28,10 +96,14 @@ def series(
     frame: pd.DataFrame,
     indicator: str,
     kind: str = "realisation",
-    area: str = CITY,
+    area: str | None = None,
     years: Iterable[int] | None = None,
 ) -> pd.Series:
-    """Return an indicator's values by year (one area, one kind), oldest year first."""
+    """Return an indicator's values by year (one area, one kind), oldest year first.
+
+    The area is the letter's unless one is asked for (the city in the city letter).
+    """
+    area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
     result = rows.set_index("year")["value"].sort_index().rename(indicator)
     if years is not None:
@@ -52,13 +124,17 @@ def years_until(
     return sorted(int(y) for y in set(rows["year"]) if y <= year)
 
 
-def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str = CITY) -> int:
+def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None = None) -> int:
     """Return the first year from ``year`` on with a target for ``indicator``.
 
     That is the target a letter about ``year`` works towards (a target for the end of a
-    later year counts); DataError when the data has none from ``year`` on.
+    later year counts); DataError when the data has none from ``year`` on. In an area's
+    letter without one, ``year``: its target then shows as a gap.
     """
+    area = _area(frame, area)
     years = sorted(int(y) for y in _rows(frame, indicator, "target", area)["year"] if y >= year)
+    if not years and for_an_area(frame):
+        return year
     if not years:
         where = frame.attrs.get("path", "the data file")
         raise DataError(
@@ -69,9 +145,18 @@ def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str = CITY
 
 
 def value_for(
-    frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation", area: str = CITY
+    frame: pd.DataFrame,
+    indicator: str,
+    year: int,
+    kind: str = "realisation",
+    area: str | None = None,
 ) -> float:
-    """Return one figure, or raise DataError naming what is missing from the data."""
+    """Return one figure, or raise DataError naming what is missing from the data.
+
+    In an area's letter a missing figure is returned as :class:`NoData` instead, which the
+    letter prints as "geen gegevens voor dit gebied".
+    """
+    area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
     found = rows[rows["year"] == year]
     if found.empty:
@@ -84,9 +169,12 @@ def value_for(
                 f"{where} has the {kind} of '{indicator}' for {area} in "
                 f"{_span(years)}, not in {year}"
             )
-        raise DataError(
+        message = (
             f"{missing}. Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {where}."
         )
+        if for_an_area(frame):
+            return NoData(message)
+        raise DataError(message)
     return found["value"].iloc[0]
 
 
@@ -102,7 +190,7 @@ def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisa
         (frame["indicator"] == indicator)
         & (frame["kind"] == kind)
         & (frame["year"] == year)
-        & (frame["area"] != CITY)
+        & (frame["area"] != city(frame))
     ]
     if rows.empty:
         raise DataError(f"The data has no figures by area of '{indicator}' for {year}.")
@@ -123,7 +211,9 @@ def source_note(
     rows = frame[frame["indicator"].isin(list(indicators))]
     if years is not None:
         rows = rows[rows["year"].isin(list(years))]
-    rows = rows[rows["area"] != CITY] if areas else rows[rows["area"] == CITY]
+    rows = rows[rows["area"] != city(frame)] if areas else rows[rows["area"] == _area(frame, None)]
+    if rows.empty and not areas and for_an_area(frame):
+        return NO_DATA
     if rows.empty:
         raise DataError(f"No rows for {', '.join(indicators)}: cannot name their source.")
     fictitious = rows["source"].str.contains(FICTITIOUS_MARK, case=False)
@@ -152,7 +242,13 @@ def target_met(realisation: float, target: float, higher_is_better: bool = True)
 
 
 def target_sentence(realisation: float, target: float, higher_is_better: bool = True) -> str:
-    """Return "het doel is gehaald" or "het doel is niet gehaald" for the letter's prose."""
+    """Return "het doel is gehaald" or "het doel is niet gehaald" for the letter's prose.
+
+    When either figure is a gap, the gap (the letter prints that there is no data).
+    """
+    for figure in (realisation, target):
+        if isinstance(figure, float) and math.isnan(figure):
+            return figure if isinstance(figure, NoData) else NoData("a figure is missing")
     return TARGET_MET if target_met(realisation, target, higher_is_better) else TARGET_NOT_MET
 
 

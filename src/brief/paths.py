@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brief.exceptions import ProjectError
+from brief.settings import DEFAULT_TEMPLATE, SETTINGS_FILE, Settings, load_settings
 
-TEMPLATE_NAME = "brief.docx"
 # The folders that mark a project root when `brief` looks upwards from where it runs.
 MARKERS = ("params", "notebooks", "templates")
 
@@ -39,9 +39,16 @@ class ProjectPaths:
     data_dir = _Inside("root", "data")
     outputs_dir = _Inside("root", "outputs")
 
+    settings_file = _Inside("root", SETTINGS_FILE)
+
+    def settings(self) -> Settings:
+        """Return the project's brief.yaml, checked (read anew: an advisor may edit it)."""
+        return load_settings(self.root)
+
     @property
     def default_template(self) -> Path:
-        return self.templates_dir / TEMPLATE_NAME
+        """The template brief.yaml names (templates/brief.docx unless it says otherwise)."""
+        return self.root / self.settings().sjabloon
 
     def params_file(self, year: int) -> Path:
         return self.params_dir / f"{year}.yaml"
@@ -64,6 +71,13 @@ class ProjectPaths:
         A file of its own: taking the lock may empty the lock file on some platforms.
         """
         return self.outputs_dir / f".{year}.lock-holder"
+
+    def history_dir(self, year: int) -> Path:
+        """The last builds of ``year`` kept for `brief diff`, one folder each.
+
+        Outside ``outputs/<year>``, which every build replaces as a whole.
+        """
+        return self.outputs_dir / ".history" / str(year)
 
     def staging_prefix(self, year: int) -> str:
         """Name start of the folders a build of ``year`` writes into before they are moved."""
@@ -91,7 +105,7 @@ class YearOutputs:
 
     folder: Path
     year: int
-    template_stem: str = Path(TEMPLATE_NAME).stem
+    template_stem: str = Path(DEFAULT_TEMPLATE).stem
 
     @property
     def letter(self) -> Path:
@@ -113,6 +127,20 @@ class YearOutputs:
     @property
     def pdf(self) -> Path:
         return self.letter.with_suffix(".pdf")
+
+    @property
+    def redline(self) -> Path:
+        """The letter with every change since the build before tracked, as Word shows them."""
+        return self.folder / f"{self.template_stem}-{self.year}-wijzigingen.docx"
+
+    def redline_since(self, run: str) -> Path:
+        """The letter with every change since the kept build ``run`` tracked (`brief diff`)."""
+        return self.folder / f"{self.template_stem}-{self.year}-wijzigingen-sinds-{run}.docx"
+
+    @property
+    def marked_letter(self) -> Path:
+        """In a kept build: the letter with every filled value marked, to track changes by."""
+        return self.folder / f"{self.template_stem}-{self.year}-gemarkeerd.docx"
 
     def notebook_html(self, notebook: str) -> Path:
         """The HTML copy of an executed notebook, for reviewers without Jupyter."""

@@ -53,12 +53,20 @@ def notebook_parameters(year: int) -> dict:
 
 
 def current_inputs(
-    project: ProjectPaths, year: int, template: Path, notebooks: list[Path]
+    project: ProjectPaths,
+    year: int,
+    template: Path,
+    notebooks: list[Path],
+    parameters: dict | None = None,
 ) -> Inputs:
-    """Return the fingerprints of this build's inputs, as the run record stores them."""
+    """Return the fingerprints of this build's inputs, as the run record stores them.
+
+    ``parameters`` are what papermill gives the notebooks (a letter of a grid passes its
+    area too); by default, the year's.
+    """
     params_file = project.params_file(year)
     return Inputs(
-        parameters=notebook_parameters(year),
+        parameters=parameters or notebook_parameters(year),
         template=FileFingerprint(path=project.relative(template), sha256=maybe_hash(template)),
         params=FileFingerprint(path=project.relative(params_file), sha256=maybe_hash(params_file)),
         toolkit=toolkit_fingerprint(),
@@ -75,9 +83,10 @@ def make_plan(
     force: bool = False,
     review: bool = False,
     pdf: bool = False,
+    parameters: dict | None = None,
 ) -> BuildPlan:
     """Return what a build of ``outputs.year`` must redo, compared with the last build."""
-    inputs = current_inputs(project, outputs.year, template, notebooks)
+    inputs = current_inputs(project, outputs.year, template, notebooks, parameters)
     previous = RunRecord.read(outputs.run_record)
     plans = [
         NotebookPlan(source, _notebook_reason(project, outputs, source, inputs, previous, force))

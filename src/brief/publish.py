@@ -63,8 +63,18 @@ def _show(item, readable: dict, metadata: dict | None = None) -> None:
 
 
 def value_item(name: str, value, unit: str = "count", description: str = "") -> PublishedValue:
-    """Return the published value :func:`publish_value` shows, or raise PublishError."""
+    """Return the published value :func:`publish_value` shows, or raise PublishError.
+
+    A gap in an area's letter (see :mod:`brief.indicators`) is published as the text
+    "geen gegevens voor dit gebied", with the reason kept for the build's summary.
+    """
+    from brief.indicators import NO_DATA, gap_reason
+
     check_name(name)
+    if (reason := gap_reason(value)) is not None:
+        return PublishedValue(
+            name=name, value=NO_DATA, unit="text", description=description, gap=reason
+        )
     if unit not in (*NUMBER_UNITS, "text"):
         raise PublishError(
             f"Cannot publish {name!r}: unit must be one of {', '.join(NUMBER_UNITS)} or 'text', "
@@ -113,7 +123,9 @@ def publish_figure(
     `brief check` warns when the last of them is before the letter's year.
     """
     check_name(name)
+    gap = None
     if hasattr(figure, "figure") and hasattr(figure, "alt"):  # a brief.charts.Chart
+        gap = getattr(figure, "gap", None)
         alt = alt or figure.alt
         data = figure.data if data is None else data
         if years is None:
@@ -131,6 +143,7 @@ def publish_figure(
         png=base64.b64encode(buffer.getvalue()).decode("ascii"),
         data=None if data is None else data.to_csv(index=False),
         years=_figure_years(name, years, data),
+        gap=gap,
     )
     _close(figure)
     _show(

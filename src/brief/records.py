@@ -61,6 +61,8 @@ class DataRead(_Record):
     sha256: str
     rows: int | None = None
     notes: list[str] = []
+    # What the file holds: yearly figures, or the indicator catalogue or areas they use.
+    table: Literal["figures", "catalogue", "areas"] = "figures"
 
 
 # --- what the letter showed, compared between builds ------------------------------------
@@ -160,6 +162,8 @@ class LetterBuilder(Protocol):
 class _Published(_Record):
     schema_version: Literal[2] = PUBLISH_SCHEMA
     name: str
+    # Why an area's letter has no figure here (it prints "geen gegevens voor dit gebied").
+    gap: str | None = None
     review_section: ClassVar[str]  # where the review page lists it
     is_block: ClassVar[bool] = False  # placed as a paragraph of its own: {{p name }}
 

@@ -12,6 +12,8 @@ writes, beside the letter:
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +64,26 @@ def write_figure_files(collection: Collection, figures_dir: Path) -> None:
         figures_dir.mkdir(parents=True, exist_ok=True)
         (figures_dir / f"{name}.png").write_bytes(item.png_bytes)
         if item.data:
-            (figures_dir / f"{name}.csv").write_text(item.data, encoding="utf-8")
+            (figures_dir / f"{name}.csv").write_text(excel_csv(item.data), encoding="utf-8-sig")
+
+
+def excel_csv(data: str) -> str:
+    """Return a chart's data (CSV as pandas writes it) as Dutch Excel opens it: ";" between
+    cells and decimal commas; written with a byte-order mark so Excel reads it as UTF-8."""
+    rows = list(csv.reader(io.StringIO(data)))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(rows[0])
+    writer.writerows([[_decimal_comma(cell) for cell in row] for row in rows[1:]])
+    return buffer.getvalue()
+
+
+def _decimal_comma(cell: str) -> str:
+    try:
+        float(cell)
+    except ValueError:
+        return cell
+    return cell.removesuffix(".0").replace(".", ",")
 
 
 def cell_link(outputs: YearOutputs, entry: Published) -> str:
@@ -101,6 +122,18 @@ class ReviewEntry:
     payload: PublishedItem
 
 
+def page_environment() -> jinja2.Environment:
+    """Return the environment of brief's own HTML pages: sandboxed like the letter, since
+    the pages show values that came from data and params."""
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.PackageLoader("brief", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def write_review_page(
     outputs: YearOutputs,
     *,
@@ -113,14 +146,7 @@ def write_review_page(
     accessibility: list[str] = (),
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts."""
-    # Sandboxed like the letter: the page shows values that came from data and params.
-    environment = ImmutableSandboxedEnvironment(
-        loader=jinja2.PackageLoader("brief", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = page_environment()
     sections: dict[str, list[ReviewEntry]] = {"values": [], "figures": [], "tables": []}
     for name, entry in sorted(collection.items.items()):
         sections[entry.item.review_section].append(
@@ -144,6 +170,7 @@ def write_review_page(
         subject=subject,
         letter=exists(outputs.letter),
         review_letter=exists(outputs.review_letter),
+        redline=exists(outputs.redline),
         pdf=exists(outputs.pdf),
         changes=outputs.changes.name if has_changes else None,
         figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from brief.exceptions import DataError, NotebookError, ParamsError, PublishError
 from brief.plan import notebook_parameters
+from brief.settings import DEFAULT_CELL_TIMEOUT
 
 KERNEL = "python3"  # the kernel of the environment brief is installed in
-DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
 # Errors of brief's own that a notebook may raise; their message is written for the user.
 _USER_ERRORS = {cls.__name__ for cls in (DataError, ParamsError, PublishError)}
 
@@ -66,6 +66,7 @@ class NotebookRun:
     source: Path
     executed: Path
     seconds: float
+    html: Path | None = None  # its HTML page, when the run brought it (a cluster worker)
 
 
 def run_notebook(
@@ -75,8 +76,12 @@ def run_notebook(
     *,
     failed_dir: Path,
     timeout: int = DEFAULT_CELL_TIMEOUT,
+    parameters: dict | None = None,
 ) -> NotebookRun:
     """Execute ``source`` for ``year`` into ``executed``; raise NotebookError if it fails.
+
+    ``parameters`` are what papermill injects (default: the year's; a letter of a grid
+    adds its area).
 
     The kernel runs in the notebook's own folder, as it does in JupyterLab. A failed
     notebook is moved to ``failed_dir`` with its error visible (papermill marks the cell).
@@ -95,7 +100,7 @@ def run_notebook(
         papermill.execute_notebook(
             str(source),
             str(executed),
-            parameters=notebook_parameters(year),
+            parameters=parameters or notebook_parameters(year),
             kernel_name=KERNEL,
             language="python",  # notebooks saved without metadata still run
             # The kernel starts in the notebook's folder, as in JupyterLab. Given to nbclient
@@ -180,6 +185,7 @@ def run_notebooks(
     kernels: threading.Semaphore | None = None,
     on_start: Callable[[str, int], None] | None = None,
     after_run: Callable[[NotebookRun], None] | None = None,
+    parameters: dict | None = None,
 ) -> list[NotebookRun]:
     """Execute every notebook for ``year`` into ``out_dir``, ``jobs`` at a time.
 
@@ -200,7 +206,12 @@ def run_notebooks(
             if on_start is not None:
                 on_start(source.name, done)
             run = run_notebook(
-                source, out_dir / source.name, year, failed_dir=failed_dir, timeout=timeout
+                source,
+                out_dir / source.name,
+                year,
+                failed_dir=failed_dir,
+                timeout=timeout,
+                parameters=parameters,
             )
         with count:
             done += 1
