@@ -11,6 +11,7 @@ builds (the rest).
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Literal
@@ -78,14 +79,28 @@ class Settings(_Strict):
 
 
 def load_settings(root: Path) -> Settings:
-    """Return the validated settings of the project at ``root``."""
+    """Return the validated settings of the project at ``root``.
+
+    Read once per version of the file: notebooks and builds ask for them often (every
+    data file read, every default area), and an advisor's edit is seen at the next ask.
+    """
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    try:
+        stamp = path.stat()
+    except OSError:
+        stamp = None
+    if stamp is None or not path.is_file():
         raise ProjectError(
             f"{root} has no {SETTINGS_FILE}, which says whose letter this is. Start a project "
             f"with `brief init`, or write a {SETTINGS_FILE} holding at least "
             "'organisatie: Gemeente ...' and 'stad: ...' (the name of city-wide rows)."
         )
+    return _read_settings(path, stamp.st_mtime_ns, stamp.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_settings(path: Path, modified: int, size: int) -> Settings:
+    """Return the settings in ``path`` as they are at (``modified``, ``size``)."""
     document = read_yaml(path, ProjectError)
     if not isinstance(document, dict):
         raise ProjectError(f"{SETTINGS_FILE} must hold keys such as 'organisatie:' and 'stad:'.")
