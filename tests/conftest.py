@@ -1,14 +1,25 @@
-"""Shared fixtures: a copy of the example project, and its letters built once per session."""
+"""Shared fixtures: a copy of the example project, and its letters built once per session.
+
+The tests speak English unless they ask for Dutch (``speaking("nl")``, ``--lang nl``): the
+messages are written in English in the code, so the English assertions read as the code
+does, and every message's Dutch is checked by tests/test_i18n.py and the bad-input corpus.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from brief import i18n
 from brief.build import build_year
 from brief.paths import ProjectPaths
+
+# Set before any fixture runs, so the session's letters and every kernel they start (which
+# inherit the environment) speak English too; the machine's own locale never decides.
+os.environ[i18n.LANGUAGE_VARIABLE] = "en"
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_FOLDERS = ("data", "notebooks", "params", "templates")
@@ -22,6 +33,15 @@ def copy_example(target: Path) -> ProjectPaths:
     for name in PROJECT_FILES:
         shutil.copy(REPO / name, target / name)
     return ProjectPaths(target)
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """Each test starts in English, with no language left active by the test before."""
+    monkeypatch.setenv(i18n.LANGUAGE_VARIABLE, "en")
+    i18n.deactivate()
+    yield
+    i18n.deactivate()
 
 
 @pytest.fixture

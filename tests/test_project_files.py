@@ -54,7 +54,7 @@ def test_environment_yml_mirrors_pyproject():
 
 
 NOTEBOOK_SIDE = {"data", "validate", "indicators", "charts", "publish"}
-SHARED = {"records", "formatting", "files", "paths", "exceptions", "settings", "params"}
+SHARED = {"records", "formatting", "files", "paths", "exceptions", "settings", "params", "i18n"}
 
 
 def brief_imports(module: str) -> set[str]:

@@ -404,6 +404,7 @@ def _run_record(
         parameters=plan.inputs.parameters,
         template=plan.inputs.template,
         params=plan.inputs.params,
+        language=plan.inputs.language,
         notebooks=notebooks,
         data=dict(sorted(data.items())),
         outputs=OutputsMade(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brief.exceptions import ProjectError
+from brief.i18n import _
 from brief.settings import DEFAULT_TEMPLATE, SETTINGS_FILE, Settings, load_settings
 
 # The folders that mark a project root when `brief` looks upwards from where it runs.
@@ -158,8 +159,11 @@ def find_project(start: Path | None = None) -> ProjectPaths:
         if all((folder / marker).is_dir() for marker in MARKERS):
             return ProjectPaths(folder)
     raise ProjectError(
-        f"No brief project found in {start} or the folders above it. A project folder holds "
-        "params/, notebooks/ and templates/. Run brief inside one, or pass --project DIR."
+        _(
+            "No brief project found in {folder} or the folders above it. A project folder "
+            "holds params/, notebooks/ and templates/. Run brief inside one, or pass "
+            "--project DIR."
+        ).format(folder=start)
     )
 
 
@@ -169,7 +173,9 @@ def open_project(root: Path) -> ProjectPaths:
     missing = [m for m in MARKERS if not (root / m).is_dir()]
     if missing:
         raise ProjectError(
-            f"{root} is not a brief project: it has no {', '.join(m + '/' for m in missing)} "
-            "folder. Pass --project with the folder that holds params/, notebooks/ and templates/."
+            _(
+                "{folder} is not a brief project: it has no {folders} folder. Pass --project "
+                "with the folder that holds params/, notebooks/ and templates/."
+            ).format(folder=root, folders=", ".join(m + "/" for m in missing))
         )
     return ProjectPaths(root)

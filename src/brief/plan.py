@@ -17,6 +17,7 @@ from pathlib import Path
 
 from brief.files import file_hash, maybe_hash
 from brief.fingerprint import toolkit_fingerprint
+from brief.i18n import current_language
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import FileFingerprint, Inputs, RunRecord
 
@@ -71,6 +72,7 @@ def current_inputs(
         params=FileFingerprint(path=project.relative(params_file), sha256=maybe_hash(params_file)),
         toolkit=toolkit_fingerprint(),
         notebooks={source.name: file_hash(source) for source in notebooks},
+        language=current_language(),
     )
 
 
@@ -149,6 +151,8 @@ def _letter_reason(
         return "another template was asked for"
     if not outputs.letter.is_file():
         return "the letter is missing"
+    if previous.language != inputs.language:  # the review page and changes.md are rewritten
+        return f"the messages' language changed ({previous.language} → {inputs.language})"
     if review and not outputs.review_letter.is_file():
         return "a review copy was asked for"
     if pdf and not outputs.pdf.is_file():

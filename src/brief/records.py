@@ -338,6 +338,7 @@ class Inputs(_Record):
     params: FileFingerprint
     toolkit: str  # brief's code and the library versions
     notebooks: dict[str, str]  # notebook name -> sha256 of its source
+    language: str  # of what brief writes for people: the review page, changes.md
 
 
 class NotebookRecord(_Record):
@@ -374,6 +375,7 @@ class RunRecord(_Record):
     parameters: dict[str, int | str]
     template: FileFingerprint
     params: FileFingerprint
+    language: str = "en"  # of the review page and changes.md; records before it: English
     notebooks: dict[str, NotebookRecord]
     data: dict[str, str]  # every data file read -> sha256
     outputs: OutputsMade

@@ -1,0 +1,229 @@
+"""Keep the message catalogs in step with the code (`make catalog`).
+
+    python tools/catalog.py              extract every message of src/brief into brief.pot,
+                                         bring locale/nl/LC_MESSAGES/brief.po up to date
+                                         (new messages empty, changed ones marked fuzzy),
+                                         compile brief.mo from it, and list what is left
+                                         to translate
+    python tools/catalog.py check        only list what is untranslated, fuzzy or has
+                                         other {placeholders} than its English; exit 1 if any
+    python tools/catalog.py part OUT.po FILE...
+                                         a catalog of the messages of FILE... only, keeping
+                                         the translations OUT.po already has (to translate
+                                         one part of the code on its own)
+    python tools/catalog.py merge PART.po...
+                                         copy the translations of PART.po into brief.po
+
+The extraction and checks live in `brief_catalog` functions that tests/test_i18n.py runs
+too, so a message added to the code without its Dutch fails the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "brief"
+LOCALE_DIR = PACKAGE / "locale"
+TEMPLATE = LOCALE_DIR / "brief.pot"
+TRANSLATED = ("nl",)
+METHODS = [("**.py", "python"), ("templates/**.j2", "jinja2")]
+OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+COMMENT_TAGS = ("TRANSLATORS:",)
+# {name}, {name!r}, {0:.1f} in Python; %(name)s in the HTML templates (Jinja's gettext).
+_PLACEHOLDER = re.compile(
+    r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)?(?:[!:][^{}]*)?\}(?!\})|%\(([A-Za-z_][A-Za-z0-9_]*)\)[sd]"
+)
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / "brief.po"
+
+
+def mo_path(language: str) -> Path:
+    return po_path(language).with_suffix(".mo")
+
+
+def _new_catalog(language: str | None = None) -> Catalog:
+    return Catalog(
+        locale=language,
+        domain="brief",
+        project="brief",
+        version=None,
+        copyright_holder="the makers of brief",
+        msgid_bugs_address="the maintainers of brief",
+        last_translator="the makers of brief",
+        language_team="Nederlands",
+        charset="utf-8",
+        fuzzy=False,
+    )
+
+
+def extract_messages() -> Catalog:
+    """Return every message of the package's code and HTML templates."""
+    catalog = _new_catalog()
+    for filename, lineno, message, comments, context in extract_from_dir(
+        PACKAGE, METHODS, OPTIONS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+    ):
+        where = (PACKAGE / filename).relative_to(ROOT).as_posix()
+        catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def extract_files(files: list[Path]) -> Catalog:
+    """Return the messages of ``files`` only."""
+    catalog = _new_catalog()
+    for file in files:
+        method = "jinja2" if file.suffix == ".j2" else "python"
+        options = OPTIONS["templates/**.j2"] if method == "jinja2" else {}
+        for lineno, message, comments, context in extract_from_file(
+            method, file, comment_tags=COMMENT_TAGS, options=options, strip_comment_tags=True
+        ):
+            catalog.add(
+                message,
+                None,
+                [(file.resolve().relative_to(ROOT).as_posix(), lineno)],
+                auto_comments=comments,
+                context=context,
+            )
+    return catalog
+
+
+def read_catalog(path: Path) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=96, include_lineno=False, sort_output=True, omit_header=False)
+    # The header's dates change on every write; keep the file as it was if nothing else did.
+    if path.exists() and _without_dates(path.read_bytes()) == _without_dates(buffer.getvalue()):
+        return
+    path.write_bytes(buffer.getvalue())
+
+
+def _without_dates(text: bytes) -> bytes:
+    return re.sub(rb'"(POT-Creation|PO-Revision)-Date: [^"]*"\n', b"", text)
+
+
+def compiled(catalog: Catalog) -> bytes:
+    """Return the .mo file of ``catalog`` (fuzzy translations left out, as gettext does)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def placeholders(text: str) -> list[str]:
+    """Return the {names} of a message, sorted; ``{{`` and ``}}`` are literal braces."""
+    return sorted(m.group(1) or m.group(2) or "" for m in _PLACEHOLDER.finditer(text))
+
+
+def problems(catalog: Catalog, expected: Catalog | None = None) -> list[str]:
+    """Return what keeps ``catalog`` from serving the code: one line per message."""
+    found = []
+    if expected is not None:
+        missing = [m.id for m in expected if m.id and m.id not in catalog]
+        found += [f"not in the catalog (run make catalog): {_short(m)}" for m in missing]
+        stale = [m.id for m in catalog if m.id and m.id not in expected]
+        found += [f"no longer in the code (run make catalog): {_short(m)}" for m in stale]
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            found.append(f"fuzzy (check the translation, then remove the flag): {_short(ids)}")
+        elif not all(strings):
+            found.append(f"untranslated: {_short(ids)}")
+        else:
+            wanted = placeholders(ids[-1])
+            for string in strings:
+                if placeholders(string) != wanted and placeholders(string) != placeholders(ids[0]):
+                    found.append(
+                        f"other placeholders ({placeholders(string)} for {wanted}): {_short(ids)}"
+                    )
+    return found
+
+
+def _short(message_id) -> str:
+    text = message_id[0] if isinstance(message_id, tuple) else message_id
+    text = " ".join(text.split())
+    return text if len(text) < 90 else text[:87] + "..."
+
+
+def update() -> list[str]:
+    """Extract, update every translated catalog, compile it; return what is left to do."""
+    template = extract_messages()
+    write_catalog(template, TEMPLATE)
+    left = []
+    for language in TRANSLATED:
+        path = po_path(language)
+        catalog = read_catalog(path) if path.exists() else _new_catalog(language)
+        catalog.update(template, update_header_comment=False)
+        catalog.obsolete.clear()  # the code's history is in git, not in the catalog
+        write_catalog(catalog, path)
+        mo_path(language).write_bytes(compiled(read_catalog(path)))
+        left += [f"{language}: {line}" for line in problems(catalog)]
+    return left
+
+
+def make_part(out: Path, files: list[Path]) -> list[str]:
+    template = extract_files(files)
+    catalog = read_catalog(out) if out.exists() else _new_catalog("nl")
+    catalog.update(template, update_header_comment=False)
+    catalog.obsolete.clear()
+    write_catalog(catalog, out)
+    return problems(catalog)
+
+
+def merge(parts: list[Path], language: str = "nl") -> int:
+    catalog = read_catalog(po_path(language))
+    copied = 0
+    for part in parts:
+        for message in read_catalog(part):
+            if not message.id or message.fuzzy or message.id not in catalog:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if all(strings):
+                target = catalog[message.id]
+                target.string = message.string
+                target.flags.discard("fuzzy")
+                copied += 1
+    write_catalog(catalog, po_path(language))
+    mo_path(language).write_bytes(compiled(read_catalog(po_path(language))))
+    return copied
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "update"
+    if command == "update":
+        left = update()
+    elif command == "check":
+        expected = extract_messages()
+        left = [f"{lang}: {p}" for lang in TRANSLATED for p in problems(read_catalog(po_path(lang)), expected)]
+    elif command == "part":
+        left = make_part(Path(argv[1]), [Path(f) for f in argv[2:]])
+    elif command == "merge":
+        print(f"copied {merge([Path(p) for p in argv[1:]])} translation(s)")
+        left = []
+    else:
+        print(__doc__)
+        return 2
+    for line in left:
+        print(line)
+    print(f"{len(left)} message(s) to see to." if left else "The catalogs are complete.")
+    return 1 if left and command != "part" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
