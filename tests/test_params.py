@@ -79,3 +79,44 @@ def test_broken_yaml_gives_line(tmp_path):
 
     with pytest.raises(ParamsError, match="not valid YAML at line"):
         load_params(path, 2023)
+
+
+def test_pydantic_messages_are_pydantics_own_words_in_english():
+    import datetime as dt
+    from typing import Literal
+
+    from pydantic import BaseModel, Field, ValidationError
+
+    from brief.i18n import speaking
+    from brief.params import PYDANTIC_MESSAGES, pydantic_message
+
+    class Everything(BaseModel):
+        whole: int = Field(ge=2000, le=2100)
+        fraction: int = 0
+        number: float = 0
+        text: str = Field("x", min_length=2)
+        choice: Literal["afgedaan", "loopt"] = "loopt"
+        group: dict[str, str] = {}
+        items: list[str] = []
+        flag: bool = False
+        day: dt.date = dt.date(2024, 1, 1)
+        more: int = Field(1, gt=0, lt=10)
+
+    attempts = [
+        {"whole": "veel", "number": "x", "text": 3, "choice": "open", "group": [1], "items": "a"},
+        {"whole": 1999, "fraction": 1.5, "text": "a", "flag": "misschien", "more": 0},
+        {"whole": 2101, "more": 10, "day": [1]},
+        {"whole": 3.0, "number": [1], "fraction": [1]},
+    ]
+    errors = []
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as caught:
+            Everything.model_validate(attempt)
+        errors += caught.value.errors()
+    kinds = {error["type"] for error in errors}
+
+    with speaking("en"):
+        for error in errors:
+            assert pydantic_message(error) == error["msg"], error["type"]
+    assert kinds >= set(PYDANTIC_MESSAGES) - {"model_type", "date_type"}
+    assert "string_too_short" in kinds

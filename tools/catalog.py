@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -38,6 +38,7 @@ TRANSLATED = ("nl",)
 METHODS = [("**.py", "python"), ("templates/**.j2", "jinja2")]
 OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 COMMENT_TAGS = ("TRANSLATORS:",)
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_plural": (1, 2)}  # brief.i18n.N_plural
 # {name}, {name!r}, {0:.1f} in Python; %(name)s in the HTML templates (Jinja's gettext).
 _PLACEHOLDER = re.compile(
     r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)?(?:[!:][^{}]*)?\}(?!\})|%\(([A-Za-z_][A-Za-z0-9_]*)\)[sd]"
@@ -71,7 +72,12 @@ def extract_messages() -> Catalog:
     """Return every message of the package's code and HTML templates."""
     catalog = _new_catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE, METHODS, OPTIONS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+        PACKAGE,
+        METHODS,
+        OPTIONS,
+        keywords=KEYWORDS,
+        comment_tags=COMMENT_TAGS,
+        strip_comment_tags=True,
     ):
         where = (PACKAGE / filename).relative_to(ROOT).as_posix()
         catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
@@ -85,7 +91,12 @@ def extract_files(files: list[Path]) -> Catalog:
         method = "jinja2" if file.suffix == ".j2" else "python"
         options = OPTIONS["templates/**.j2"] if method == "jinja2" else {}
         for lineno, message, comments, context in extract_from_file(
-            method, file, comment_tags=COMMENT_TAGS, options=options, strip_comment_tags=True
+            method,
+            file,
+            keywords=KEYWORDS,
+            comment_tags=COMMENT_TAGS,
+            options=options,
+            strip_comment_tags=True,
         ):
             catalog.add(
                 message,
@@ -147,11 +158,11 @@ def problems(catalog: Catalog, expected: Catalog | None = None) -> list[str]:
             found.append(f"untranslated: {_short(ids)}")
         else:
             wanted = placeholders(ids[-1])
-            for string in strings:
-                if placeholders(string) != wanted and placeholders(string) != placeholders(ids[0]):
-                    found.append(
-                        f"other placeholders ({placeholders(string)} for {wanted}): {_short(ids)}"
-                    )
+            for form, string in enumerate(strings):
+                got = placeholders(string)
+                # A singular may leave out the number ("het gebied" for "the 1 area").
+                if got != wanted and not (len(ids) > 1 and form == 0 and set(got) <= set(wanted)):
+                    found.append(f"other placeholders ({got} for {wanted}): {_short(ids)}")
     return found
 
 
@@ -210,7 +221,11 @@ def main(argv: list[str]) -> int:
         left = update()
     elif command == "check":
         expected = extract_messages()
-        left = [f"{lang}: {p}" for lang in TRANSLATED for p in problems(read_catalog(po_path(lang)), expected)]
+        left = [
+            f"{language}: {problem}"
+            for language in TRANSLATED
+            for problem in problems(read_catalog(po_path(language)), expected)
+        ]
     elif command == "part":
         left = make_part(Path(argv[1]), [Path(f) for f in argv[2:]])
     elif command == "merge":

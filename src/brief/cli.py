@@ -1,7 +1,9 @@
 """The `brief` command: parses arguments, calls the package, turns errors into messages.
 
 Library code raises BriefError subclasses; this is the only place that prints them and
-chooses an exit code, so a user mistake never ends in a traceback.
+chooses an exit code, so a user mistake never ends in a traceback. Everything printed
+is in the user's language (see brief.i18n); help texts are N_() messages, translated
+when shown (brief.usage).
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ from rich.console import Console
 
 from brief import __version__
 from brief.exceptions import BriefError
+from brief.i18n import N_, _, decimal, ngettext
 from brief.paths import ProjectPaths, find_project, open_project
+from brief.usage import BriefCommand, BriefGroup, checked_language
 
 app = typer.Typer(
-    help="Build the yearly progress letter from data, notebooks and a Word template.",
+    cls=BriefGroup,
+    help=N_("Build the yearly progress letter from data, notebooks and a Word template."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+subcommand = functools.partial(app.command, cls=BriefCommand)
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -39,17 +45,28 @@ EXIT_INTERRUPTED = 130
 
 ProjectOption = Annotated[
     Path | None,
-    typer.Option("--project", help="Project folder (default: this folder or one above it)."),
+    typer.Option("--project", help=N_("Project folder (default: this folder or one above it).")),
 ]
 TemplateOption = Annotated[
     Path | None,
-    typer.Option("--template", help="Word template to fill (default: templates/brief.docx)."),
+    typer.Option("--template", help=N_("Word template to fill (default: templates/brief.docx).")),
+]
+# Read before click parses the command (brief.usage.BriefGroup); declared on every command
+# so that it may stand anywhere in it, and checked here.
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=checked_language,
+        help=N_("Language of brief's messages: nl (Nederlands) or en (English)."),
+        show_default=N_("BRIEF_LANG, brief.yaml's taal, the locale, else nl"),
+    ),
 ]
 
 
 @app.callback()
 def _root() -> None:
-    """Build the yearly progress letter from data, notebooks and a Word template."""
+    pass
 
 
 def reports_errors(command):
@@ -64,24 +81,33 @@ def reports_errors(command):
         try:
             return command(*args, **kwargs)
         except BriefError as exc:
-            err.print(f"Error: {exc}", markup=False)
+            _error(str(exc))
             raise typer.Exit(EXIT_USER_ERROR) from None
         except KeyboardInterrupt:
-            err.print("Stopped. The previous outputs are unchanged.", markup=False)
+            err.print(_("Stopped. The previous outputs are unchanged."), markup=False)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except (typer.Exit, typer.Abort):
             raise  # the command's own way of ending
         except Exception as exc:
             log = _write_error_log(kwargs.get("project"))
-            err.print(
-                f"Error: brief stopped on an internal fault ({type(exc).__name__}: {exc}); "
-                f"your files are not the cause and the previous outputs are unchanged. The full "
-                f"report is in {log}: send it to whoever maintains brief for you.",
-                markup=False,
+            _error(
+                _(
+                    "brief stopped on an internal fault ({fault}); your files are not the cause "
+                    "and the previous outputs are unchanged. The full report is in {log}: send "
+                    "it to whoever maintains brief for you."
+                ).format(fault=f"{type(exc).__name__}: {exc}", log=log)
             )
             raise typer.Exit(EXIT_INTERNAL_ERROR) from None
 
     return wrapper
+
+
+def _error(message: str) -> None:
+    err.print(_("Error: {message}").format(message=message), markup=False)
+
+
+def _warning(message: str) -> None:
+    err.print(_("Warning: {message}").format(message=message), markup=False)
 
 
 def _write_error_log(project: Path | None) -> Path:
@@ -111,22 +137,46 @@ def parse_years(words: list[str], project: ProjectPaths) -> list[int]:
         years = project.years()
         if not years:
             raise BriefError(
-                f"{project.params_dir} holds no <year>.yaml file, so there is no year to build."
+                _("{folder} holds no <year>.yaml file, so there is no year to build.").format(
+                    folder=project.params_dir
+                )
             )
         return [years[-1]]
     years = []
     for word in words:
         if not re.fullmatch(r"\d{4}", word):
-            raise BriefError(f"'{word}' is not a year. Give years as four digits, e.g. 2023.")
+            raise BriefError(
+                _("'{word}' is not a year. Give years as four digits, e.g. 2023.").format(word=word)
+            )
         years.append(int(word))
     return sorted(set(years))
 
 
-@app.command()
+# What `brief fields` says each kind of name is.
+FIELD_KINDS = {
+    "parameter": N_("parameter"),
+    "value": N_("value"),
+    "figure": N_("figure"),
+    "table": N_("table"),
+}
+
+
+def _at_least_one(value: int | None) -> int | None:
+    """The check of --jobs and --timeout, in the words pydantic would use."""
+    if value is not None and value < 1:
+        raise typer.BadParameter(_("Input should be greater than or equal to {ge}").format(ge=1))
+    return value
+
+
+@subcommand(
+    help=N_(
+        "Bring outputs/<year>/ up to date: rerun what changed, refill the letter, report changes."
+    )
+)
 @reports_errors
 def build(
     years: Annotated[
-        list[str] | None, typer.Argument(help="Years to build (default: the latest).")
+        list[str] | None, typer.Argument(help=N_("Years to build (default: the latest)."))
     ] = None,
     project: ProjectOption = None,
     template: TemplateOption = None,
@@ -135,43 +185,48 @@ def build(
         typer.Option(
             "--jobs",
             "-j",
-            min=1,
-            help="Notebooks to run at once, over all years.",
-            show_default="brief.yaml, else all cores",
+            callback=_at_least_one,
+            help=N_("Notebooks to run at once, over all years."),
+            show_default=N_("brief.yaml, else all cores"),
         ),
     ] = None,
     timeout: Annotated[
         int | None,
         typer.Option(
-            min=1,
-            help="Seconds one notebook cell may take before it is stopped.",
-            show_default="brief.yaml, else 600",
+            callback=_at_least_one,
+            help=N_("Seconds one notebook cell may take before it is stopped."),
+            show_default=N_("brief.yaml, else 600"),
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
+        bool, typer.Option("--force", help=N_("Rerun every notebook, even if nothing changed."))
     ] = False,
     review: Annotated[
-        bool, typer.Option("--review", help="Also write a review copy with source comments.")
+        bool,
+        typer.Option("--review", help=N_("Also write a review copy with source comments.")),
     ] = False,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF (LibreOffice).")] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help=N_("Also write the PDF (LibreOffice)."))
+    ] = False,
     per: Annotated[
-        str | None, typer.Option("--per", help="Also a letter per area: --per area.")
+        str | None, typer.Option("--per", help=N_("Also a letter per area: --per area."))
     ] = None,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Only this letter of the grid: --only area=NAME (repeatable)."),
+        typer.Option(
+            "--only", help=N_("Only this letter of the grid: --only area=NAME (repeatable).")
+        ),
     ] = None,
     cluster: Annotated[
         str | None,
         typer.Option(
             "--cluster",
             envvar="BRIEF_CLUSTER",
-            help="Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N).",
+            help=N_("Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N)."),
         ),
     ] = None,
+    lang: LanguageOption = None,
 ) -> None:
-    """Bring outputs/<year>/ up to date: rerun what changed, refill the letter, report changes."""
     from brief.build import build_years
 
     paths = resolve_project(project)
@@ -219,8 +274,10 @@ def build(
     for year, result in results.items():
         if isinstance(result, BriefError):
             failed += 1
-            err.print(
-                f"Error: {year}: {result}" if len(wanted) > 1 else f"Error: {result}", markup=False
+            _error(
+                _("{year}: {message}").format(year=year, message=result)
+                if len(wanted) > 1
+                else str(result)
             )
             continue
         _report(result, paths)
@@ -233,39 +290,61 @@ def _report(result, paths: ProjectPaths) -> None:
     year, shown = result.year, paths.relative
     if not result.built:
         out.print(
-            f"{year}: nothing changed since the last build "
-            f"({result.plan.previous.finished}); the letter is up to date.",
+            _(
+                "{year}: nothing changed since the last build ({finished}); the letter is up "
+                "to date."
+            ).format(year=year, finished=result.plan.previous.finished),
             markup=False,
         )
     else:
         ran = len(result.notebook_seconds)
         reused = len(result.plan.notebooks) - ran
         out.print(
-            f"{year}: built in {result.seconds:.1f} s ({ran} notebook(s) ran, "
-            f"{reused} reused; {result.plan.letter_reason})",
+            ngettext(
+                "{year}: built in {seconds} s ({ran} notebook(s) ran, {reused} reused; {reason})",
+                "{year}: built in {seconds} s ({ran} notebook(s) ran, {reused} reused; {reason})",
+                ran,
+            ).format(
+                year=year,
+                seconds=decimal(result.seconds),
+                ran=ran,
+                reused=reused,
+                reason=result.plan.letter_reason,
+            ),
             markup=False,
         )
         for notebook in result.plan.notebooks:
             if notebook.reruns:
-                seconds = result.notebook_seconds[notebook.source.name]
+                seconds = decimal(result.notebook_seconds[notebook.source.name])
                 out.print(
-                    f"  {notebook.source.name:<30} {seconds:5.1f} s  {notebook.reason}",
+                    f"  {notebook.source.name:<30} {seconds:>5} s  {notebook.reason}",
                     markup=False,
                 )
         if result.changes is not None:
             from brief.changes import summary
 
             out.print(
-                f"  changes: {summary(result.changes)}; see {shown(result.outputs.changes)}",
+                _("  changes: {summary}; see {path}").format(
+                    summary=summary(result.changes), path=shown(result.outputs.changes)
+                ),
                 markup=False,
             )
         if result.outputs.redline.exists():
-            out.print(f"  changes tracked: {shown(result.outputs.redline)}", markup=False)
-        out.print(f"  review page: {shown(result.outputs.review_page)}", markup=False)
+            out.print(
+                _("  changes tracked: {path}").format(path=shown(result.outputs.redline)),
+                markup=False,
+            )
+        out.print(
+            _("  review page: {path}").format(path=shown(result.outputs.review_page)),
+            markup=False,
+        )
         if result.outputs.review_letter.exists():
-            out.print(f"  review copy: {shown(result.outputs.review_letter)}", markup=False)
+            out.print(
+                _("  review copy: {path}").format(path=shown(result.outputs.review_letter)),
+                markup=False,
+            )
     for warning in result.warnings:
-        err.print(f"Warning: {warning}", markup=False)
+        _warning(warning)
     if result.pdf is not None:
         out.print(shown(result.pdf), markup=False)
     out.print(shown(result.letter), markup=False)
@@ -285,7 +364,8 @@ def _progress(years: list[int]):
         transient=True,
         disable=not err.is_terminal,
     )
-    tasks = {year: display.add_task("waiting", year=year, total=None) for year in years}
+    # TRANSLATORS: the live line of a year that has not started yet.
+    tasks = {year: display.add_task(_("waiting"), year=year, total=None) for year in years}
 
     def progress(year: int, step: str) -> None:
         display.update(tasks[year], description=step)
@@ -294,14 +374,14 @@ def _progress(years: list[int]):
         yield progress
 
 
-@app.command()
+@subcommand(help=N_("Check the template against a year's names without writing a letter."))
 @reports_errors
 def check(
-    year: Annotated[str | None, typer.Argument(help="Year to check (default: latest).")] = None,
+    year: Annotated[str | None, typer.Argument(help=N_("Year to check (default: latest)."))] = None,
     project: ProjectOption = None,
     template: TemplateOption = None,
+    lang: LanguageOption = None,
 ) -> None:
-    """Check the template against a year's names without writing a letter."""
     from brief import check as checking
 
     paths = resolve_project(project)
@@ -310,21 +390,26 @@ def check(
     params, collection = checking.load_year(paths, year_number)
     report = checking.check_template(template_path, params, collection)
     for warning in report.warnings:
-        err.print(f"Warning: {warning}", markup=False)
+        _warning(warning)
     if report.errors:
         for error in report.errors:
-            err.print(f"Error: {error}", markup=False)
+            _error(error)
         raise typer.Exit(EXIT_USER_ERROR)
-    out.print(f"{template_path.name} is ready for {year_number}.", markup=False)
+    out.print(
+        _("{template} is ready for {year}.").format(template=template_path.name, year=year_number),
+        markup=False,
+    )
 
 
-@app.command()
+@subcommand(
+    help=N_("List every name a template may use for a year, how it prints and where it comes from.")
+)
 @reports_errors
 def fields(
-    year: Annotated[str | None, typer.Argument(help="Year (default: latest).")] = None,
+    year: Annotated[str | None, typer.Argument(help=N_("Year (default: latest)."))] = None,
     project: ProjectOption = None,
+    lang: LanguageOption = None,
 ) -> None:
-    """List every name a template may use for a year, how it prints and where it comes from."""
     from rich.table import Table
 
     from brief import check as checking
@@ -332,85 +417,123 @@ def fields(
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
     params, collection = checking.load_year(paths, year_number)
-    table = Table("name", "prints as", "type", "from", title=f"Names for {year_number}")
+    table = Table(
+        # TRANSLATORS: the column headers of `brief fields`.
+        _("name"),
+        _("prints as"),
+        _("type"),
+        _("from"),
+        title=_("Names for {year}").format(year=year_number),
+    )
     for item in checking.fields(params, collection, paths.params_file(year_number)):
-        table.add_row(item.name, item.shown[:60], item.kind, item.origin)
+        table.add_row(item.name, item.shown[:60], _(FIELD_KINDS[item.kind]), item.origin)
     out.print(table)
 
 
-@app.command()
+@subcommand(
+    help=N_("Start a year: write params/<year>.yaml from the latest year and list missing data.")
+)
 @reports_errors
 def new(
-    year: Annotated[str, typer.Argument(help="The year to start, e.g. 2025.")],
+    year: Annotated[str, typer.Argument(help=N_("The year to start, e.g. 2025."))],
     project: ProjectOption = None,
+    lang: LanguageOption = None,
 ) -> None:
-    """Start a year: write params/<year>.yaml from the latest year and list missing data."""
     from brief.scaffold import new_year
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year], paths)
     started = new_year(paths, year_number)
     shown = paths.relative
-    out.print(f"Wrote {shown(started.params_file)} from {started.copied_from.name}.", markup=False)
     out.print(
-        f"Fill in: {', '.join(started.to_fill)}; and list this year's toezeggingen.", markup=False
+        _("Wrote {path} from {source}.").format(
+            path=shown(started.params_file), source=started.copied_from.name
+        ),
+        markup=False,
+    )
+    out.print(
+        _("Fill in: {keys}; and list this year's toezeggingen.").format(
+            keys=", ".join(started.to_fill)
+        ),
+        markup=False,
     )
     if started.missing:
-        out.print(f"Data the notebooks read has no {year_number} figures yet for:", markup=False)
+        out.print(
+            _("Data the notebooks read has no {year} figures yet for:").format(year=year_number),
+            markup=False,
+        )
         for path, indicators in started.missing.items():
             out.print(f"  {path}: {', '.join(indicators)}", markup=False)
     else:
-        out.print(f"Every data file the notebooks read has {year_number} figures.", markup=False)
+        out.print(
+            _("Every data file the notebooks read has {year} figures.").format(year=year_number),
+            markup=False,
+        )
 
 
-@app.command()
+@subcommand(
+    help=N_("Start a project for your own letter: settings, a notebook, a template, example data.")
+)
 @reports_errors
 def init(
-    folder: Annotated[Path, typer.Argument(help="New (or empty) folder for the project.")],
+    folder: Annotated[Path, typer.Argument(help=N_("New (or empty) folder for the project."))],
     organisatie: Annotated[
-        str | None, typer.Option(help="Who sends the letter, e.g. 'Gemeente Utrecht'.")
+        str | None, typer.Option(help=N_("Who sends the letter, e.g. 'Gemeente Utrecht'."))
     ] = None,
     stad: Annotated[
-        str | None, typer.Option(help="The name of city-wide rows in the data, e.g. Utrecht.")
+        str | None,
+        typer.Option(help=N_("The name of city-wide rows in the data, e.g. Utrecht.")),
     ] = None,
     gebieden: Annotated[
-        str | None, typer.Option(help="The areas, separated by commas: 'Binnenstad,Oost,Zuid'.")
+        str | None,
+        typer.Option(help=N_("The areas, separated by commas: 'Binnenstad,Oost,Zuid'.")),
     ] = None,
+    lang: LanguageOption = None,
 ) -> None:
-    """Start a project for your own letter: settings, a notebook, a template, example data."""
     from brief.starter import create_project
 
     asked = {"organisatie": organisatie, "stad": stad, "gebieden": gebieden}
     missing = [name for name, value in asked.items() if not value]
     if missing and not _at_a_terminal():
         raise BriefError(
-            f"Give {', '.join('--' + name for name in missing)} (or run brief init at a "
-            "terminal, where it asks), e.g. brief init utrecht --organisatie 'Gemeente "
-            "Utrecht' --stad Utrecht --gebieden 'Binnenstad,Oost,Zuid,West'."
+            _(
+                "Give {options} (or run brief init at a terminal, where it asks), e.g. brief "
+                "init utrecht --organisatie 'Gemeente Utrecht' --stad Utrecht --gebieden "
+                "'Binnenstad,Oost,Zuid,West'."
+            ).format(options=", ".join("--" + name for name in missing))
         )
-    organisatie = organisatie or typer.prompt("Organisation (e.g. Gemeente Utrecht)")
-    stad = stad or typer.prompt("Name of city-wide rows in the data (e.g. Utrecht)")
-    gebieden = gebieden or typer.prompt("Areas, separated by commas")
+    organisatie = organisatie or typer.prompt(_("Organisation (e.g. Gemeente Utrecht)"))
+    stad = stad or typer.prompt(_("Name of city-wide rows in the data (e.g. Utrecht)"))
+    gebieden = gebieden or typer.prompt(_("Areas, separated by commas"))
     made = create_project(folder, organisatie, stad, gebieden.split(","))
-    out.print(f"Wrote a new project in {made.folder}. Build its example letter with:", markup=False)
+    out.print(
+        _("Wrote a new project in {folder}. Build its example letter with:").format(
+            folder=made.folder
+        ),
+        markup=False,
+    )
     out.print(f"  brief build {made.year} --project {made.folder}", markup=False)
 
 
-@app.command()
+@subcommand(
+    help=N_(
+        "Write the letter with every change since an earlier build tracked, as Word shows them."
+    )
+)
 @reports_errors
 def diff(
-    year: Annotated[str, typer.Argument(help="The year whose letter to compare, e.g. 2023.")],
+    year: Annotated[str, typer.Argument(help=N_("The year whose letter to compare, e.g. 2023."))],
     since: Annotated[
         str | None,
         typer.Option(
             "--since",
-            help="A kept build: its time or date as listed, e.g. 2024-06-03.",
-            show_default="the build before",
+            help=N_("A kept build: its time or date as listed, e.g. 2024-06-03."),
+            show_default=N_("the build before"),
         ),
     ] = None,
     project: ProjectOption = None,
+    lang: LanguageOption = None,
 ) -> None:
-    """Write the letter with every change since an earlier build tracked, as Word shows them."""
     from brief.redline import diff_since
 
     paths = resolve_project(project)
@@ -418,13 +541,19 @@ def diff(
     made = diff_since(paths, year_number, since)
     if made.path is None:
         out.print(
-            f"{year_number}: the letter has not changed since the build of {made.since.finished}.",
+            _("{year}: the letter has not changed since the build of {finished}.").format(
+                year=year_number, finished=made.since.finished
+            ),
             markup=False,
         )
         return
+    count = len(made.changes)
     out.print(
-        f"{year_number}: {len(made.changes)} change(s) since the build of "
-        f"{made.since.finished}, tracked as Word revisions.",
+        ngettext(
+            "{year}: {count} change(s) since the build of {finished}, tracked as Word revisions.",
+            "{year}: {count} change(s) since the build of {finished}, tracked as Word revisions.",
+            count,
+        ).format(year=year_number, count=count, finished=made.since.finished),
         markup=False,
     )
     out.print(paths.relative(made.path), markup=False)

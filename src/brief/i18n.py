@@ -138,12 +138,13 @@ def deactivate() -> None:
 @contextlib.contextmanager
 def speaking(language: str) -> Iterator[None]:
     """Speak ``language`` inside the block, then what was spoken before."""
+    global _active
     before, variable = _active, os.environ.get(LANGUAGE_VARIABLE)
     activate(language)
     try:
         yield
     finally:
-        globals()["_active"] = before
+        _active = before
         if variable is None:
             os.environ.pop(LANGUAGE_VARIABLE, None)
         else:
@@ -171,6 +172,22 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(current_language()).ngettext(singular, plural, count)
 
 
+def decimal(number: float, digits: int = 1) -> str:
+    """Return ``number`` with ``digits`` decimals as the language writes it: 5.1 or 5,1.
+
+    For what brief says (seconds, counts), not for the letter, which has its own locale.
+    """
+    from babel.numbers import format_decimal  # Babel is slow to import; messages need it late
+
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(number, pattern, locale=current_language())
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
     """Mark ``message`` for the catalog without translating it yet (module constants)."""
     return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Mark a message with a number for the catalog, to be given to ngettext later."""
+    return singular, plural

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from brief.exceptions import BriefError, ParamsError
 from brief.formatting import long_date
+from brief.i18n import N_, _, ngettext
 
 # What `brief new` writes where the advisor must fill in this year's text.
 FILL_IN = "INVULLEN"
@@ -65,7 +66,9 @@ class Params(_Strict):
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                raise ValueError(f"write the date as YYYY-MM-DD, got {value!r}") from None
+                raise ValueError(
+                    _("write the date as YYYY-MM-DD, got {value!r}").format(value=value)
+                ) from None
         return value
 
     def template_context(self) -> dict:
@@ -98,14 +101,24 @@ def read_yaml(path: Path, error: type[BriefError] = ParamsError) -> object:
         with path.open(encoding="utf-8") as stream:
             return yaml.load(stream, Loader=_StringDateLoader)  # noqa: S506 (safe subclass)
     except yaml.YAMLError as exc:
-        where = ""
         mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"{path.name} is not valid YAML{where}: {problem}.") from None
+        problem = getattr(exc, "problem", None) or str(exc)  # PyYAML's words, in English
+        if mark is None:
+            message = _("{file} is not valid YAML: {problem}.")
+        else:
+            message = _("{file} is not valid YAML at line {line}, column {column}: {problem}.")
+        raise error(
+            message.format(
+                file=path.name,
+                line=getattr(mark, "line", 0) + 1,
+                column=getattr(mark, "column", 0) + 1,
+                problem=problem,
+            )
+        ) from None
     except UnicodeDecodeError:
-        raise error(f"{path.name} is not a UTF-8 text file. Save it as UTF-8.") from None
+        raise error(
+            _("{file} is not a UTF-8 text file. Save it as UTF-8.").format(file=path.name)
+        ) from None
 
 
 # The types a project may give its own params fields in brief.yaml (extra_velden).
@@ -128,21 +141,27 @@ def load_params(path: Path, year: int, extra_fields: dict[str, str] | None = Non
     """
     if not path.is_file():
         raise ParamsError(
-            f"There is no params file for {year}: {path} does not exist. "
-            f"Run `brief new {year}` to start it from the latest year, then fill in this "
-            "year's date, reference, texts and commitments."
+            _(
+                "There is no params file for {year}: {path} does not exist. Run `brief new "
+                "{year}` to start it from the latest year, then fill in this year's date, "
+                "reference, texts and commitments."
+            ).format(year=year, path=path)
         )
     document = read_yaml(path)
     if not isinstance(document, dict):
         raise ParamsError(
-            f"{path.name} must hold keys such as 'jaar:' and 'datum:', one per line; "
-            "it holds no such keys."
+            _(
+                "{file} must hold keys such as 'jaar:' and 'datum:', one per line; it holds "
+                "no such keys."
+            ).format(file=path.name)
         )
     unfilled = _unfilled(document)
     if unfilled:
         raise ParamsError(
-            f"{path.name} still has {FILL_IN} where this year's text belongs: "
-            f"{', '.join(unfilled)}. Fill these in, then build again."
+            _(
+                "{file} still has {marker} where this year's text belongs: {keys}. Fill these "
+                "in, then build again."
+            ).format(file=path.name, marker=FILL_IN, keys=", ".join(unfilled))
         )
     model = params_model(tuple(sorted((extra_fields or {}).items())))
     try:
@@ -151,7 +170,9 @@ def load_params(path: Path, year: int, extra_fields: dict[str, str] | None = Non
         raise ParamsError(describe_problems(path.name, exc, model)) from None
     if params.jaar != year:
         raise ParamsError(
-            f"{path.name} says 'jaar: {params.jaar}', but its name says {year}. Make the two agree."
+            _(
+                "{file} says 'jaar: {written}', but its name says {year}. Make the two agree."
+            ).format(file=path.name, written=params.jaar, year=year)
         )
     return params
 
@@ -172,7 +193,13 @@ def _unfilled(value, where: str = "") -> list[str]:
 def describe_problems(name: str, exc: ValidationError, model: type[BaseModel]) -> str:
     """Return every problem pydantic found in the file ``name`` as sentences to act on."""
     problems = "\n".join(f"  - {_describe(error, model)}" for error in exc.errors())
-    return f"{name} has {exc.error_count()} problem(s):\n{problems}"
+    count = exc.error_count()
+    return (
+        ngettext("{file} has {count} problem(s):", "{file} has {count} problem(s):", count).format(
+            file=name, count=count
+        )
+        + f"\n{problems}"
+    )
 
 
 def _describe(error: dict, model: type[BaseModel]) -> str:
@@ -184,19 +211,76 @@ def _describe(error: dict, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         known = _known_keys(model, parts[:-1])
         close = difflib.get_close_matches(key, known, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else f" Known keys: {', '.join(known)}."
-        return f"{within}unknown key '{key}'.{hint}"
+        if close:
+            message = _("{within}unknown key '{key}'. Did you mean '{meant}'?")
+        else:
+            message = _("{within}unknown key '{key}'. Known keys: {known}.")
+        return message.format(
+            within=within, key=key, meant=close[0] if close else "", known=", ".join(known)
+        )
     if kind == "missing":
-        return f"{within}'{key}' is missing; add it."
-    message = error["msg"].removeprefix("Value error, ")
-    if "got " not in message:
-        message += f" (got {error.get('input')!r})"
+        return _("{within}'{key}' is missing; add it.").format(within=within, key=key)
+    message = pydantic_message(error)
+    shows_value = "got " in error["msg"] or repr(error.get("input")) in message
+    if not shows_value:
+        message = _("{message} (got {value!r})").format(message=message, value=error.get("input"))
     return f"'{_location(parts)}': {message}."
+
+
+# pydantic's messages, word for word, so that they can be translated: the English is
+# what pydantic itself writes (tests/test_params.py checks that it still is).
+PYDANTIC_MESSAGES = {
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "string_type": N_("Input should be a valid string"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "list_type": N_("Input should be a valid list"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "date_type": N_("Input should be a valid date"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "literal_error": N_("Input should be {expected}"),
+}
+
+
+def pydantic_message(error: dict) -> str:
+    """Return a pydantic error's message in the language brief speaks.
+
+    A message of brief's own validators ("Value error, ...") is translated already.
+    """
+    kind, context = error["type"], dict(error.get("ctx") or {})
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, ")
+    if kind == "string_too_short":
+        length = context.get("min_length", 1)
+        return ngettext(
+            "String should have at least {min_length} character",
+            "String should have at least {min_length} characters",
+            length,
+        ).format(min_length=length)
+    if kind not in PYDANTIC_MESSAGES:
+        return error["msg"]
+    if kind == "literal_error":
+        # TRANSLATORS: joins the last two choices, as in 'afgedaan' or 'loopt'.
+        context["expected"] = str(context["expected"]).replace("' or '", "' " + _("or") + " '")
+    try:
+        return _(PYDANTIC_MESSAGES[kind]).format(**context)
+    except (KeyError, IndexError):  # pydantic gave other context: its own words, then
+        return error["msg"]
 
 
 def _location(parts: tuple) -> str:
     """Return a key's place as an advisor reads the file: toezeggingen, item 1, code."""
-    return ", ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in parts)
+    return ", ".join(
+        _("item {number}").format(number=part + 1) if isinstance(part, int) else str(part)
+        for part in parts
+    )
 
 
 def _known_keys(model: type[BaseModel], location: tuple) -> list[str]:

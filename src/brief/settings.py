@@ -2,7 +2,8 @@
 
 Everything that differs between municipalities or letters lives here, never in the
 package: the organisation, the label of city-wide rows in the data, the areas file, the
-locale, the default template, the project's own params fields and build defaults.
+locale, the language of brief's messages, the default template, the project's own
+params fields and build defaults.
 Validated like a params file: an unknown key is an error that suggests the right one.
 
 Both sides read it: notebooks (the city label, the areas, declared number notations) and
@@ -20,6 +21,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from brief.exceptions import ProjectError
+from brief.i18n import LANGUAGES, _, parse_language
 from brief.params import FIELD_TYPES, Params, describe_problems, read_yaml
 
 SETTINGS_FILE = "brief.yaml"
@@ -46,6 +48,9 @@ class Settings(_Strict):
     stad: str = Field(min_length=1, description="The area name of city-wide rows in the data")
     gebieden: str = Field("data/gebieden.csv", description="The areas file, from the root")
     locale: str = Field("nl_NL", description="Numbers and dates are written for this locale")
+    taal: str | None = Field(
+        None, description="The language of brief's messages: nl or en (default: see brief.i18n)"
+    )
     sjabloon: str = Field(DEFAULT_TEMPLATE, description="The default template")
     extra_velden: dict[str, Literal[tuple(FIELD_TYPES)]] = Field(
         default_factory=dict, description="The project's own params keys and their types"
@@ -62,8 +67,25 @@ class Settings(_Strict):
         try:
             Locale.parse(value)
         except (ValueError, UnknownLocaleError):
-            raise ValueError(f"'{value}' is not a locale; write it like nl_NL or nl_BE") from None
+            raise ValueError(
+                _("'{value}' is not a locale; write it like nl_NL or nl_BE").format(value=value)
+            ) from None
         return value
+
+    @field_validator("taal")
+    @classmethod
+    def _spoken_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        language = parse_language(value)
+        if language is None:
+            raise ValueError(
+                _("brief speaks {languages}; write one of them, not {value!r}").format(
+                    languages=", ".join(f"{code} ({name})" for code, name in LANGUAGES.items()),
+                    value=value,
+                )
+            )
+        return language
 
     @field_validator("extra_velden")
     @classmethod
@@ -71,10 +93,14 @@ class Settings(_Strict):
         for name in fields:
             if not _FIELD_NAME.match(name):
                 raise ValueError(
-                    f"'{name}' cannot be a params key: use lowercase letters, digits and _"
+                    _(
+                        "'{name}' cannot be a params key: use lowercase letters, digits and _"
+                    ).format(name=name)
                 )
             if name in Params.model_fields:
-                raise ValueError(f"'{name}' is already a params key; choose another name")
+                raise ValueError(
+                    _("'{name}' is already a params key; choose another name").format(name=name)
+                )
         return fields
 
 
@@ -91,9 +117,11 @@ def load_settings(root: Path) -> Settings:
         stamp = None
     if stamp is None or not path.is_file():
         raise ProjectError(
-            f"{root} has no {SETTINGS_FILE}, which says whose letter this is. Start a project "
-            f"with `brief init`, or write a {SETTINGS_FILE} holding at least "
-            "'organisatie: Gemeente ...' and 'stad: ...' (the name of city-wide rows)."
+            _(
+                "{folder} has no {file}, which says whose letter this is. Start a project with "
+                "`brief init`, or write a {file} holding at least 'organisatie: Gemeente ...' "
+                "and 'stad: ...' (the name of city-wide rows)."
+            ).format(folder=root, file=SETTINGS_FILE)
         )
     return _read_settings(path, stamp.st_mtime_ns, stamp.st_size)
 
@@ -103,7 +131,11 @@ def _read_settings(path: Path, modified: int, size: int) -> Settings:
     """Return the settings in ``path`` as they are at (``modified``, ``size``)."""
     document = read_yaml(path, ProjectError)
     if not isinstance(document, dict):
-        raise ProjectError(f"{SETTINGS_FILE} must hold keys such as 'organisatie:' and 'stad:'.")
+        raise ProjectError(
+            _("{file} must hold keys such as 'organisatie:' and 'stad:'.").format(
+                file=SETTINGS_FILE
+            )
+        )
     try:
         return Settings.model_validate(document)
     except ValidationError as exc:

@@ -19,6 +19,7 @@ import yaml
 from brief import word
 from brief.accessibility import LANGUAGE
 from brief.exceptions import ProjectError
+from brief.i18n import _
 from brief.settings import DEFAULT_TEMPLATE, SETTINGS_FILE
 
 NOTEBOOK = "01-overzicht.ipynb"
@@ -41,16 +42,20 @@ def create_project(folder: Path, organisation: str, city: str, areas: list[str])
     """Write a new project into ``folder`` (new or empty) and return what was written."""
     areas = [area.strip() for area in areas if area.strip()]
     if not organisation.strip() or not city.strip():
-        raise ProjectError("Give the organisation's name and the city's name, e.g. Utrecht.")
+        raise ProjectError(_("Give the organisation's name and the city's name, e.g. Utrecht."))
     if len(areas) < 2 or len(set(areas)) != len(areas) or city in areas:
         raise ProjectError(
-            "Give at least two areas, each once and none named like the city itself, "
-            "e.g. --gebieden 'Binnenstad,Oost,Zuid,West'."
+            _(
+                "Give at least two areas, each once and none named like the city itself, "
+                "e.g. --gebieden 'Binnenstad,Oost,Zuid,West'."
+            )
         )
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ProjectError(
-            f"{folder} is not empty. brief init writes a new project only into a new or "
-            "empty folder, so nothing there is overwritten; choose another folder."
+            _(
+                "{folder} is not empty. brief init writes a new project only into a new or "
+                "empty folder, so nothing there is overwritten; choose another folder."
+            ).format(folder=folder)
         )
     year = dt.date.today().year
     files = {
@@ -91,12 +96,13 @@ def _settings(organisation: str, city: str) -> str:
         "notatie": {},
         "bouwen": {"timeout": 600},
     }
-    return (
+    return _(
         "# Whose letter this is; see `brief init --help` and the README of brief.\n"
         "# stad: the name of city-wide rows in data/; extra_velden: your own params keys\n"
         "# with their type (tekst, getal, datum, lijst); notatie: per data file nl or en.\n"
-        + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
-    )
+        "# taal: the language of brief's messages, nl or en (without it: Dutch, unless\n"
+        "# BRIEF_LANG or the computer's language says English).\n"
+    ) + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
 
 
 def _example_data(city: str, areas: list[str], year: int) -> str:
@@ -105,7 +111,7 @@ def _example_data(city: str, areas: list[str], year: int) -> str:
     lines = ["indicator,year,area,value,kind,source"]
     for offset in (2, 1, 0):
         when = year - offset
-        per_area = [rng.randint(200, 900) for _ in areas]
+        per_area = [rng.randint(200, 900) for _area in areas]
         lines += [
             f"bereik,{when},{a},{v},realisation,{FICTITIOUS}"
             for a, v in zip(areas, per_area, strict=True)
@@ -127,15 +133,15 @@ def _params(organisation: str, year: int) -> str:
         "toezeggingen": [],
         "teksten": {"inleiding": f"Dit is een voorbeeldbrief van {organisation}."},
     }
-    return "# The letter's own texts for this year; `brief new YEAR` starts the next year.\n" + (
+    return _("# The letter's own texts for this year; `brief new YEAR` starts the next year.\n") + (
         yaml.safe_dump(params, sort_keys=False, allow_unicode=True)
     )
 
 
 def _pre_commit() -> str:
     return (
-        "# Notebooks are committed without outputs: install with `pre-commit install`.\n"
-        "repos:\n"
+        _("# Notebooks are committed without outputs: install with `pre-commit install`.\n")
+        + "repos:\n"
         "  - repo: https://github.com/kynan/nbstripout\n"
         "    rev: 0.8.1\n"
         "    hooks:\n"
@@ -144,12 +150,11 @@ def _pre_commit() -> str:
 
 
 def _readme(organisation: str, year: int) -> str:
-    return (
-        f"# Voortgangsbrief van {organisation}\n\n"
-        f"Made with `brief init`. Build the letter with `brief build {year}`; it is written to\n"
-        f"`outputs/{year}/`. The figures in `data/` are examples, marked `fictief`: replace them\n"
+    return f"# Voortgangsbrief van {organisation}\n\n" + _(
+        "Made with `brief init`. Build the letter with `brief build {year}`; it is written to\n"
+        "`outputs/{year}/`. The figures in `data/` are examples, marked `fictief`: replace them\n"
         "with your own, and edit `templates/brief.docx` in Word.\n"
-    )
+    ).format(year=year)
 
 
 _VALUES_CELL = """
