@@ -1,7 +1,18 @@
-import pytest
+import gettext
+import io
+import json
+from types import SimpleNamespace
 
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from brief import i18n
+from brief.collect import collect
 from brief.data import load_data
 from brief.exceptions import DataError
+from brief.i18n import speaking
+from brief.records import INPUT_MIMETYPE, DataRead, NotebookRecord, ReadNote
 
 
 def test_example_file_loads_with_numbers(project):
@@ -83,7 +94,9 @@ def notes_of(project, name: str) -> list[str]:
     records = [(i + 2, row) for i, row in enumerate(frame.to_dict("records"))]
     notation = project.settings().notatie.get(path.name)
     catalogue = load_catalogue(project)["unit"].to_dict()
-    return check_rows(records, catalogue, area_names(project), notation).notes
+    return [
+        note.text for note in check_rows(records, catalogue, area_names(project), notation).notes
+    ]
 
 
 def test_doubtful_readings_are_reported_once_per_kind_with_a_count(project):
@@ -95,6 +108,154 @@ def test_doubtful_readings_are_reported_once_per_kind_with_a_count(project):
         "column 'value', row 2: read '1.234' as 1234 (the dot groups thousands) and 2 more "
         "value(s) read the same way",
     ]
+
+
+def test_each_kind_of_doubt_has_its_own_sentence(project):
+    write_rows(project, "telling", ["1.234", "1,234", "1,234,567.5", "2.500", "4,4"])
+
+    assert notes_of(project, "telling") == [
+        "column 'value', row 2: read '1.234' as 1234 (the dot groups thousands) and 1 more "
+        "value(s) read the same way",
+        "column 'value', row 3: read '1,234' as 1.234 (the comma starts the decimals)",
+        "column 'value', row 4: read '1,234,567.5' as 1234567.5 (English notation)",
+    ]
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list[dict]:
+    """What the notebook shows of the files it reads, as if in a kernel."""
+    outputs = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace())
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: outputs.append(data))
+    return outputs
+
+
+def test_the_notebook_shows_what_it_read_and_keeps_the_notes_as_records(project, shown):
+    write_rows(project, "telling", ["1.234", "2.500", "3.750", "12,5"])
+
+    load_data("telling", project)
+
+    output = shown[-1]
+    assert output["text/plain"] == (
+        "Read: data/telling.csv (4 rows)\n"
+        "Converted, check:\n"
+        "  data/telling.csv, column 'value', row 2: read '1.234' as 1234 (the dot groups "
+        "thousands) and 2 more value(s) read the same way"
+    )
+    read = DataRead.model_validate(json.loads(json.dumps(output[INPUT_MIMETYPE])))
+    assert read.notes == [
+        ReadNote(column="value", row=2, written="1.234", read_as=1234, doubt="thousands", more=2)
+    ]
+    assert shown[0]["text/plain"].startswith("Read: data/indicatoren.csv (")
+
+
+def _dutch(monkeypatch, messages: dict) -> None:
+    """Speak Dutch from ``messages`` (msgid -> Dutch), as the catalog would."""
+    catalog = Catalog(locale="nl")
+    for message, dutch in messages.items():
+        catalog.add(message, dutch)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    dutch_translations = gettext.GNUTranslations(buffer)
+    monkeypatch.setattr(
+        i18n,
+        "translations",
+        lambda language: dutch_translations if language == "nl" else gettext.NullTranslations(),
+    )
+
+
+THOUSANDS = (
+    "column {column!r}, row {row}: read {written!r} as {number} (the dot groups thousands) and "
+    "{count} more value(s) read the same way"
+)
+DECIMALS = (
+    "column {column!r}, row {row}: read {written!r} as {number} (the comma starts the decimals)"
+)
+
+
+def test_a_note_is_written_in_the_language_it_is_shown_in(monkeypatch):
+    # As in the catalog; the real one is checked in tests/test_i18n.py.
+    _dutch(
+        monkeypatch,
+        {
+            (THOUSANDS, THOUSANDS): (
+                "kolom {column!r}, rij {row}: {written!r} gelezen als {number} (de punt scheidt "
+                "de duizendtallen); nog {count} waarde is zo gelezen",
+                "kolom {column!r}, rij {row}: {written!r} gelezen als {number} (de punt scheidt "
+                "de duizendtallen); nog {count} waarden zijn zo gelezen",
+            ),
+            DECIMALS: (
+                "kolom {column!r}, rij {row}: {written!r} gelezen als {number} (de komma is het "
+                "decimaalteken)"
+            ),
+        },
+    )
+    with speaking("nl"):  # the kernel that read the file spoke Dutch
+        notes = [
+            ReadNote(column="value", row=2, written="1.234", read_as=1234, doubt="thousands"),
+            ReadNote(column="value", row=3, written="1,234", read_as=1.234, doubt="decimals"),
+        ]
+        notes[0] = notes[0].model_copy(update={"more": 11})
+        made = DataRead(path="data/telling.csv", sha256="0" * 64, notes=notes)
+    kept = DataRead.model_validate_json(made.model_dump_json())  # as in the executed notebook
+
+    assert [str(note) for note in kept.notes] == [
+        "column 'value', row 2: read '1.234' as 1234 (the dot groups thousands) and 11 more "
+        "value(s) read the same way",
+        "column 'value', row 3: read '1,234' as 1.234 (the comma starts the decimals)",
+    ]
+    with speaking("nl"):
+        assert [note.text for note in kept.notes] == [
+            "kolom 'value', rij 2: '1.234' gelezen als 1234 (de punt scheidt de duizendtallen); "
+            "nog 11 waarden zijn zo gelezen",
+            "kolom 'value', rij 3: '1,234' gelezen als 1,234 (de komma is het decimaalteken)",
+        ]
+
+
+def _executed(path, *reads: dict) -> None:
+    """Write an executed notebook whose cells show that they read ``reads``."""
+    cells = [
+        {"cell_type": "code", "id": f"c{n}", "outputs": [{"data": {INPUT_MIMETYPE: read}}]}
+        for n, read in enumerate(reads)
+    ]
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+
+
+def test_notes_of_a_notebook_run_before_notes_were_records_still_show(tmp_path):
+    note = ReadNote(column="value", row=2, written="1.234", read_as=1234, doubt="thousands")
+    older = "column 'value', row 5: read '2.500' as 2500 (the dot groups thousands)"
+    _executed(
+        tmp_path / "01-jeugd.ipynb",
+        DataRead(path="data/jeugd.csv", sha256="0" * 64, notes=[note]).model_dump(mode="json"),
+    )
+    _executed(
+        tmp_path / "02-ouderen.ipynb",
+        {"path": "data/ouderen.csv", "sha256": "1" * 64, "rows": 12, "notes": [older]},
+    )
+
+    collection = collect([tmp_path / "01-jeugd.ipynb", tmp_path / "02-ouderen.ipynb"])
+
+    assert collection.notes() == [
+        "data/jeugd.csv, column 'value', row 2: read '1.234' as 1234 (the dot groups thousands)",
+        f"data/ouderen.csv, {older}",
+    ]
+    # The run record of such a build keeps its reads too (run.json holds them).
+    record = NotebookRecord.model_validate(
+        {
+            "sha256": "2" * 64,
+            "reason": None,
+            "seconds": 1.0,
+            "reads": {
+                "data/ouderen.csv": {
+                    "path": "data/ouderen.csv",
+                    "sha256": "1" * 64,
+                    "notes": [older],
+                }
+            },
+        }
+    )
+    assert [str(n) for n in record.reads["data/ouderen.csv"].notes] == [older]
 
 
 def test_a_file_whose_notation_is_declared_is_not_doubted(project):

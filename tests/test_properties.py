@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from test_escaping import make_template, params, text_values
 
 from brief.letter import render_letter
+from brief.records import ReadNote
 from brief.validate import AreaNames, NotANumber, parse_number
 
 AREAS = (
@@ -56,13 +57,14 @@ def test_decimals_written_the_dutch_way_read_back(number: Decimal):
 def test_a_doubtful_reading_always_comes_with_a_note(number: Decimal):
     written = format_decimal(number, format="#,##0.000", locale="nl_NL")  # 1,234 or 1.234,500
 
-    value, note = parse_number(written)
+    value, doubt = parse_number(written)
 
     assert abs(value - float(number)) < 1e-6
     doubtful = re.fullmatch(r"\d{1,3}[.,]\d{3}", written) is not None
-    assert (note is not None) == doubtful
-    if note:
-        assert written in note
+    assert (doubt is not None) == doubtful
+    if doubt:
+        note = ReadNote(column="value", row=2, written=written, read_as=value, doubt=doubt)
+        assert repr(written) in note.text
 
 
 @given(st.text(max_size=12))

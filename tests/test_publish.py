@@ -54,7 +54,7 @@ def test_a_figure_shows_the_chart_and_its_caption_never_the_payload(shown):
     publish.publish_figure("trend", figure, title="Trend", source="fictief", data=data)
 
     (output,) = shown
-    assert output["text/plain"] == "Figuur trend: Trend"
+    assert output["text/plain"] == "Figure trend: Trend"
     assert output["image/png"].startswith("iVBOR")  # the chart itself, as an image output
     item = read_published(output[PUBLISH_MIMETYPE], "01-jeugd.ipynb")
     assert isinstance(item, PublishedFigure)
@@ -68,7 +68,7 @@ def test_a_table_shows_html_and_prints_cells_in_their_units(shown):
     publish.publish_table("t", frame, title="Tabel", source="s", row_units=["count", "euro"])
 
     (output,) = shown
-    assert "<table" in output["text/html"] and output["text/plain"] == "Tabel t: Tabel"
+    assert "<table" in output["text/html"] and output["text/plain"] == "Table t: Tabel"
     item = read_published(output[PUBLISH_MIMETYPE], "05.ipynb")
     assert isinstance(item, PublishedTable)
     assert item.cells() == [["Bereik", "30.133"], ["Budget", "n.v.t."]]

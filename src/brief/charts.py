@@ -21,6 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from brief.formatting import format_value  # noqa: E402
+from brief.i18n import _  # noqa: E402
 
 # Okabe-Ito blue, vermillion, bluish green (darkened) and reddish purple (darkened).
 PALETTE = ("#0072B2", "#D55E00", "#00795C", "#A8527F")
@@ -69,7 +70,7 @@ def _new_figure(title: str) -> tuple[Figure, plt.Axes]:
 
 
 def _dutch_axis(axis, unit: str) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda value, _: format_value(value, unit)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: format_value(value, unit)))
 
 
 def _years_axis(axes, years) -> None:
@@ -261,8 +262,12 @@ def _missing(realised: pd.Series, title: str, what: str) -> Chart | None:
     if not realised.dropna().empty:
         return None
     if for_an_area():
-        return no_data_chart(title, what, f"no figures of {what} for this area")
-    raise DataError(f"There are no figures of {what} ({realised.name}) to chart.")
+        return no_data_chart(title, what, _("no figures of {what} for this area").format(what=what))
+    raise DataError(
+        _("There are no figures of {what} ({indicator}) to chart.").format(
+            what=what, indicator=realised.name
+        )
+    )
 
 
 def _plain_years(years) -> tuple[int, ...]:

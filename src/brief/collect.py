@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief.exceptions import PublishError
+from brief.i18n import _
 from brief.records import (
     INPUT_MIMETYPE,
     PUBLISH_MIMETYPE,
@@ -47,7 +48,12 @@ class Collection:
         return {name for name, entry in self.items.items() if entry.item.is_block}
 
     def notes(self) -> list[str]:
-        """Return, once per data file, how doubtful numbers in it were read."""
+        """Return, once per data file, how doubtful numbers in it were read.
+
+        Each in the language spoken now, whatever the language of the run that read the
+        file (a note is a :class:`brief.records.ReadNote`; one of an older brief is its
+        English sentence, shown as it is).
+        """
         return sorted(
             {
                 f"{path}, {note}"
@@ -78,8 +84,12 @@ def collect(executed: list[Path]) -> Collection:
                 earlier = collection.items.get(item.name)
                 if earlier is not None:
                     raise PublishError(
-                        f"'{item.name}' is published twice: in {earlier.origin.place} and in "
-                        f"{entry.origin.place}. Give one of them another name."
+                        _(
+                            "'{name}' is published twice: in {first} and in {second}. "
+                            "Give one of them another name."
+                        ).format(
+                            name=item.name, first=earlier.origin.place, second=entry.origin.place
+                        )
                     )
                 collection.items[item.name] = entry
     return collection

@@ -27,8 +27,9 @@ import pandas as pd
 from brief.exceptions import DataError
 from brief.files import file_hash, is_ole_file
 from brief.formatting import NUMBER_UNITS
+from brief.i18n import _, ngettext
 from brief.paths import ProjectPaths, find_project
-from brief.records import INPUT_MIMETYPE, DataRead
+from brief.records import INPUT_MIMETYPE, DataRead, ReadNote
 from brief.settings import Settings, load_settings
 from brief.validate import COLUMN_ALIASES, AreaNames, check_rows
 
@@ -47,9 +48,13 @@ MAX_LISTED = 25  # problems listed in one message; the rest are counted
 
 
 def _record_input(
-    path: Path, project: ProjectPaths, rows: int, notes: list[str], table: str = "figures"
+    path: Path, project: ProjectPaths, rows: int, notes: list[ReadNote], table: str = "figures"
 ) -> None:
-    """Show which data file was read, so the build can track what a notebook depends on."""
+    """Show which data file was read, so the build can track what a notebook depends on.
+
+    The notes go into the output as records, and into what the notebook shows as
+    sentences in the language of this run; the build writes them anew in its own.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -58,9 +63,13 @@ def _record_input(
     if get_ipython() is None:
         return
     relative = path.relative_to(project.root).as_posix()
-    shown = f"Gelezen: {relative} ({rows} rijen)"
+    shown = ngettext("Read: {path} ({count} rows)", "Read: {path} ({count} rows)", rows).format(
+        path=relative, count=rows
+    )
     if notes:
-        shown += "\nOmgezet, controleer:\n" + "\n".join(f"  {relative}, {note}" for note in notes)
+        # TRANSLATORS: above the numbers of a data file whose reading a person should check
+        shown += "\n" + _("Converted, check:") + "\n"
+        shown += "\n".join(f"  {relative}, {note.text}" for note in notes)
     read = DataRead(path=relative, sha256=file_hash(path), rows=rows, notes=notes, table=table)
     display({INPUT_MIMETYPE: read.model_dump(mode="json"), "text/plain": shown}, raw=True)
 
@@ -71,21 +80,30 @@ def data_file(project: ProjectPaths, name: str) -> Path:
     found = [path for path in found if path.is_file()]
     if len(found) == 2:
         raise DataError(
-            f"Both data/{name}.csv and data/{name}.xlsx exist. Keep one, so it is clear "
-            "which figures go into the letter."
+            _(
+                "Both data/{name}.csv and data/{name}.xlsx exist. Keep one, so it is clear "
+                "which figures go into the letter."
+            ).format(name=name)
         )
     if not found:
         present = sorted(p.stem for p in project.data_dir.iterdir() if p.suffix in SUFFIXES)
+        if not present:
+            raise DataError(
+                _(
+                    "There is no data/{name}.csv or data/{name}.xlsx. The data files are: none."
+                ).format(name=name)
+            )
         raise DataError(
-            f"There is no data/{name}.csv or data/{name}.xlsx. The data files are: "
-            f"{', '.join(present) or 'none'}."
+            _(
+                "There is no data/{name}.csv or data/{name}.xlsx. The data files are: {files}."
+            ).format(name=name, files=", ".join(present))
         )
     return found[0]
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.read_bytes().strip():
-        raise DataError(f"{path.name} is empty; it needs a header row and data rows.")
+        raise DataError(_empty(path))
     try:
         # sep=None sniffs the delimiter: Dutch Excel writes ";" and keeps "," for decimals.
         # Blank lines are kept so that row numbers stay those of the spreadsheet.
@@ -100,13 +118,25 @@ def _read_csv(path: Path) -> pd.DataFrame:
         )
     except UnicodeDecodeError:
         raise DataError(
-            f"{path.name} is not a UTF-8 text file. Save it as 'CSV UTF-8' (Excel: "
-            "Save as, CSV UTF-8) or as .xlsx."
+            _(
+                "{file} is not a UTF-8 text file. Save it as 'CSV UTF-8' (Excel: "
+                "Save as, CSV UTF-8) or as .xlsx."
+            ).format(file=path.name)
         ) from None
     except pd.errors.EmptyDataError:
-        raise DataError(f"{path.name} is empty; it needs a header row and data rows.") from None
+        raise DataError(_empty(path)) from None
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise DataError(f"{path.name} cannot be read as a CSV file: {exc}") from None
+        raise DataError(
+            _("{file} cannot be read as a CSV file: {error}").format(file=path.name, error=exc)
+        ) from None
+
+
+def _empty(path: Path) -> str:
+    return _("{file} is empty; it needs a header row and data rows.").format(file=path.name)
+
+
+def _no_data_rows(path: Path) -> str:
+    return _("{file} has a header row but no data rows.").format(file=path.name)
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
@@ -115,13 +145,17 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        locked = is_ole_file(path)
-        why = (
-            "it is password-protected (save it without a password)"
-            if locked
-            else f"it is damaged or not a workbook ({type(exc).__name__})"
-        )
-        raise DataError(f"{path.name} cannot be opened as an Excel workbook: {why}.") from None
+        if is_ole_file(path):
+            message = _(
+                "{file} cannot be opened as an Excel workbook: it is password-protected (save "
+                "it without a password)."
+            )
+        else:
+            message = _(
+                "{file} cannot be opened as an Excel workbook: it is damaged or not a workbook "
+                "({error})."
+            )
+        raise DataError(message.format(file=path.name, error=type(exc).__name__)) from None
     try:
         names = workbook.sheetnames
         if len(names) == 1:
@@ -130,8 +164,10 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
             sheet = workbook[SHEET]
         else:
             raise DataError(
-                f"{path.name} has the sheets {', '.join(repr(n) for n in names)}; brief reads "
-                f"the sheet named {SHEET!r}. Rename the sheet with the figures to {SHEET!r}."
+                _(
+                    "{file} has the sheets {sheets}; brief reads the sheet named {sheet!r}. "
+                    "Rename the sheet with the figures to {sheet!r}."
+                ).format(file=path.name, sheets=", ".join(repr(n) for n in names), sheet=SHEET)
             )
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         title = sheet.title
@@ -140,7 +176,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     if any(cell is None for row in rows[1:] for cell in row):
         _refuse_unstored_formulas(path, title, rows)
     if not any(cell not in (None, "") for row in rows for cell in row):
-        raise DataError(f"{path.name} is empty; it needs a header row and data rows.")
+        raise DataError(_empty(path))
     header = ["" if cell is None else str(cell) for cell in rows[0]]
     return pd.DataFrame(rows[1:], columns=header, dtype=object)
 
@@ -161,10 +197,16 @@ def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> Non
         workbook.close()
     header = ["" if cell is None else str(cell).strip().lower() for cell in values[0]]
     problems = [
-        f"row {r + 1}, column {header[c] or get_column_letter(c + 1)!r} (cell "
-        f"{get_column_letter(c + 1)}{r + 1}): the cell holds the formula {formula} but no "
-        "result, because the workbook was not saved by Excel; open and save it in Excel, "
-        "or type the number"
+        _(
+            "row {row}, column {column!r} (cell {cell}): the cell holds the formula {formula} "
+            "but no result, because the workbook was not saved by Excel; open and save it in "
+            "Excel, or type the number"
+        ).format(
+            row=r + 1,
+            column=header[c] or get_column_letter(c + 1),
+            cell=f"{get_column_letter(c + 1)}{r + 1}",
+            formula=formula,
+        )
         for r, (value_row, formula_row) in enumerate(zip(values, formulas, strict=False))
         for c, (value, formula) in enumerate(zip(value_row, formula_row, strict=False))
         if value is None and isinstance(formula, str) and formula.startswith("=")
@@ -176,7 +218,7 @@ def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> Non
 def _read(path: Path) -> pd.DataFrame:
     """Return the file's cells (text, or numbers from Excel) with tidy column names."""
     if not path.is_file():
-        raise DataError(f"Data file {path} does not exist.")
+        raise DataError(_("Data file {path} does not exist.").format(path=path))
     frame = _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path)
     columns = [" ".join(str(c).split()).lower() for c in frame.columns]
     frame.columns = [COLUMN_ALIASES.get(c, c) for c in columns]
@@ -201,17 +243,25 @@ def _read_table(
     if missing:
         unknown = [c for c in frame.columns if c not in columns]
         hints = [
-            f"{close[0]!r} for {column!r}?"
+            # TRANSLATORS: one misspelt column name and the column it may mean: 'knid' for 'kind'?
+            _("{written!r} for {column!r}?").format(written=close[0], column=column)
             for column in missing
             if (close := difflib.get_close_matches(column, unknown, n=1, cutoff=0.6))
         ]
-        hint = f" Is it misspelt: {', '.join(hints)}" if hints else ""
-        raise DataError(
-            f"{path.name} has no column {', '.join(repr(c) for c in missing)}. "
-            f"Its header row must name: {', '.join(columns)}.{hint}"
+        message = ngettext(
+            "{file} has no column {missing}. Its header row must name: {columns}.",
+            "{file} has no column {missing}. Its header row must name: {columns}.",
+            len(missing),
+        ).format(
+            file=path.name,
+            missing=", ".join(repr(c) for c in missing),
+            columns=", ".join(columns),
         )
+        if hints:
+            message += " " + _("Is it misspelt: {hints}").format(hints=", ".join(hints))
+        raise DataError(message)
     if frame.empty:
-        raise DataError(f"{path.name} has a header row but no data rows.")
+        raise DataError(_no_data_rows(path))
     return frame[[*columns, *(c for c in optional if c in frame.columns)]]
 
 
@@ -224,8 +274,16 @@ def _raise_problems(path: Path, problems: list[str]) -> None:
     listed = problems[:MAX_LISTED]
     more = len(problems) - len(listed)
     lines = "\n  - ".join(listed)
-    tail = f"\n  ... and {more} more." if more else ""
-    raise DataError(f"{path.name} has {len(problems)} problem(s):\n  - {lines}{tail}")
+    head = ngettext(
+        "{file} has {count} problem(s):", "{file} has {count} problem(s):", len(problems)
+    )
+    message = head.format(file=path.name, count=len(problems)) + f"\n  - {lines}"
+    if more:
+        # TRANSLATORS: after a list of the first 25 problems of a file
+        message += "\n  " + ngettext("... and {count} more.", "... and {count} more.", more).format(
+            count=more
+        )
+    raise DataError(message)
 
 
 def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
@@ -234,13 +292,16 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     path = project.data_dir / CATALOGUE_FILE
     frame = _text(_read_table(path, CATALOGUE_COLUMNS))
     problems = [
-        f"row {index + 2}, column 'unit': {unit!r} is not a unit; "
-        f"use one of {', '.join(NUMBER_UNITS)}"
+        _("row {row}, column 'unit': {unit!r} is not a unit; use one of {units}").format(
+            row=index + 2, unit=unit, units=", ".join(NUMBER_UNITS)
+        )
         for index, unit in frame["unit"].items()
         if unit not in NUMBER_UNITS
     ]
     problems += [
-        f"row {index + 2}, column 'indicator': {name!r} is listed twice"
+        _("row {row}, column 'indicator': {name!r} is listed twice").format(
+            row=index + 2, name=name
+        )
         for index, name in frame["indicator"][frame["indicator"].duplicated()].items()
     ]
     if problems:
@@ -295,7 +356,7 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     ]
     records = [(number, record) for number, record in records if record]  # blank lines
     if not records:
-        raise DataError(f"{path.name} has a header row but no data rows.")
+        raise DataError(_no_data_rows(path))
     checked = check_rows(records, catalogue, areas, settings.notatie.get(path.name))
     problems = checked.problems + _duplicates(checked.rows)
     if problems:
@@ -324,8 +385,10 @@ def _duplicates(rows: list[dict]) -> list[str]:
         key = (row["indicator"], row["year"], row["area"], row["kind"])
         if key in first:
             problems.append(
-                f"row {row['row']}: the same indicator, year, area and kind as row "
-                f"{first[key]} ({', '.join(map(str, key))}); keep one of the two"
+                _(
+                    "row {row}: the same indicator, year, area and kind as row {first} "
+                    "({key}); keep one of the two"
+                ).format(row=row["row"], first=first[key], key=", ".join(map(str, key)))
             )
         else:
             first[key] = row["row"]

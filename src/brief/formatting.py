@@ -17,6 +17,8 @@ from babel.numbers import (
     format_percent,
 )
 
+from brief.i18n import _
+
 LOCALE = "nl_NL"
 MISSING_CELL = "n.v.t."  # how a table cell without a figure prints
 
@@ -25,9 +27,9 @@ def _number(value) -> float:
     """Return ``value`` as a float, accepting published values and plain numbers."""
     raw = getattr(value, "raw", value)
     if isinstance(raw, bool) or not isinstance(raw, Real):
-        raise TypeError(f"expected a number, got {raw!r}")
+        raise TypeError(_("expected a number, got {value!r}").format(value=raw))
     if math.isnan(raw):
-        raise ValueError("expected a number, got NaN (a missing value)")
+        raise ValueError(_("expected a number, got NaN (a missing value)"))
     return float(raw)
 
 
@@ -76,7 +78,7 @@ def long_date(value) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     if not isinstance(value, dt.date):
-        raise TypeError(f"expected a date, got {value!r}")
+        raise TypeError(_("expected a date, got {value!r}").format(value=value))
     return format_date(value, format="long", locale=LOCALE)
 
 
@@ -90,7 +92,7 @@ def change(new, old=None) -> str:
     else:
         base = _number(old)
         if base == 0:
-            raise ValueError("cannot compute a change from zero")
+            raise ValueError(_("cannot compute a change from zero"))
         fraction = (_number(new) - base) / abs(base)
     return format_percent(fraction, format="+#,##0%;-#,##0%", locale=LOCALE)
 
@@ -115,7 +117,11 @@ def format_value(value, unit: str) -> str:
     if unit == "text":
         return str(value)
     if unit not in UNIT_FORMATS:
-        raise ValueError(f"unit must be one of {', '.join(NUMBER_UNITS)}, got {unit!r}")
+        raise ValueError(
+            _("unit must be one of {units}, got {unit!r}").format(
+                units=", ".join(NUMBER_UNITS), unit=unit
+            )
+        )
     return UNIT_FORMATS[unit](value)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from brief.data import FICTITIOUS_MARK
 from brief.exceptions import DataError
 from brief.formatting import format_value
+from brief.i18n import _
 from brief.paths import find_project
 
 KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
@@ -76,13 +77,19 @@ def gap_reason(value) -> str | None:
         return value.reason
     number = isinstance(value, Real) and not isinstance(value, bool)
     if number and math.isnan(value) and for_an_area():
-        return "a figure it is computed from is missing for this area"
+        return _("a figure it is computed from is missing for this area")
     return None
 
 
 def _area(frame: pd.DataFrame, area: str | None) -> str:
     """Return the area to read: the one asked for, else the letter's, else the city."""
     return area or letter_area() or city(frame)
+
+
+def _where(frame: pd.DataFrame) -> str:
+    """Return the data file a table was read from (data/jeugd.csv), as messages name it."""
+    # TRANSLATORS: stands for a data file's name in a message when the name is not known
+    return frame.attrs.get("path") or _("the data file")
 
 
 def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
@@ -136,10 +143,12 @@ def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None
     if not years and for_an_area(frame):
         return year
     if not years:
-        where = frame.attrs.get("path", "the data file")
         raise DataError(
-            f"{where} has no target of '{indicator}' for {area} in {year} or later. "
-            f"Add a row '{indicator},{year},{area},<value>,target,<source>' to {where}."
+            # TRANSLATORS: the row in quotes is what to type into the data file, as it is
+            _(
+                "{file} has no target of '{indicator}' for {area} in {year} or later. "
+                "Add a row '{indicator},{year},{area},<value>,target,<source>' to {file}."
+            ).format(file=_where(frame), indicator=indicator, area=area, year=year)
         )
     return years[0]
 
@@ -160,17 +169,25 @@ def value_for(
     rows = _rows(frame, indicator, kind, area)
     found = rows[rows["year"] == year]
     if found.empty:
-        where = frame.attrs.get("path", "the data file")
         if rows.empty:
-            missing = f"{where} has no {kind} of '{indicator}' for {area}"
-        else:
-            years = sorted(rows["year"])
-            missing = (
-                f"{where} has the {kind} of '{indicator}' for {area} in "
-                f"{_span(years)}, not in {year}"
+            # TRANSLATORS: {kind} is a kind of figure as the data names it (realisation,
+            # target, baseline); the row in quotes is what to type into the data file
+            message = _(
+                "{file} has no {kind} of '{indicator}' for {area}. "
+                "Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {file}."
             )
-        message = (
-            f"{missing}. Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {where}."
+        else:
+            message = _(
+                "{file} has the {kind} of '{indicator}' for {area} in {years}, not in {year}. "
+                "Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {file}."
+            )
+        message = message.format(
+            file=_where(frame),
+            kind=kind,
+            indicator=indicator,
+            area=area,
+            year=year,
+            years=_span(sorted(rows["year"])) if not rows.empty else "",
         )
         if for_an_area(frame):
             return NoData(message)
@@ -193,7 +210,11 @@ def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisa
         & (frame["area"] != city(frame))
     ]
     if rows.empty:
-        raise DataError(f"The data has no figures by area of '{indicator}' for {year}.")
+        raise DataError(
+            _("The data has no figures by area of '{indicator}' for {year}.").format(
+                indicator=indicator, year=year
+            )
+        )
     return rows.set_index("area")["value"].rename(indicator)
 
 
@@ -215,7 +236,11 @@ def source_note(
     if rows.empty and not areas and for_an_area(frame):
         return NO_DATA
     if rows.empty:
-        raise DataError(f"No rows for {', '.join(indicators)}: cannot name their source.")
+        raise DataError(
+            _("No rows for {indicators}: cannot name their source.").format(
+                indicators=", ".join(indicators)
+            )
+        )
     fictitious = rows["source"].str.contains(FICTITIOUS_MARK, case=False)
     parts = sorted(set(rows.loc[~fictitious, "source"]))
     if fictitious.all():
@@ -248,7 +273,7 @@ def target_sentence(realisation: float, target: float, higher_is_better: bool = 
     """
     for figure in (realisation, target):
         if isinstance(figure, float) and math.isnan(figure):
-            return figure if isinstance(figure, NoData) else NoData("a figure is missing")
+            return figure if isinstance(figure, NoData) else NoData(_("a figure is missing"))
     return TARGET_MET if target_met(realisation, target, higher_is_better) else TARGET_NOT_MET
 
 
@@ -270,7 +295,11 @@ def indicator_table(
     records, units = [], []
     for indicator in indicators:
         if indicator not in catalogue.index:
-            raise DataError(f"'{indicator}' is not in the indicator catalogue (indicatoren.csv).")
+            raise DataError(
+                _("'{indicator}' is not in the indicator catalogue (indicatoren.csv).").format(
+                    indicator=indicator
+                )
+            )
         info = catalogue.loc[indicator]
         baseline = series(frame, indicator, "baseline")
         realised = series(frame, indicator)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS
+from brief.i18n import _
 from brief.records import PUBLISH_MIMETYPE, PublishedFigure, PublishedTable, PublishedValue
 
 FIGURE_DPI = 200  # sharp in print at text width
@@ -32,8 +33,10 @@ def check_name(name: str) -> str:
     """Return ``name`` if the Word template can use it, else raise PublishError."""
     if not isinstance(name, str) or not _NAME.match(name) or keyword.iskeyword(name):
         raise PublishError(
-            f"Cannot publish {name!r}: a name must start with a lowercase letter and hold only "
-            "lowercase letters, digits and underscores, e.g. 'kinderwerk_bereik'."
+            _(
+                "Cannot publish {name!r}: a name must start with a lowercase letter and hold "
+                "only lowercase letters, digits and underscores, e.g. 'kinderwerk_bereik'."
+            ).format(name=name)
         )
     return name
 
@@ -41,7 +44,7 @@ def check_name(name: str) -> str:
 def _plain_number(value):
     """Return ``value`` as a JSON number (numpy scalars included), keeping whole numbers whole."""
     if isinstance(value, bool):
-        raise PublishError(f"expected a number, got {value!r}")
+        raise PublishError(_expected_a_number(value))
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real):
@@ -49,7 +52,11 @@ def _plain_number(value):
         if math.isnan(number):
             return None
         return int(number) if number.is_integer() else number
-    raise PublishError(f"expected a number, got {value!r}")
+    raise PublishError(_expected_a_number(value))
+
+
+def _expected_a_number(value) -> str:
+    return _("expected a number, got {value!r}").format(value=value)
 
 
 def _show(item, readable: dict, metadata: dict | None = None) -> None:
@@ -77,20 +84,27 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
         )
     if unit not in (*NUMBER_UNITS, "text"):
         raise PublishError(
-            f"Cannot publish {name!r}: unit must be one of {', '.join(NUMBER_UNITS)} or 'text', "
-            f"got {unit!r}."
+            _(
+                "Cannot publish {name!r}: unit must be one of {units} or 'text', got {unit!r}."
+            ).format(name=name, units=", ".join(NUMBER_UNITS), unit=unit)
         )
     if unit == "text":
         if not isinstance(value, str):
-            raise PublishError(f"Cannot publish {name!r}: unit 'text' needs a string.")
+            raise PublishError(
+                _("Cannot publish {name!r}: unit 'text' needs a string.").format(name=name)
+            )
         raw = value
     else:
         try:
             raw = _plain_number(value)
         except PublishError as exc:
-            raise PublishError(f"Cannot publish {name!r}: {exc}.") from None
+            raise PublishError(
+                _("Cannot publish {name!r}: {problem}.").format(name=name, problem=exc)
+            ) from None
         if raw is None:
-            raise PublishError(f"Cannot publish {name!r}: the value is missing (NaN).")
+            raise PublishError(
+                _("Cannot publish {name!r}: the value is missing (NaN).").format(name=name)
+            )
     return PublishedValue(name=name, value=raw, unit=unit, description=description)
 
 
@@ -132,7 +146,9 @@ def publish_figure(
             years = getattr(figure, "years", None) or None  # an empty tuple: not known
         figure = figure.figure
     if not title or not source:
-        raise PublishError(f"Cannot publish figure {name!r}: give it a title and a source.")
+        raise PublishError(
+            _("Cannot publish figure {name!r}: give it a title and a source.").format(name=name)
+        )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
     item = PublishedFigure(
@@ -171,24 +187,29 @@ def publish_table(
     """
     check_name(name)
     if not title or not source:
-        raise PublishError(f"Cannot publish table {name!r}: give it a title and a source.")
+        raise PublishError(
+            _("Cannot publish table {name!r}: give it a title and a source.").format(name=name)
+        )
     units = dict(units or {})
     unknown = set(units) - {str(c) for c in table.columns}
     if unknown:
         raise PublishError(
-            f"Cannot publish table {name!r}: units name columns it does not have: "
-            f"{', '.join(sorted(unknown))}."
+            _(
+                "Cannot publish table {name!r}: units name columns it does not have: {columns}."
+            ).format(name=name, columns=", ".join(sorted(unknown)))
         )
     if row_units is not None and len(row_units) != len(table):
         raise PublishError(
-            f"Cannot publish table {name!r}: row_units has {len(row_units)} units for "
-            f"{len(table)} rows."
+            _("Cannot publish table {name!r}: row_units has {units} units for {rows} rows.").format(
+                name=name, units=len(row_units), rows=len(table)
+            )
         )
     for unit in [*units.values(), *(row_units or [])]:
         if unit not in NUMBER_UNITS:
             raise PublishError(
-                f"Cannot publish table {name!r}: unit must be one of {', '.join(NUMBER_UNITS)}, "
-                f"got {unit!r}."
+                _(
+                    "Cannot publish table {name!r}: unit must be one of {units}, got {unit!r}."
+                ).format(name=name, units=", ".join(NUMBER_UNITS), unit=unit)
             )
     rows = []
     for record in table.itertuples(index=False):
@@ -225,7 +246,9 @@ def _figure_years(name: str, years, data: pd.DataFrame | None) -> list[int] | No
         return sorted({int(year) for year in years})
     except (TypeError, ValueError):
         raise PublishError(
-            f"Cannot publish figure {name!r}: years must be whole numbers, got {list(years)!r}."
+            _("Cannot publish figure {name!r}: years must be whole numbers, got {years!r}.").format(
+                name=name, years=list(years)
+            )
         ) from None
 
 

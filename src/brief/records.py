@@ -12,7 +12,9 @@ Each kind knows how it prints, how it is compared with the build before and wher
 review page lists it, so no reader switches on a kind string. A record of another version
 is recognised and treated as absent (the build redoes the work), never misread.
 
-Both sides import this module: it needs only pydantic and :mod:`brief.formatting`.
+Both sides import this module: it needs only pydantic, :mod:`brief.formatting` and
+:mod:`brief.i18n`. What a person reads is stored as data where it is made in a kernel and
+shown later (:class:`ReadNote`), so it prints in the language of whoever reads it.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ import json
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal, Protocol
 
+from babel.numbers import get_decimal_symbol
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS, format_value
+from brief.i18n import _, current_language, ngettext
 
 PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
 INPUT_MIMETYPE = "application/vnd.brief.input+json"
@@ -51,7 +55,88 @@ class Origin(_Record):
     @property
     def place(self) -> str:
         """The cell as a reader counts it: '01-jeugd.ipynb, cell 4'."""
-        return f"{self.notebook}, cell {self.cell + 1}"
+        # TRANSLATORS: a notebook's file name and the number of one of its cells
+        return _("{notebook}, cell {cell}").format(notebook=self.notebook, cell=self.cell + 1)
+
+
+def plain_number(number: float | int) -> str:
+    """Return a number as a program writes it, without grouping: 1234, 1.234, 1234567.5."""
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
+
+
+# How a doubtful number was read: a dot that groups thousands ("1.234" as 1234), a comma
+# that starts the decimals ("1,234" as 1.234), or English notation ("1,234,567").
+Doubt = Literal["thousands", "decimals", "english"]
+
+
+class ReadNote(_Record):
+    """A number a data file wrote that brief read one way where a reader could read another.
+
+    Made in the kernel that read the file and kept in the executed notebook as data, not
+    as a sentence: :attr:`text` (and ``str()``) writes the sentence in the language spoken
+    when it is shown, so a notebook reused from a build in another language shows it right.
+    """
+
+    column: str  # as the data names it: 'value'
+    row: int  # as a spreadsheet counts it, the header being row 1
+    written: str  # what the cell holds, as written: '1.234'
+    read_as: int | float  # the number brief read it as
+    doubt: Doubt
+    more: int = 0  # how many more values of the file were read the same way
+
+    @property
+    def text(self) -> str:
+        """The note as a sentence in the language brief speaks now."""
+        # Ungrouped, with the decimal sign of the language: 1.234 in English, 1,234 in Dutch.
+        number = plain_number(self.read_as).replace(".", get_decimal_symbol(current_language()))
+        if self.doubt == "thousands" and not self.more:
+            # TRANSLATORS: {column} is the data's column name ('value'); {number} is written
+            # with the decimal sign of the language spoken (English 1.234, Dutch 1,234)
+            message = _(
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(the dot groups thousands)"
+            )
+        elif self.doubt == "thousands":
+            # TRANSLATORS: {count} more values of the file were read the same way; {number}
+            # is written with the decimal sign of the language spoken (Dutch 1,234)
+            message = ngettext(
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(the dot groups thousands) and {count} more value(s) read the same way",
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(the dot groups thousands) and {count} more value(s) read the same way",
+                self.more,
+            )
+        elif self.doubt == "decimals" and not self.more:
+            message = _(
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(the comma starts the decimals)"
+            )
+        elif self.doubt == "decimals":
+            message = ngettext(
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(the comma starts the decimals) and {count} more value(s) read the same way",
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(the comma starts the decimals) and {count} more value(s) read the same way",
+                self.more,
+            )
+        elif not self.more:
+            message = _(
+                "column {column!r}, row {row}: read {written!r} as {number} (English notation)"
+            )
+        else:
+            message = ngettext(
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(English notation) and {count} more value(s) read the same way",
+                "column {column!r}, row {row}: read {written!r} as {number} "
+                "(English notation) and {count} more value(s) read the same way",
+                self.more,
+            )
+        return message.format(
+            column=self.column, row=self.row, written=self.written, number=number, count=self.more
+        )
+
+    def __str__(self) -> str:  # the review page prints a note with {{ note }}
+        return self.text
 
 
 class DataRead(_Record):
@@ -60,7 +145,8 @@ class DataRead(_Record):
     path: str  # as written inside the project: data/jeugd.csv
     sha256: str
     rows: int | None = None
-    notes: list[str] = []
+    # A note of brief before notes were records is its English sentence: shown as it is.
+    notes: list[ReadNote | str] = []
     # What the file holds: yearly figures, or the indicator catalogue or areas they use.
     table: Literal["figures", "catalogue", "areas"] = "figures"
 
@@ -122,17 +208,28 @@ class ShownTable(_Record):
     def compare_with(self, name: str, before: Shown, log: ChangeLog) -> None:
         old_cells = getattr(before, "cells", None)
         if getattr(before, "columns", None) != self.columns or len(old_cells) != len(self.cells):
-            log.cells_changed(name, ["the columns or the number of rows changed"])
+            log.cells_changed(name, [_("the columns or the number of rows changed")])
             return
         key = _key_column(self.cells)
-        changed = []
-        for number, (old_row, new_row) in enumerate(zip(old_cells, self.cells, strict=True)):
-            row = f'row "{new_row[key]}"' if key is not None else f"row {number + 1}"
-            for column, was, now in zip(self.columns, old_row, new_row, strict=True):
-                if was != now:
-                    changed.append(f'{row}, column "{column}": {was} → {now}')
+        changed = [
+            _cell_change(new_row[key] if key is not None else None, number + 1, column, was, now)
+            for number, (old_row, new_row) in enumerate(zip(old_cells, self.cells, strict=True))
+            for column, was, now in zip(self.columns, old_row, new_row, strict=True)
+            if was != now
+        ]
         if changed:
             log.cells_changed(name, changed)
+
+
+def _cell_change(key: str | None, number: int, column: str, before: str, after: str) -> str:
+    """Return one changed cell for changes.md, its row named by its key cell if it has one."""
+    if key is not None:
+        # TRANSLATORS: a changed table cell; "row" is the row's indicator (or other key cell)
+        message = _('row "{row}", column "{column}": {before} → {after}')
+    else:
+        # TRANSLATORS: a changed table cell; the rows are counted from 1
+        message = _('row {number}, column "{column}": {before} → {after}')
+    return message.format(row=key, number=number, column=column, before=before, after=after)
 
 
 def _key_column(cells: list[list[str]]) -> int | None:
@@ -246,7 +343,8 @@ class PublishedFigure(_Block):
 
     @property
     def display_line(self) -> str:
-        return f"Figuur {self.name}: {self.title}"
+        # TRANSLATORS: what a notebook shows under a published chart: its name and title
+        return _("Figure {name}: {title}").format(name=self.name, title=self.title)
 
     def shown(self, origin: Origin) -> ShownFigure:
         image = hashlib.sha256(self.png.encode()).hexdigest()
@@ -268,7 +366,8 @@ class PublishedTable(_Block):
 
     @property
     def display_line(self) -> str:
-        return f"Tabel {self.name}: {self.title}"
+        # TRANSLATORS: what a notebook shows under a published table: its name and title
+        return _("Table {name}: {title}").format(name=self.name, title=self.title)
 
     def cells(self) -> list[list[str]]:
         """Return every cell as it prints: Dutch numbers, "n.v.t." when empty."""
@@ -313,13 +412,19 @@ def read_published(payload: dict, notebook: str) -> PublishedItem:
     """Return the item a notebook published, or raise PublishError if it cannot be read."""
     if payload.get("schema_version") != PUBLISH_SCHEMA:
         raise PublishError(
-            f"{notebook} was run by another version of brief (what it published has another "
-            "shape). Build again with --force to rerun it."
+            _(
+                "{notebook} was run by another version of brief (what it published has another "
+                "shape). Build again with --force to rerun it."
+            ).format(notebook=notebook)
         )
     try:
         return _PUBLISHED.validate_python(payload)
     except ValidationError as exc:
-        raise PublishError(f"{notebook} published something brief cannot read: {exc}") from None
+        raise PublishError(
+            _("{notebook} published something brief cannot read: {error}").format(
+                notebook=notebook, error=exc
+            )
+        ) from None
 
 
 # --- the run record ---------------------------------------------------------------------

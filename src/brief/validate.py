@@ -5,7 +5,8 @@ area names with or without hyphens, and headers in Dutch or English. A row is ch
 against one pydantic model (:class:`DataRow`); every problem in a file is collected and
 reported together, each with its row as the user sees it in a spreadsheet. Conversions a
 reader could doubt ("1.234": one thousand two hundred and thirty-four, or one point two?)
-are returned as notes, which the notebook shows and the review page lists.
+are returned as notes (:class:`brief.records.ReadNote`), which the notebook shows and the
+review page lists.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
+
+from brief.i18n import _, ngettext
+from brief.records import Doubt, ReadNote, plain_number
 
 KINDS = ("realisation", "target", "baseline")
 # Dutch words providers use for the kind of a figure.
@@ -50,14 +54,15 @@ class NotANumber(ValueError):
     """The text cannot be read as a number."""
 
 
-def parse_number(text: str, notation: str | None = None) -> tuple[float | int, str | None]:
-    """Return the number a provider wrote, and a note when the reading could be doubted.
+def parse_number(text: str, notation: str | None = None) -> tuple[float | int, Doubt | None]:
+    """Return the number a provider wrote, and the kind of doubt when it could be doubted.
 
     Dutch first: a dot groups thousands and a comma starts the decimals. "1.234" is read
-    as 1234 and "1,234" as 1,234 (a decimal), each with a note, since an English writer
-    would mean the other. Several groups ("1,234,567") can only be English; a lone dot
-    with other than three decimals ("4.4") is how programs write numbers. A file whose
-    ``notation`` the project declared ("nl" or "en") is read that way and never doubted.
+    as 1234 ("thousands") and "1,234" as 1,234 ("decimals"), each doubted, since an
+    English writer would mean the other. Several groups ("1,234,567") can only be English
+    ("english", doubted too); a lone dot with other than three decimals ("4.4") is how
+    programs write numbers. A file whose ``notation`` the project declared ("nl" or "en")
+    is read that way and never doubted.
     """
     if notation is not None:
         if notation == "en":  # 1,234.5 -> 1.234,5: then read it the Dutch way
@@ -67,31 +72,31 @@ def parse_number(text: str, notation: str | None = None) -> tuple[float | int, s
     negative = cleaned[:1] in ("-", "\u2212")
     body = cleaned[1:] if negative else cleaned
     body = body.removesuffix("%")
-    note = None
+    doubt: Doubt | None = None
     if _PLAIN.fullmatch(body):
         number: float | int = int(body)
     elif _DUTCH_GROUPED.fullmatch(body):
         number = float(body.replace(".", "").replace(",", "."))
         if "," not in body and body.count(".") == 1:
-            note = f"read {text.strip()!r} as {_plain(number)} (the dot groups thousands)"
+            doubt = "thousands"
     elif _DECIMAL_COMMA.fullmatch(body):
         number = float(body.replace(",", "."))
         if len(body.split(",")[1]) == 3:
-            note = f"read {text.strip()!r} as {_plain(number)} (the comma starts the decimals)"
+            doubt = "decimals"
     elif _ENGLISH_GROUPED.fullmatch(body) and (body.count(",") > 1 or "." in body):
         number = float(body.replace(",", ""))
-        note = f"read {text.strip()!r} as {_plain(number)} (English notation)"
+        doubt = "english"
     elif _DECIMAL_POINT.fullmatch(body):
         number = float(body)
     else:
-        raise NotANumber(f"{text!r} is not a number")
+        raise NotANumber(_not_a_number(text))
     if isinstance(number, float) and number.is_integer():
         number = int(number)
-    return (-number if negative else number), note
+    return (-number if negative else number), doubt
 
 
-def _plain(number: float | int) -> str:
-    return str(int(number)) if float(number).is_integer() else repr(float(number))
+def _not_a_number(written) -> str:
+    return _("{written!r} is not a number").format(written=written)
 
 
 def _area_key(name: str) -> str:
@@ -122,18 +127,26 @@ class AreaNames:
         if found is not None:
             return found
         closest = difflib.get_close_matches(_area_key(written), list(self._by_key), n=1, cutoff=0.6)
-        hint = f" Did you mean {self._by_key[closest[0]]!r}?" if closest else ""
-        raise ValueError(
-            f"{written!r} is not {self.city} or one of the {len(self.names)} areas in "
-            f"{self.file}.{hint}"
-        )
+        message = ngettext(
+            "{written!r} is not {city} or one of the {count} areas in {file}.",
+            "{written!r} is not {city} or one of the {count} areas in {file}.",
+            len(self.names),
+        ).format(written=written, city=self.city, count=len(self.names), file=self.file)
+        if closest:
+            message += " " + _did_you_mean(self._by_key[closest[0]])
+        raise ValueError(message)
+
+
+def _did_you_mean(name: str) -> str:
+    return _("Did you mean {name!r}?").format(name=name)
 
 
 class DataRow(BaseModel):
     """One figure: which indicator, for which year and area, how much, of what kind.
 
     Validated with context ``{"catalogue": {indicator: unit}, "areas": AreaNames,
-    "notes": []}``; conversions worth a reader's check are appended to "notes".
+    "notes": []}``; conversions worth a reader's check are appended to "notes", each as
+    (what was written, the number read, the kind of doubt).
     """
 
     indicator: str
@@ -151,8 +164,8 @@ class DataRow(BaseModel):
         if name in catalogue:
             return name
         closest = difflib.get_close_matches(name, list(catalogue), n=1)
-        hint = f" Did you mean {closest[0]!r}?" if closest else " Add it there first."
-        raise ValueError(f"{name!r} is not in indicatoren.csv.{hint}")
+        hint = _did_you_mean(closest[0]) if closest else _("Add it there first.")
+        raise ValueError(_("{name!r} is not in indicatoren.csv.").format(name=name) + " " + hint)
 
     @field_validator("year", mode="before")
     @classmethod
@@ -161,9 +174,13 @@ class DataRow(BaseModel):
         if isinstance(written, float) and written.is_integer():
             text = str(int(written))
         if not text.isdigit():
-            raise ValueError(f"{written!r} is not a year")
+            raise ValueError(_("{written!r} is not a year").format(written=written))
         if not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
-            raise ValueError(f"{written!r} is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
+            raise ValueError(
+                _("{written!r} is not a year between {earliest} and {latest}").format(
+                    written=written, earliest=EARLIEST_YEAR, latest=LATEST_YEAR
+                )
+            )
         return int(text)
 
     @field_validator("area", mode="before")
@@ -175,15 +192,15 @@ class DataRow(BaseModel):
     @classmethod
     def _number(cls, written, info: ValidationInfo):
         if isinstance(written, bool):
-            raise ValueError(f"{written!r} is not a number")
+            raise ValueError(_not_a_number(written))
         if isinstance(written, (int, float)):  # a number cell in Excel: nothing to read
             return written
         try:
-            number, note = parse_number(str(written), info.context.get("notation"))
+            number, doubt = parse_number(str(written), info.context.get("notation"))
         except NotANumber as exc:
             raise ValueError(str(exc)) from None
-        if note:
-            info.context["notes"].append(note)
+        if doubt:
+            info.context["notes"].append((str(written).strip(), number, doubt))
         return number
 
     @field_validator("kind", mode="before")
@@ -192,7 +209,12 @@ class DataRow(BaseModel):
         kind = str(written).strip().lower()
         kind = KIND_ALIASES.get(kind, kind)
         if kind not in KINDS:
-            raise ValueError(f"{written!r} must be one of {', '.join(KINDS)}")
+            raise ValueError(
+                # TRANSLATORS: {kinds} lists the kinds of figure as the data names them
+                _("{written!r} must be one of {kinds}").format(
+                    written=written, kinds=", ".join(KINDS)
+                )
+            )
         return kind
 
     @field_validator("source", mode="before")
@@ -204,7 +226,11 @@ class DataRow(BaseModel):
     def _not_negative(self, info: ValidationInfo):
         if self.value < 0:
             unit = info.context["catalogue"][self.indicator]
-            raise ValueError(f"value: {_plain(self.value)} is negative; a {unit} cannot be")
+            # TRANSLATORS: {unit} is a unit as indicatoren.csv names it: count, percent, euro
+            problem = _("{value} is negative; a {unit} cannot be").format(
+                value=plain_number(self.value), unit=unit
+            )
+            raise ValueError(f"value: {problem}")  # a check across columns names its own
         return self
 
 
@@ -214,7 +240,7 @@ class Checked:
 
     rows: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[ReadNote] = field(default_factory=list)
 
 
 def check_rows(
@@ -229,32 +255,42 @@ def check_rows(
     so a file written consistently in one notation gives one line, not one per value.
     """
     checked = Checked()
-    doubts: dict[str, list[str]] = {}
+    first: dict[Doubt, ReadNote] = {}  # the first value read with each kind of doubt
+    counts: dict[Doubt, int] = {}
     for row_number, record in records:
-        notes: list[str] = []
+        notes: list[tuple[str, float | int, Doubt]] = []
         context = {"catalogue": catalogue, "areas": areas, "notes": notes, "notation": notation}
         try:
             row = DataRow.model_validate(record, context=context)
         except ValidationError as exc:
             for error in exc.errors():
-                checked.problems.append(f"row {row_number}, {_where(error, record)}")
+                column, problem = _where(error)
+                checked.problems.append(
+                    _("row {row}, column {column!r}: {problem}").format(
+                        row=row_number, column=column, problem=problem
+                    )
+                )
             continue
         checked.rows.append({"row": row_number, **row.model_dump()})
-        for note in notes:
-            doubts.setdefault(note.rpartition(" (")[2], []).append(f"row {row_number}: {note}")
-    for found in doubts.values():
-        more = f" and {len(found) - 1} more value(s) read the same way" if len(found) > 1 else ""
-        checked.notes.append(f"column 'value', {found[0]}{more}")
+        for written, number, doubt in notes:
+            if doubt not in first:
+                first[doubt] = ReadNote(
+                    column="value", row=row_number, written=written, read_as=number, doubt=doubt
+                )
+            counts[doubt] = counts.get(doubt, 0) + 1
+    checked.notes = [
+        note.model_copy(update={"more": counts[doubt] - 1}) for doubt, note in first.items()
+    ]
     return checked
 
 
-def _where(error: dict, record: dict) -> str:
-    """Return "column 'x': what is wrong" for one pydantic error."""
+def _where(error: dict) -> tuple[str, str]:
+    """Return the column and what is wrong in it, for one pydantic error."""
     message = error["msg"].removeprefix("Value error, ")
     if error["loc"]:
         column = str(error["loc"][0])
         if error["type"] == "missing":
-            return f"column {column!r}: the cell is empty"
-        return f"column {column!r}: {message}"
-    column, _, message = message.partition(": ")  # a check across columns names its own
-    return f"column {column!r}: {message}"
+            return column, _("the cell is empty")
+        return column, message
+    column, _sep, message = message.partition(": ")  # a check across columns names its own
+    return column, message
