@@ -15,10 +15,43 @@ from collections.abc import Iterable
 from docx.document import Document
 
 from brief import word
+from brief.i18n import N_, _, decimal, ngettext
 
 LANGUAGE = "nl-NL"  # the letter's text language, for screen readers' pronunciation
 MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11: parts of a chart needed to understand it
 _CHART_COLOUR_SHARE = 0.005  # a colour on at least 0.5% of a chart is one of its series
+# A picture without alt text, per part of the letter (word.part_elements): a whole sentence
+# each, so that every part's name reads right in the sentence in every language.
+_NO_ALT_TEXT = {
+    "body": N_(
+        "A picture in the body has no alternative text. Give it one in Word (right-click, "
+        "'Edit Alt Text'), or mark it as decorative."
+    ),
+    "header": N_(
+        "A picture in the header has no alternative text. Give it one in Word (right-click, "
+        "'Edit Alt Text'), or mark it as decorative."
+    ),
+    "first page header": N_(
+        "A picture in the first page header has no alternative text. Give it one in Word "
+        "(right-click, 'Edit Alt Text'), or mark it as decorative."
+    ),
+    "even page header": N_(
+        "A picture in the even page header has no alternative text. Give it one in Word "
+        "(right-click, 'Edit Alt Text'), or mark it as decorative."
+    ),
+    "footer": N_(
+        "A picture in the footer has no alternative text. Give it one in Word (right-click, "
+        "'Edit Alt Text'), or mark it as decorative."
+    ),
+    "first page footer": N_(
+        "A picture in the first page footer has no alternative text. Give it one in Word "
+        "(right-click, 'Edit Alt Text'), or mark it as decorative."
+    ),
+    "even page footer": N_(
+        "A picture in the even page footer has no alternative text. Give it one in Word "
+        "(right-click, 'Edit Alt Text'), or mark it as decorative."
+    ),
+}
 
 
 def findings(document: Document, charts: Iterable[tuple[str, bytes]] = ()) -> list[str]:
@@ -27,36 +60,71 @@ def findings(document: Document, charts: Iterable[tuple[str, bytes]] = ()) -> li
     found = []
     for part, alt, decorative in word.pictures(document):
         if not alt.strip() and not decorative:
-            found.append(
-                f"A picture in the {part} has no alternative text. Give it one in Word "
-                "(right-click, 'Edit Alt Text'), or mark it as decorative."
-            )
+            found.append(_(_NO_ALT_TEXT[part]))
     found += _heading_findings(word.heading_levels(document))
     for first, header, merged, empty in word.table_facts(document):
-        name = f'The table that starts with "{first[:40]}"' if first else "A table"
-        if not header:
-            found.append(
-                f"{name} has no header row. Select its first row in Word and tick "
-                "'Repeat as header row at the top of each page'."
-            )
-        if merged:
-            found.append(
-                f"{name} has merged cells, which screen readers read out of order. "
-                "Split them, or repeat the text in each cell."
-            )
-        if empty:
-            found.append(
-                f"{name} has {empty} empty cell(s). Write 'n.v.t.' or '-' in them, or do "
-                "not use a table for layout."
-            )
+        found += _table_findings(first[:40], header, merged, empty)
     other = sorted(tag for tag in word.languages(document) if not tag.lower().startswith("nl"))
     if other:
         found.append(
-            f"Text in the letter is marked as language {', '.join(other)}, not Dutch; a "
-            "screen reader would pronounce it that way. In Word: Review, Language."
+            # TRANSLATORS: {languages} are language tags such as en-US, de-DE.
+            _(
+                "Text in the letter is marked as language {languages}, not Dutch; a "
+                "screen reader would pronounce it that way. In Word: Review, Language."
+            ).format(languages=", ".join(other))
         )
     for name, png in charts:
         found += _chart_findings(name, png)
+    return found
+
+
+def _table_findings(start: str, header: bool, merged: int, empty: int) -> list[str]:
+    """Return the findings of one table, named by the text it ``start``s with (if any)."""
+    found = []
+    if not header:
+        if start:
+            message = _(
+                'The table that starts with "{start}" has no header row. Select its first row '
+                "in Word and tick 'Repeat as header row at the top of each page'."
+            )
+        else:
+            message = _(
+                "A table has no header row. Select its first row in Word and tick "
+                "'Repeat as header row at the top of each page'."
+            )
+        found.append(message.format(start=start))
+    if merged:
+        if start:
+            message = _(
+                'The table that starts with "{start}" has merged cells, which screen readers '
+                "read out of order. Split them, or repeat the text in each cell."
+            )
+        else:
+            message = _(
+                "A table has merged cells, which screen readers read out of order. "
+                "Split them, or repeat the text in each cell."
+            )
+        found.append(message.format(start=start))
+    if empty:
+        if start:
+            # TRANSLATORS: both English forms are the same; 'n.v.t.' is what the letter prints.
+            message = ngettext(
+                'The table that starts with "{start}" has {count} empty cell(s). Write '
+                "'n.v.t.' or '-' in them, or do not use a table for layout.",
+                'The table that starts with "{start}" has {count} empty cell(s). Write '
+                "'n.v.t.' or '-' in them, or do not use a table for layout.",
+                empty,
+            )
+        else:
+            # TRANSLATORS: both English forms are the same; 'n.v.t.' is what the letter prints.
+            message = ngettext(
+                "A table has {count} empty cell(s). Write 'n.v.t.' or '-' in them, or do "
+                "not use a table for layout.",
+                "A table has {count} empty cell(s). Write 'n.v.t.' or '-' in them, or do "
+                "not use a table for layout.",
+                empty,
+            )
+        found.append(message.format(start=start, count=empty))
     return found
 
 
@@ -64,14 +132,24 @@ def _heading_findings(levels: list[tuple[int, str]]) -> list[str]:
     found = []
     previous = 0
     for level, text in levels:
-        if level > previous + 1:
+        if level > previous + 1 and previous:
             found.append(
-                f'The heading "{text[:60]}" is level {level} after level {previous or "none"}: '
-                "a heading level is skipped. Use the next level down."
+                _(
+                    'The heading "{text}" is level {level} after level {previous}: '
+                    "a heading level is skipped. Use the next level down."
+                ).format(text=text[:60], level=level, previous=previous)
+            )
+        elif level > previous + 1:
+            found.append(
+                # TRANSLATORS: the letter's first heading, which is not of level 1.
+                _(
+                    'The heading "{text}" is level {level} after level none: '
+                    "a heading level is skipped. Use the next level down."
+                ).format(text=text[:60], level=level)
             )
         previous = level
     if not levels:
-        found.append("The letter has no headings. Use Word's Heading styles for its sections.")
+        found.append(_("The letter has no headings. Use Word's Heading styles for its sections."))
     return found
 
 
@@ -87,15 +165,17 @@ def _chart_findings(name: str, png: bytes) -> list[str]:
     for count, colour in colours[1:]:
         if count / total < _CHART_COLOUR_SHARE:
             break
-        _, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in colour))
+        _hue, _lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in colour))
         if saturation < 0.25:
             continue  # greys: text (dark) and grid lines (decoration)
         ratio = contrast(colour, background)
         if ratio < MIN_GRAPHIC_CONTRAST:
             found.append(
-                f"The chart '{name}' uses the colour {_hex(colour)} with a contrast of "
-                f"{ratio:.1f}:1 against its background; at least 3:1 is needed. Use a "
-                "darker colour (brief's charts.PALETTE has four that pass)."
+                _(
+                    "The chart '{name}' uses the colour {colour} with a contrast of "
+                    "{ratio}:1 against its background; at least 3:1 is needed. Use a "
+                    "darker colour (brief's charts.PALETTE has four that pass)."
+                ).format(name=name, colour=_hex(colour), ratio=decimal(ratio))
             )
     return found
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from brief.collect import Collection, collect
 from brief.exceptions import PublishError, TemplateError
+from brief.i18n import _, ngettext
 from brief.letter import fill_letter
 from brief.params import Params, load_params, parameter_text
 from brief.paths import ProjectPaths, YearOutputs
@@ -78,11 +79,21 @@ def fields(params: Params, collection: Collection, params_file: Path) -> list[Fi
 def _shown_parameter(name: str, value) -> str:
     """Return how a parameter prints, or how to reach the parts of a group or list."""
     if isinstance(value, dt.date):
-        return f"{parameter_text(value)} (with |datum)"
+        # TRANSLATORS: {text} is the date as the letter prints it; |datum is a filter's name.
+        return _("{text} (with |datum)").format(text=parameter_text(value))
     if isinstance(value, dict):
-        return "use " + ", ".join(f"{name}.{key}" for key in value) if value else "(empty)"
+        if not value:
+            # TRANSLATORS: what `brief fields` shows for a group of parameters without parts.
+            return _("(empty)")
+        # TRANSLATORS: {parts} lists the names to write in the template: ondertekening.naam.
+        return _("use {parts}").format(parts=", ".join(f"{name}.{key}" for key in value))
     if isinstance(value, list):
-        return f"{len(value)} item(s): loop with {{% for x in {name} %}}"
+        # TRANSLATORS: both English forms are the same; {{% for x in {name} %}} is template code.
+        return ngettext(
+            "{count} item(s): loop with {{% for x in {name} %}}",
+            "{count} item(s): loop with {{% for x in {name} %}}",
+            len(value),
+        ).format(count=len(value), name=name)
     return parameter_text(value)
 
 
@@ -100,10 +111,14 @@ def check_template(template_path: Path, params: Params, collection: Collection) 
         report.errors.append(str(exc))
         return report
     used = filled.used
-    report.warnings += [f"Accessibility: {finding}" for finding in filled.accessibility]
+    report.warnings += [
+        _("Accessibility: {finding}").format(finding=finding) for finding in filled.accessibility
+    ]
     unused = sorted(set(collection.items) - used.all)
     if unused:
-        report.warnings.append("Published but not used in the template: " + ", ".join(unused) + ".")
+        report.warnings.append(
+            _("Published but not used in the template: {names}.").format(names=", ".join(unused))
+        )
     return report
 
 
@@ -120,10 +135,25 @@ def figures_behind(collection: Collection, year: int) -> list[str]:
             continue
         notebook = entry.origin.notebook
         read = _yearly_files(collection.inputs.get(notebook, {}))
-        reads = f", which reads {', '.join(read)}" if read else ""
+        if read:
+            message = _(
+                "Figure '{name}' has data up to {last_year}, not {year} ({notebook}, which "
+                "reads {files}). Add the {year} rows to its data, or check which years the "
+                "notebook selects."
+            )
+        else:
+            message = _(
+                "Figure '{name}' has data up to {last_year}, not {year} ({notebook}). Add the "
+                "{year} rows to its data, or check which years the notebook selects."
+            )
         warnings.append(
-            f"Figure '{name}' has data up to {years[-1]}, not {year} ({notebook}{reads}). "
-            f"Add the {year} rows to its data, or check which years the notebook selects."
+            message.format(
+                name=name,
+                last_year=years[-1],
+                year=year,
+                notebook=notebook,
+                files=", ".join(read),
+            )
         )
     return warnings
 

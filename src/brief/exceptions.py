@@ -4,6 +4,8 @@ Library code raises these; only `cli.py` turns them into a message and an exit c
 Every message says what is wrong and what to do about it, in plain words.
 """
 
+from brief.i18n import _
+
 
 class BriefError(Exception):
     """Base class: a problem the user can fix (input, configuration, template)."""
@@ -56,8 +58,11 @@ class FilterError(TemplateError):
 
     def __init__(self, filter_name: str, value: object, reason: str):
         super().__init__(
-            f"The filter '{filter_name}' cannot print '{value}': {reason}. Use |{filter_name} "
-            "only on a value it can print, or remove it."
+            # TRANSLATORS: {reason} is the filter's own explanation; |{filter_name} is its name.
+            _(
+                "The filter '{filter_name}' cannot print '{value}': {reason}. Use "
+                "|{filter_name} only on a value it can print, or remove it."
+            ).format(filter_name=filter_name, value=value, reason=reason)
         )
         self.filter_name, self.value, self.reason = filter_name, value, reason
 

@@ -24,6 +24,7 @@ from brief import accessibility, word
 from brief.collect import Collection
 from brief.columns import CELL_MARGIN, fit_columns
 from brief.exceptions import TemplateError
+from brief.i18n import N_, _, ngettext
 from brief.params import Params
 from brief.records import PublishedFigure, PublishedTable, PublishedValue
 from brief.templating import (
@@ -41,6 +42,26 @@ WIDE_TABLE_FONT = Pt(8)  # for tables of WIDE_TABLE columns or more, such as the
 WIDE_TABLE = 7
 # A {{ name }} tag; a name followed by . or [ is a part of it (aanbieders.rijen), not a block.
 _TAG_NAME = re.compile(r"\{\{(-?)\s*(?:([pr])\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
+# A tag left in the filled letter, per part (word.leftover_tags): a whole sentence each,
+# so that every part's name reads right in the sentence in every language.
+_LEFT_OVER = {
+    "body": N_(
+        'The filled letter still shows a template tag in the body: "{text}". A tag is '
+        "probably split by different formatting in Word; retype it in one go."
+    ),
+    "header": N_(
+        'The filled letter still shows a template tag in the header: "{text}". A tag is '
+        "probably split by different formatting in Word; retype it in one go."
+    ),
+    "footer": N_(
+        'The filled letter still shows a template tag in the footer: "{text}". A tag is '
+        "probably split by different formatting in Word; retype it in one go."
+    ),
+    "footnotes": N_(
+        'The filled letter still shows a template tag in the footnotes: "{text}". A tag is '
+        "probably split by different formatting in Word; retype it in one go."
+    ),
+}
 
 
 class Value:
@@ -98,12 +119,22 @@ def check_names(used: TemplateNames, available: set[str], builtins: set[str] = f
     lines = []
     for name in unknown:
         close = difflib.get_close_matches(name, sorted(available), n=1, cutoff=0.7)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        lines.append(f"  - {name}: no notebook or params file gives this name.{hint}")
+        line = _("{name}: no notebook or params file gives this name.").format(name=name)
+        if close:
+            line += " " + _("Did you mean '{suggestion}'?").format(suggestion=close[0])
+        lines.append(f"  - {line}")
+    # TRANSLATORS: both English forms are the same; the names are listed below, one a line.
+    heading = ngettext(
+        "The template uses names that have no value for this year:",
+        "The template uses names that have no value for this year:",
+        len(unknown),
+    )
     raise TemplateError(
-        "The template uses names that have no value for this year:\n"
+        heading
+        + "\n"
         + "\n".join(lines)
-        + "\nRun `brief fields YEAR` to list the names that exist."
+        + "\n"
+        + _("Run `brief fields YEAR` to list the names that exist.")
     )
 
 
@@ -115,20 +146,25 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
     ``{{p }}`` and ``{{r }}`` replace their paragraph or run with Word XML, so a plain value
     written that way would silently vanish.
     """
-    for _, text in word.paragraph_texts(template.docx):
+    for _part, text in word.paragraph_texts(template.docx):
         for match in _TAG_NAME.finditer(text):
             prefix, name = match.group(2), match.group(3)
-            found = f'Found in: "{text.strip()[:80]}".'
+            found = _('Found in: "{text}".').format(text=text.strip()[:80])
             if name in blocks and prefix != "p":
                 raise TemplateError(
-                    f"'{name}' is a figure or table, so it needs a paragraph of its own written "
-                    f"as {{{{p {name} }}}} (with the p). {found}"
+                    _(
+                        "'{name}' is a figure or table, so it needs a paragraph of its own "
+                        "written as {{{{p {name} }}}} (with the p). {found}"
+                    ).format(name=name, found=found)
                 )
             if name not in blocks and prefix:
                 raise TemplateError(
-                    f"'{name}' is written {{{{{prefix} {name} }}}}, which places a figure or "
-                    f"table; '{name}' is plain text, which that would drop from the letter. "
-                    f"Write {{{{ {name} }}}} (without the {prefix}). {found}"
+                    # TRANSLATORS: {prefix} is docxtpl's p or r, as the template has it.
+                    _(
+                        "'{name}' is written {{{{{prefix} {name} }}}}, which places a figure or "
+                        "table; '{name}' is plain text, which that would drop from the letter. "
+                        "Write {{{{ {name} }}}} (without the {prefix}). {found}"
+                    ).format(name=name, prefix=prefix, found=found)
                 )
 
 
@@ -224,8 +260,14 @@ def build_context(
     clashes = sorted(set(context) & set(collection.items))
     if clashes:
         raise TemplateError(
-            f"A notebook publishes {', '.join(clashes)}, which is also a key of the params "
-            "file. Rename the published item."
+            # TRANSLATORS: both English forms are the same; {names} lists the names.
+            ngettext(
+                "A notebook publishes {names}, which is also a key of the params file. "
+                "Rename the published item.",
+                "A notebook publishes {names}, which is also a key of the params file. "
+                "Rename the published item.",
+                len(clashes),
+            ).format(names=", ".join(clashes))
         )
     builder = _Builder(template, marked)
     for name, entry in collection.items.items():
@@ -289,10 +331,7 @@ def fill_letter(
     left = word.leftover_tags(template.docx)
     if left:
         part, text = left[0]
-        raise TemplateError(
-            f'The filled letter still shows a template tag in the {part}: "{text[:80]}". '
-            "A tag is probably split by different formatting in Word; retype it in one go."
-        )
+        raise TemplateError(_(_LEFT_OVER[part]).format(text=text[:80]))
     word.remove_fill_marks(template.docx)
     word.number_captions(template.docx)
     _make_accessible(template.docx, params, when or dt.datetime.now().astimezone())

@@ -36,6 +36,7 @@ from brief import word
 from brief.exceptions import FilterError, TemplateError
 from brief.files import is_ole_file
 from brief.formatting import FILTERS
+from brief.i18n import N_, _
 
 # Inside a tag, as docxtpl's own clean-up finds it: between {{ or {% and }} or %}.
 _INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
@@ -53,6 +54,20 @@ FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foot
 # Used on a bare name, these make it optional: {{ x|default("n.v.t.") }}, {% if x is defined %}.
 _DEFAULT_FILTERS = {"default", "d"}
 _DEFINED_TESTS = {"defined", "undefined"}
+# Where a mistake is, per part of the template: a whole sentence each, so that every
+# part's name reads right in the sentence in every language.
+_PLACE_AT = {
+    "body": N_('In the body, at: "{text}".'),
+    "header": N_('In the header, at: "{text}".'),
+    "footer": N_('In the footer, at: "{text}".'),
+    "footnotes": N_('In the footnotes, at: "{text}".'),
+}
+_PLACE = {
+    "body": N_("In the body."),
+    "header": N_("In the header."),
+    "footer": N_("In the footer."),
+    "footnotes": N_("In the footnotes."),
+}
 
 
 class LetterTemplate(DocxTemplate):
@@ -84,30 +99,39 @@ def _unescape(tag_text: str) -> str:
 def open_template(path: Path) -> LetterTemplate:
     """Return the template at ``path``, or raise TemplateError saying why it cannot be used."""
     if not path.is_file():
-        raise TemplateError(f"The template {path} does not exist.")
+        raise TemplateError(_("The template {path} does not exist.").format(path=path))
     if path.suffix.lower() != ".docx":
         raise TemplateError(
-            f"The template {path.name} is not a .docx file. Save it from Word as "
-            "'Word Document (*.docx)'."
+            _(
+                "The template {name} is not a .docx file. Save it from Word as "
+                "'Word Document (*.docx)'."
+            ).format(name=path.name)
         )
     if not zipfile.is_zipfile(path):
         # Word saves a password-protected document as an encrypted OLE file, not a zip.
         if is_ole_file(path):
             raise TemplateError(
-                f"The template {path.name} is protected with a password (or is an old .doc "
-                "renamed). Save a copy without a password as 'Word Document (*.docx)'."
+                _(
+                    "The template {name} is protected with a password (or is an old .doc "
+                    "renamed). Save a copy without a password as 'Word Document (*.docx)'."
+                ).format(name=path.name)
             )
         raise TemplateError(
-            f"The template {path.name} cannot be opened as a Word document: the file is "
-            "damaged. Take the last good copy (templates/ is in git) or save it again "
-            "from Word."
+            _(
+                "The template {name} cannot be opened as a Word document: the file is "
+                "damaged. Take the last good copy (templates/ is in git) or save it again "
+                "from Word."
+            ).format(name=path.name)
         )
     try:
         template = LetterTemplate(path)
         template.init_docx()
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise TemplateError(
-            f"The template {path.name} cannot be opened as a Word document ({exc})."
+            # TRANSLATORS: {reason} is python-docx's own text, in English.
+            _("The template {name} cannot be opened as a Word document ({reason}).").format(
+                name=path.name, reason=exc
+            )
         ) from None
     return template
 
@@ -163,7 +187,9 @@ class TemplatePart:
     def place(self, line: int | None) -> str:
         """Return where ``line`` is, for a message: 'In the body, at: "...".'"""
         text = word.unfilled(self.paragraph(line))
-        return f'In the {self.label}, at: "{text[:120]}".' if text else f"In the {self.label}."
+        if text:
+            return _(_PLACE_AT[self.label]).format(text=text[:120])
+        return _(_PLACE[self.label])
 
 
 def template_parts(template: DocxTemplate) -> list[TemplatePart]:
@@ -171,7 +197,7 @@ def template_parts(template: DocxTemplate) -> list[TemplatePart]:
     template.init_docx()
     found = [("body", template.docx.part.partname, template.get_xml())]
     for label, uri in (("header", template.HEADER_URI), ("footer", template.FOOTER_URI)):
-        for _, part in template.get_headers_footers(uri):
+        for _relation, part in template.get_headers_footers(uri):
             found.append((label, part.partname, template.get_part_xml(part)))
     for part in template.docx.part.package.iter_parts():
         if part.content_type == FOOTNOTES:
@@ -264,22 +290,33 @@ def syntax_error(
         kind, name = unknown.groups()
         known = sorted(env.filters if kind == "filter" else env.tests)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        listed = ", ".join(FILTERS) if kind == "filter" else ", ".join(known)
-        return TemplateError(
-            f"The template uses a {kind} that does not exist: '{name}'.{hint}\n"
-            f"{part.place(exc.lineno)}\n"
-            f"The {kind}s a letter template can use: {listed}."
-        )
-    message = exc.message or "the tag cannot be read"
+        if kind == "filter":
+            first = _("The template uses a filter that does not exist: '{name}'.")
+            last = _("The filters a letter template can use: {names}.")
+            listed = ", ".join(FILTERS)
+        else:
+            first = _("The template uses a test that does not exist: '{name}'.")
+            last = _("The tests a letter template can use: {names}.")
+            listed = ", ".join(known)
+        first = first.format(name=name)
+        if close:
+            first += " " + _("Did you mean '{suggestion}'?").format(suggestion=close[0])
+        return TemplateError(f"{first}\n{part.place(exc.lineno)}\n{last.format(names=listed)}")
+    # TRANSLATORS: stands where Jinja's own (English) description of the mistake goes.
+    message = exc.message or _("the tag cannot be read")
     if message.startswith("Unexpected end of template"):
         line = _unclosed_block_line(part.source.splitlines())
     else:
         line = exc.lineno
     return TemplateError(
-        f"The template has a mistake in a {{{{ }}}} or {{% %}} tag: {message}\n"
-        f"{part.place(line)}\n"
-        "Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}."
+        # TRANSLATORS: {problem} is Jinja's own description of the mistake, in English.
+        _("The template has a mistake in a {{{{ }}}} or {{% %}} tag: {problem}").format(
+            problem=message
+        )
+        + "\n"
+        + part.place(line)
+        + "\n"
+        + _("Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}.")
     )
 
 
@@ -326,17 +363,26 @@ def filling_error(
         return syntax_error(exc, part, env)
     if isinstance(exc, SecurityError):
         return TemplateError(
-            f"The template tries to reach inside Python ({exc}); a letter template may only "
-            f"print values, so nothing was run and no letter was written. Remove this tag.\n"
-            f"{place}"
+            # TRANSLATORS: {refusal} is the sandbox's own text, in English.
+            _(
+                "The template tries to reach inside Python ({refusal}); a letter template may "
+                "only print values, so nothing was run and no letter was written. Remove this "
+                "tag.\n{place}"
+            ).format(refusal=exc, place=place)
         )
     if isinstance(exc, FilterError):
         return TemplateError(f"{exc}\n{place}")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(
-            f"The template asks for something that has no value: {exc.message}.\n{place}\n"
-            "Run `brief fields YEAR` to list the names that exist and what they hold."
+            # TRANSLATORS: {missing} is Jinja's own text ("'x' is undefined"), in English.
+            _(
+                "The template asks for something that has no value: {missing}.\n{place}\n"
+                "Run `brief fields YEAR` to list the names that exist and what they hold."
+            ).format(missing=exc.message, place=place)
         )
     return TemplateError(
-        f"A tag in the template cannot be worked out ({type(exc).__name__}: {exc}).\n{place}"
+        # TRANSLATORS: {error_type} is a Python exception's name, {error} its own text.
+        _("A tag in the template cannot be worked out ({error_type}: {error}).\n{place}").format(
+            error_type=type(exc).__name__, error=exc, place=place
+        )
     )
