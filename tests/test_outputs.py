@@ -155,6 +155,26 @@ def test_a_second_lock_on_a_year_stops_with_the_holder_named(paths):
         pass
 
 
+def test_the_lock_message_names_the_holder_in_the_language_of_the_build_that_waits():
+    from brief.build import _lock_held_message
+    from brief.i18n import _, speaking
+
+    holder = "process 4711, since 10:02:13"  # as every build writes it, whatever it speaks
+    letter = Letter(YEAR, "Oud Zuid")
+
+    assert _lock_held_message(letter, holder) == (
+        "2023 Oud Zuid is already being built (process 4711, since 10:02:13). Wait until that "
+        "build has finished, then run this one again."
+    )
+    assert re.match(MESSAGE.format(holder="another process"), _lock_held_message(Letter(YEAR), ""))
+    with speaking("nl"):
+        held = _(
+            "{letter} is already being built (process {process}, since {since}). Wait until "
+            "that build has finished, then run this one again."
+        ).format(letter="2023 Oud Zuid", process="4711", since="10:02:13")
+        assert _lock_held_message(letter, holder) == held
+
+
 def test_a_build_stops_when_another_process_builds_that_year(project):
     project.outputs_dir.mkdir()
     holding = subprocess.Popen(

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from brief.i18n import _, ngettext, speaking
 from brief.paths import ProjectPaths, YearOutputs
 from brief.plan import current_inputs, make_plan
 from brief.records import DataRead, NotebookRecord, OutputsMade, RunRecord
@@ -142,3 +143,32 @@ def test_a_record_it_cannot_trust_is_treated_as_absent(project, damage):
 
     assert result.previous is None
     assert result.letter_reason == "first build"
+
+
+def test_messages_in_another_language_refill_the_letter_without_rerunning(project):
+    record = record_a_build(project, {})
+    record.model_copy(update={"language": "nl"}).write(outputs(project).run_record)
+
+    result = plan(project)
+
+    assert not any(n.reruns for n in result.notebooks)
+    assert result.letter_reason == "the messages' language changed (nl → en)"
+
+
+def test_the_reasons_are_said_in_the_language_spoken_when_the_plan_is_made(project):
+    with speaking("nl"):
+        first = plan(project)
+        first_build = _("first build")
+    record_a_build(project, {"02-ouderen.ipynb": ["data/ouderen.csv"]})  # in English
+    path = project.data_dir / "ouderen.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with speaking("nl"):
+        second = plan(project)
+        changed = ngettext("{files} changed", "{files} changed", 1).format(files="data/ouderen.csv")
+        reran = _("notebooks reran")
+
+    # Made in Dutch, they stay Dutch: they are printed, written to changes.md and run.json.
+    assert set(reasons(first).values()) == {first_build}
+    assert first.letter_reason == first_build
+    assert reasons(second)["02-ouderen.ipynb"] == changed
+    assert second.letter_reason == reran

@@ -41,3 +41,62 @@ def test_kernels_of_two_projects_at_once_start_in_their_own_folders(tmp_path, mo
     for run in runs:
         assert printed_folder(run.executed) == str(run.source.parent)
     assert os.getcwd() == str(tmp_path)  # running notebooks never moved this process
+
+
+def notebook_failing_on_bad_data(project, name: str):
+    """A chapter notebook that prints its kernel's language, then loads a data file."""
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("year = 2023")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [
+        parameters,
+        nbformat.v4.new_code_cell(
+            "import os\n"
+            "from brief.i18n import current_language\n"
+            "print(os.environ.get('BRIEF_LANG'), current_language())"
+        ),
+        nbformat.v4.new_code_cell("from brief.data import load_data\nload_data('ouderen')"),
+    ]
+    path = project.notebooks_dir / name
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_kernel_speaks_the_language_of_the_build(project, tmp_path, language):
+    """brief's own error raised in a notebook reads in the build's language, as the rest."""
+    from brief.data import load_data
+    from brief.exceptions import DataError, NotebookError
+    from brief.i18n import _, speaking
+
+    data = project.data_dir / "ouderen.csv"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace(
+            "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
+            "valpreventie_deelnemers,2023,Rotterdam,zevenhonderd,realisation",
+        ),
+        encoding="utf-8",
+    )
+    source = notebook_failing_on_bad_data(project, "09-taal.ipynb")
+    failed = tmp_path / "failed"
+
+    with speaking(language):
+        with pytest.raises(NotebookError) as caught:
+            run_notebooks([source], tmp_path / "out", 2023, failed_dir=failed)
+        with pytest.raises(DataError) as here:  # the same file, read in the build's process
+            load_data("ouderen", project)
+        # Cell 4: the parameters, papermill's injected parameters, the print, load_data.
+        where = _("Notebook {notebook} failed for {year} on this, in cell {cell} ({kind}).")
+        where = where.format(notebook=source.name, year=2023, cell=4, kind="DataError")
+        kept = _("The partly run notebook is kept at {path}; the failing cell is marked in it.")
+        kept = kept.format(path=failed / source.name)
+
+    # The kernel's part is what the build's process says of the file in its language, and
+    # the build's parts follow in that language: the kernel was started speaking it.
+    assert str(caught.value) == f"{here.value}\n{where}\n{kept}"
+    cells = json.loads((failed / source.name).read_text(encoding="utf-8"))["cells"]
+    (printing,) = [c for c in cells if "current_language()" in "".join(c["source"])]
+    assert "".join(printing["outputs"][0]["text"]).split() == [language, language]
+    if language == "en":
+        assert str(caught.value).startswith("ouderen.csv has 1 problem(s):\n")
+        assert where == "Notebook 09-taal.ipynb failed for 2023 on this, in cell 4 (DataError)."

@@ -53,3 +53,36 @@ def test_new_year_refuses_to_overwrite_or_to_start_from_nothing(project):
         new_year(project, 2024)
     with pytest.raises(ProjectError, match="no params file for a year before 2021"):
         new_year(project, 2021)
+
+
+def test_the_new_params_file_opens_with_comments_for_the_advisor(project):
+    started = new_year(project, 2025)
+
+    assert started.params_file.read_text(encoding="utf-8").startswith(
+        "# Parameters of the progress letter about 2025, started from 2024.yaml.\n"
+        "# Replace every INVULLEN before building; `brief build 2025` stops on any left.\n"
+        "# toezeggingen: list the commitments this letter answers (code, omschrijving, status).\n"
+        "jaar: 2025\n"
+    )
+
+
+def test_the_comments_are_in_the_language_spoken_and_the_keys_stay(project, tmp_path):
+    from brief.i18n import _, speaking
+
+    english = new_year(project, 2025).params_file
+    kept = english.read_text(encoding="utf-8")
+    english.unlink()
+    with speaking("nl"):
+        started = new_year(project, 2025)
+        first = _("Parameters of the progress letter about {year}, started from {file}.")
+        first = first.format(year=2025, file="2024.yaml")
+
+    text = started.params_file.read_text(encoding="utf-8")
+    comments = text.splitlines()[:3]
+    assert comments[0] == f"# {first}"
+    assert all(line.startswith("# ") for line in comments)
+    assert FILL_IN in comments[1] and "`brief build 2025`" in comments[1]
+    assert (
+        comments[2].startswith("# toezeggingen: ") and "(code, omschrijving, status)" in comments[2]
+    )
+    assert yaml.safe_load(text) == yaml.safe_load(kept)  # only the comments differ

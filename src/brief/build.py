@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import os
+import re
 import shutil
 import threading
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 from brief import pausing
 from brief.exceptions import BriefError, ProjectError
 from brief.fingerprint import git_state, package_versions
+from brief.i18n import _
 from brief.letters import Letter
 from brief.paths import ProjectPaths, YearOutputs
 from brief.plan import BuildPlan, make_plan
@@ -89,8 +91,10 @@ def build_letter(
     notebooks = project.notebooks()
     if not notebooks:
         raise ProjectError(
-            f"{project.notebooks_dir} holds no notebooks. Chapter notebooks are named "
-            "01-name.ipynb, 02-name.ipynb, ... and run in that order."
+            _(
+                "{folder} holds no notebooks. Chapter notebooks are named "
+                "01-name.ipynb, 02-name.ipynb, ... and run in that order."
+            ).format(folder=project.notebooks_dir)
         )
     final = letter.outputs(project, template.stem)
     final.folder.parent.mkdir(parents=True, exist_ok=True)
@@ -209,10 +213,13 @@ def _build(
         pausing.reached("staging folder made")
         _run_notebooks(staging, final, plan, result, jobs, timeout, kernels, progress, runner)
 
-        progress(year, "filling the letter")
+        progress(year, _("filling the letter"))
         collection = collect([staging.notebooks_dir / n.source.name for n in plan.notebooks])
         pausing.reached("notebooks collected")
-        result.warnings += [f"check this conversion: {note}." for note in collection.notes()]
+        for note in collection.notes():
+            # TRANSLATORS: {note} says how a value of a data file was read, in the user's
+            # language already: "data/jeugd.csv, row 5: '1.234' read as 1234".
+            result.warnings.append(_("check this conversion: {note}.").format(note=note))
         filled = _write_letters(template, params, collection, staging, review, when)
         used = filled.used.all
         shown = changing.snapshot(params, collection)
@@ -222,7 +229,7 @@ def _build(
             pausing.reached("changes written")
 
         if pdf:
-            progress(year, "writing the PDF")
+            progress(year, _("writing the PDF"))
             result.pdf, pdf_warnings = _write_pdf(staging)
             result.warnings.extend(pdf_warnings)
             pausing.reached("PDF written")
@@ -243,7 +250,7 @@ def _build(
             accessibility=filled.accessibility,
         )
         pausing.reached("review page written")
-        progress(year, "putting the outputs in place")
+        progress(year, _("putting the outputs in place"))
         _replace(staging.folder, final.folder)
         pausing.reached("outputs swapped")
     except BaseException:
@@ -297,7 +304,12 @@ def _run_notebooks(
         timeout=timeout,
         kernels=kernels,
         on_start=lambda name, done: progress(
-            staging.year, f"running {name} ({done} of {len(to_run)} done)"
+            staging.year,
+            # TRANSLATORS: progress while a build runs: {done} of the {total} notebooks have
+            # finished.
+            _("running {notebook} ({done} of {total} done)").format(
+                notebook=name, done=done, total=len(to_run)
+            ),
         ),
         after_run=after_run,
         parameters=plan.inputs.parameters,
@@ -364,7 +376,7 @@ def _write_pdf(staging: YearOutputs) -> tuple[Path | None, list[str]]:
     from brief.pdf import INSTALL_HINT, convert_to_pdf, find_soffice, font_warnings
 
     if find_soffice() is None:
-        return None, [INSTALL_HINT]
+        return None, [_(INSTALL_HINT)]
     return convert_to_pdf(staging.letter), font_warnings(staging.letter)
 
 
@@ -443,11 +455,10 @@ def _letter_lock(project: ProjectPaths, letter: Letter) -> Iterator[None]:
             who = holder.read_text(encoding="utf-8").strip()
         except OSError:  # the holder has not written it yet, or has just removed it
             who = ""
-        raise BriefError(
-            f"{letter.label} is already being built ({who or 'another process'}). Wait until that "
-            "build has finished, then run this one again."
-        ) from None
+        raise BriefError(_lock_held_message(letter, who)) from None
     try:
+        # Read by the build that waits, which says it in its own language: written the
+        # same in every language, and read back by _HOLDER.
         holder.write_text(
             f"process {os.getpid()}, since {dt.datetime.now():%H:%M:%S}", encoding="utf-8"
         )
@@ -458,6 +469,25 @@ def _letter_lock(project: ProjectPaths, letter: Letter) -> Iterator[None]:
         with contextlib.suppress(OSError):
             holder.unlink(missing_ok=True)
         lock.release()
+
+
+# What the lock's holder writes in its file (see _letter_lock), whatever language it speaks.
+_HOLDER = re.compile(r"process (?P<process>\d+), since (?P<since>\d\d:\d\d:\d\d)")
+
+
+def _lock_held_message(letter: Letter, holder_text: str) -> str:
+    """Say that another build holds ``letter``'s lock, naming it from its holder file's text."""
+    held = _HOLDER.fullmatch(holder_text)
+    if held is None:  # not written yet, or just removed
+        return _(
+            "{letter} is already being built (another process). Wait until that build has "
+            "finished, then run this one again."
+        ).format(letter=letter.label)
+    # TRANSLATORS: {process} is a process number (4711), {since} a time of day (10:02:13).
+    return _(
+        "{letter} is already being built (process {process}, since {since}). Wait until that "
+        "build has finished, then run this one again."
+    ).format(letter=letter.label, process=held["process"], since=held["since"])
 
 
 def _make_staging(project: ProjectPaths, letter: Letter) -> Path:
@@ -511,9 +541,12 @@ def _replace(new: Path, final: Path) -> str:
             os.replace(final, previous)
         except PermissionError as exc:  # on Windows: a file in it is open
             raise BriefError(
-                f"{final} could not be replaced: {exc.strerror}. If a file in it is open "
-                "(the letter in Word, say), close it and run the build again; the previous "
-                "outputs are unchanged."
+                # TRANSLATORS: {error} is the operating system's reason ("Access is denied").
+                _(
+                    "{folder} could not be replaced: {error}. If a file in it is open "
+                    "(the letter in Word, say), close it and run the build again; the previous "
+                    "outputs are unchanged."
+                ).format(folder=final, error=exc.strerror)
             ) from exc
     try:
         os.replace(new, final)

@@ -20,8 +20,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from brief.exceptions import BriefError
+from brief.i18n import N_, _
 
-INSTALL_HINT = (
+# A message: translate it where it is used, _(INSTALL_HINT).
+INSTALL_HINT = N_(
     "LibreOffice is not installed, so no PDF was made (the .docx is written). Install it "
     "with `sudo apt-get install libreoffice-writer-nogui` (Debian/Ubuntu) or from "
     "libreoffice.org, then run the build again with --pdf."
@@ -91,7 +93,7 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
     """Write ``letter`` as a tagged PDF/UA beside it and return the PDF's path."""
     soffice = find_soffice()
     if soffice is None:
-        raise BriefError(INSTALL_HINT)
+        raise BriefError(_(INSTALL_HINT))
     # A private profile: LibreOffice refuses to run twice on one profile (parallel builds).
     with tempfile.TemporaryDirectory(prefix="brief-soffice-") as profile:
         completed = subprocess.run(
@@ -113,8 +115,10 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
     pdf = letter.with_suffix(".pdf")
     if completed.returncode != 0 or not pdf.is_file():
         raise BriefError(
-            f"LibreOffice could not turn {letter.name} into a PDF: "
-            f"{(completed.stderr or completed.stdout).strip()[:300]}"
+            # TRANSLATORS: {output} is what LibreOffice printed, in its own words.
+            _("LibreOffice could not turn {letter} into a PDF: {output}").format(
+                letter=letter.name, output=(completed.stderr or completed.stdout).strip()[:300]
+            )
         )
     return pdf
 
@@ -132,17 +136,25 @@ def font_warnings(letter: Path) -> list[str]:
         compatible, package = METRIC_COMPATIBLE.get(family.lower(), ((), None))
         if found.lower() in {family.lower(), *(name.lower() for name in compatible)}:
             continue
-        install = (
-            f"Install {package} (`sudo apt-get install {package}` on Debian/Ubuntu), whose "
-            f"{compatible[0]} has the widths of {family},"
-            if package
-            else f"Install {family}, or a font with its widths,"
-        )
-        warnings.append(
-            f"The letter uses the font {family}, which this machine lacks: the PDF sets it in "
-            f"{found}, whose other widths can break lines and table columns where Word does "
-            f"not. {install} and build again with --pdf."
-        )
+        if package:
+            # TRANSLATORS: {font} is the font the letter asks for (Arial), {found} the one
+            # this machine has instead, {package} a Debian package with {compatible}, a font
+            # of the same widths as {font}.
+            warning = _(
+                "The letter uses the font {font}, which this machine lacks: the PDF sets it in "
+                "{found}, whose other widths can break lines and table columns where Word does "
+                "not. Install {package} (`sudo apt-get install {package}` on Debian/Ubuntu), "
+                "whose {compatible} has the widths of {font}, and build again with --pdf."
+            ).format(font=family, found=found, package=package, compatible=compatible[0])
+        else:
+            # TRANSLATORS: {font} is the font the letter asks for, {found} the one this
+            # machine has instead.
+            warning = _(
+                "The letter uses the font {font}, which this machine lacks: the PDF sets it in "
+                "{found}, whose other widths can break lines and table columns where Word does "
+                "not. Install {font}, or a font with its widths, and build again with --pdf."
+            ).format(font=family, found=found)
+        warnings.append(warning)
     return warnings
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from brief.files import file_hash, maybe_hash
 from brief.fingerprint import toolkit_fingerprint
-from brief.i18n import current_language
+from brief.i18n import _, current_language, ngettext
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import FileFingerprint, Inputs, RunRecord
 
@@ -109,21 +109,29 @@ def _notebook_reason(
     if force:
         return "--force"
     if previous is None:
-        return "first build"
+        return _("first build")
     earlier = previous.notebooks.get(source.name)
     if earlier is None or not (outputs.notebooks_dir / source.name).is_file():
-        return "no earlier result"
+        return _("no earlier result")
     if earlier.sha256 != inputs.notebooks[source.name]:
-        return "the notebook changed"
+        return _("the notebook changed")
     if previous.parameters != inputs.parameters:
-        return "its parameters changed"
+        return _("its parameters changed")
     if previous.toolkit != inputs.toolkit:
-        return "brief or a library it uses changed"
+        return _("brief or a library it uses changed")
     reads = earlier.reads.items()
     changed = [path for path, read in reads if maybe_hash(project.root / path) != read.sha256]
     if changed:
-        return f"{', '.join(sorted(changed))} changed"
+        return files_changed(sorted(changed))
     return None
+
+
+def files_changed(paths: list[str]) -> str:
+    """Return the reason "data/ouderen.csv changed" for the files ``paths``, in the words
+    of the language spoken now (also :func:`brief.redline.notebook_reason`'s)."""
+    # TRANSLATORS: why a notebook reruns: {files} is one data file or a list of them,
+    # "data/jeugd.csv, data/ouderen.csv".
+    return ngettext("{files} changed", "{files} changed", len(paths)).format(files=", ".join(paths))
 
 
 def _letter_reason(
@@ -138,23 +146,26 @@ def _letter_reason(
     if force:
         return "--force"
     if previous is None:
-        return "first build"
+        return _("first build")
     if any(plan.reruns for plan in plans):
-        return "notebooks reran"
+        return _("notebooks reran")
     if set(previous.notebooks) != set(inputs.notebooks):
-        return "notebooks were added or removed"
+        return _("notebooks were added or removed")
     if previous.params.sha256 != inputs.params.sha256:
-        return f"{inputs.params.path} changed"
+        return files_changed([inputs.params.path])
     if previous.template.sha256 != inputs.template.sha256:
-        return "the template changed"
+        return _("the template changed")
     if previous.template.path != inputs.template.path:
-        return "another template was asked for"
+        return _("another template was asked for")
     if not outputs.letter.is_file():
-        return "the letter is missing"
+        return _("the letter is missing")
     if previous.language != inputs.language:  # the review page and changes.md are rewritten
-        return f"the messages' language changed ({previous.language} → {inputs.language})"
+        # TRANSLATORS: {before} and {after} are language codes: "nl", "en".
+        return _("the messages' language changed ({before} → {after})").format(
+            before=previous.language, after=inputs.language
+        )
     if review and not outputs.review_letter.is_file():
-        return "a review copy was asked for"
+        return _("a review copy was asked for")
     if pdf and not outputs.pdf.is_file():
-        return "a PDF was asked for"
+        return _("a PDF was asked for")
     return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brief.exceptions import DataError, NotebookError, ParamsError, PublishError
+from brief.i18n import _, ngettext
 from brief.plan import notebook_parameters
 from brief.settings import DEFAULT_CELL_TIMEOUT
 
@@ -97,6 +98,9 @@ def run_notebook(
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
+        # The kernel speaks the build's language: jupyter_client starts it with a copy of
+        # os.environ as it is at that moment (no env is passed down from here), and
+        # brief.i18n.activate() put BRIEF_LANG in it.
         papermill.execute_notebook(
             str(source),
             str(executed),
@@ -117,21 +121,29 @@ def run_notebook(
         )
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
         kept = _keep_failed(executed, failed_dir)
+        kept_at = _(
+            "The partly run notebook is kept at {path}; the failing cell is marked in it."
+        ).format(path=kept)
         raise NotebookError(
-            f"{_reason(exc, source.name, year, timeout)}\n"
-            f"The partly run notebook is kept at {kept}; the failing cell is marked in it.",
+            f"{_reason(exc, source.name, year, timeout)}\n{kept_at}",
             notebook=source.name,
             cell=getattr(exc, "cell_index", None),
         ) from None
     except NoSuchKernel:
         raise NotebookError(
-            f"Cannot run {source.name}: the Jupyter kernel '{KERNEL}' is not installed in this "
-            "environment. Reinstall the project with `make report`.",
+            _(
+                "Cannot run {notebook}: the Jupyter kernel '{kernel}' is not installed in this "
+                "environment. Reinstall the project with `make report`."
+            ).format(notebook=source.name, kernel=KERNEL),
             notebook=source.name,
         ) from None
     except nbformat.ValidationError as exc:
         raise NotebookError(
-            f"{source.name} is not a valid notebook: {exc.message}", notebook=source.name
+            # TRANSLATORS: {error} is nbformat's own (English) description of the problem.
+            _("{notebook} is not a valid notebook: {error}").format(
+                notebook=source.name, error=exc.message
+            ),
+            notebook=source.name,
         ) from None
     return NotebookRun(source, executed, time.perf_counter() - started)
 
@@ -143,26 +155,40 @@ def _reason(exc: Exception, notebook: str, year: int, timeout: int) -> str:
 
     if isinstance(exc, PapermillExecutionError) and exc.ename in _USER_ERRORS:
         # Our own error raised inside the notebook: it already says what to fix, so it
-        # comes first; where it happened is secondary for the advisor.
-        return (
-            f"{exc.evalue}\n"
-            f"Notebook {notebook} failed for {year} on this, in cell {exc.exec_count} "
-            f"({exc.ename})."
-        )
+        # comes first; where it happened is secondary for the advisor. The kernel wrote it
+        # in the build's language (it inherits BRIEF_LANG), so it is not translated again.
+        # TRANSLATORS: the line under brief's own message from the notebook ("on this": on
+        # that problem); {cell} is the cell's number as Jupyter shows it, [3]; {kind} is the
+        # error's Python class name (DataError), kept as it is.
+        where = _("Notebook {notebook} failed for {year} on this, in cell {cell} ({kind}).")
+        where = where.format(notebook=notebook, year=year, cell=exc.exec_count, kind=exc.ename)
+        return f"{exc.evalue}\n{where}"
     if isinstance(exc, PapermillExecutionError):
-        return (
-            f"Notebook {notebook} failed for {year} in cell {exc.exec_count} "
-            f"(cell {exc.cell_index + 1} from the top): {exc.ename}: {exc.evalue}"
+        # TRANSLATORS: {cell} is the cell's number as Jupyter shows it ([3]), {position} its
+        # place counted from the top; {kind}: {error} is Python's error, in English.
+        return _(
+            "Notebook {notebook} failed for {year} in cell {cell} (cell {position} from the "
+            "top): {kind}: {error}"
+        ).format(
+            notebook=notebook,
+            year=year,
+            cell=exc.exec_count,
+            position=exc.cell_index + 1,
+            kind=exc.ename,
+            error=exc.evalue,
         )
     if isinstance(exc, CellTimeoutError):
-        return (
-            f"Notebook {notebook} took longer than {timeout} seconds in one cell for {year} "
-            "and was stopped. Raise --timeout if the cell needs more time."
-        )
-    return (
-        f"The Python kernel running {notebook} for {year} died (out of memory, or the "
+        return ngettext(
+            "Notebook {notebook} took longer than {seconds} seconds in one cell for {year} "
+            "and was stopped. Raise --timeout if the cell needs more time.",
+            "Notebook {notebook} took longer than {seconds} seconds in one cell for {year} "
+            "and was stopped. Raise --timeout if the cell needs more time.",
+            timeout,
+        ).format(notebook=notebook, seconds=timeout, year=year)
+    return _(
+        "The Python kernel running {notebook} for {year} died (out of memory, or the "
         "process was killed)."
-    )
+    ).format(notebook=notebook, year=year)
 
 
 def _keep_failed(executed: Path, failed_dir: Path) -> Path:

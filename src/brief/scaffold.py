@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from brief.exceptions import ProjectError
+from brief.i18n import _
 from brief.params import FILL_IN, read_yaml
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import RunRecord
@@ -31,30 +32,50 @@ def new_year(project: ProjectPaths, year: int) -> NewYear:
     target = project.params_file(year)
     if target.exists():
         raise ProjectError(
-            f"{project.relative(target)} already exists. Edit it, or delete it to start over."
+            _("{file} already exists. Edit it, or delete it to start over.").format(
+                file=project.relative(target)
+            )
         )
     earlier = [y for y in project.years() if y < year]
     if not earlier:
         raise ProjectError(
-            f"There is no params file for a year before {year} in {project.params_dir} to "
-            "start from."
+            _("There is no params file for a year before {year} in {folder} to start from.").format(
+                year=year, folder=project.params_dir
+            )
         )
     source = project.params_file(earlier[-1])
     document = read_yaml(source)
     if not isinstance(document, dict):
-        raise ProjectError(f"{source.name} holds no keys to copy.")
+        raise ProjectError(_("{file} holds no keys to copy.").format(file=source.name))
 
     new, to_fill = _next_params(document, earlier[-1], year)
-    header = (
-        f"# Parameters of the progress letter about {year}, started from {source.name}.\n"
-        f"# Replace every {FILL_IN} before building; `brief build {year}` stops on any left.\n"
-        "# toezeggingen: list the commitments this letter answers (code, omschrijving, status).\n"
-    )
     target.write_text(
-        header + yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=88),
+        _header(year, source.name)
+        + yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=88),
         encoding="utf-8",
     )
     return NewYear(target, source, to_fill, missing_data(project, earlier[-1], year))
+
+
+def _header(year: int, source: str) -> str:
+    """Return the comment lines that open a new params file, for the advisor who fills it.
+
+    In the language spoken now, one comment line per message; the keys and the marker
+    (INVULLEN) stay as the file writes them.
+    """
+    lines = [
+        _("Parameters of the progress letter about {year}, started from {file}.").format(
+            year=year, file=source
+        ),
+        # TRANSLATORS: {marker} is the word INVULLEN, kept as it is.
+        _("Replace every {marker} before building; `brief build {year}` stops on any left.").format(
+            marker=FILL_IN, year=year
+        ),
+        # TRANSLATORS: toezeggingen, code, omschrijving and status are keys of the file: keep them.
+        _("toezeggingen: list the commitments this letter answers (code, omschrijving, status)."),
+    ]
+    # One line each, even if a translation were to break one: a comment must stay a comment.
+    return "".join(f"# {' '.join(line.split())}\n" for line in lines)
 
 
 def _next_params(document: dict, latest: int, year: int) -> tuple[dict, list[str]]:
