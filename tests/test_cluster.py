@@ -10,12 +10,15 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
+from brief.exceptions import ClusterError, NotebookError
 from brief.grid import GridSummary, build_grid, expand
+from brief.i18n import LANGUAGE_VARIABLE, speaking
 from brief.letters import grid_summary_file
 from tests.conftest import copy_example
 from tests.test_rebuild import letter_content
@@ -277,3 +280,50 @@ def test_a_worker_killed_mid_grid_keeps_finished_letters_and_the_next_build_comp
     assert "2024 Charlois: up to date" in out and "2024 Delfshaven: built" in out
     assert fingerprint(area_folder(project, "charlois")) == finished
     assert (area_folder(project, "delfshaven") / "brief-2024-delfshaven.docx").is_file()
+
+
+def test_a_worker_speaks_the_language_of_the_build_whatever_its_own(cluster, tmp_path):
+    from brief.cluster import ClusterRunner
+    from tests.test_build import add_notebook
+
+    project = copy_example(tmp_path / "project")
+    add_notebook(
+        project,
+        "06-taal.ipynb",
+        f'import os\nraise ValueError("kernel: " + os.environ.get("{LANGUAGE_VARIABLE}", "-"))',
+    )
+    # The worker's own environment names a language brief does not speak: whatever the
+    # worker and its kernels speak below, they heard from the build.
+    cluster.start_worker("w1", {LANGUAGE_VARIABLE: "fr"})
+    runner = ClusterRunner(project, cluster.address)
+
+    def run(language: str) -> str:
+        out_dir = Path(tempfile.mkdtemp(dir=tmp_path)) / "notebooks"
+        out_dir.mkdir()
+        with speaking(language), pytest.raises((NotebookError, ClusterError)) as caught:
+            runner(
+                [project.notebooks_dir / "06-taal.ipynb"],
+                out_dir,
+                YEAR,
+                failed_dir=out_dir.parent / "failed",
+                timeout=120,
+                parameters={"year": YEAR, "area": "Charlois"},
+                label=f"{YEAR} Charlois",
+            )
+        return str(caught.value)
+
+    try:
+        english = run("en")
+        dutch = run("nl")
+        runner._facts = {**runner._facts, "pandas": "0.0.1"}  # the worker refuses now
+        refused = run("en")
+        worker_language = runner.client.run(lambda: os.environ.get(LANGUAGE_VARIABLE))
+    finally:
+        runner.close()
+
+    assert "ValueError: kernel: en" in english  # the kernel on the worker spoke English
+    assert "Notebook 06-taal.ipynb failed for 2024" in english  # and so did the worker
+    assert "ValueError: kernel: nl" in dutch
+    assert refused.startswith("The Dask worker tcp://127.0.0.1:")  # said on the worker
+    assert "pandas" in refused and "(the coordinator has 0.0.1)" in refused
+    assert list(worker_language.values()) == ["fr"]  # its own again once the tasks ended

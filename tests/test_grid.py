@@ -7,6 +7,7 @@ import json
 import pickle
 import pkgutil
 import shutil
+from dataclasses import replace
 
 import docx
 import pandas as pd
@@ -217,12 +218,113 @@ def test_a_remote_run_refused_returns_the_error_as_data(project, worker_temp):
         timeout=60,
         manifest=bundle.manifest,
         coordinator={**shipping.facts(), "brief code": "another"},
+        language="en",
     )
 
     result = pickle.loads(pickle.dumps(run_remote(bundle, task)))
 
     assert isinstance(result.error, ClusterError) and result.executed is None
     assert "brief code" in str(result.error)
+
+
+def test_a_remote_run_speaks_the_language_of_its_task_then_the_workers_own(
+    project, worker_temp, monkeypatch
+):
+    import os
+
+    from brief import cluster, i18n
+    from brief.cluster import RemoteTask, run_remote
+
+    heard = []
+
+    def refuse(coordinator, where):
+        heard.append((i18n.current_language(), os.environ.get(i18n.LANGUAGE_VARIABLE)))
+        raise ClusterError("refused")
+
+    monkeypatch.setattr(cluster, "refuse_if_different", refuse)
+    monkeypatch.setenv(i18n.LANGUAGE_VARIABLE, "fr")  # the worker's own: none brief speaks
+    bundle = shipping.pack(project)
+    task = RemoteTask(
+        notebook="01-jeugd.ipynb",
+        label="2024 Charlois",
+        year=2024,
+        parameters={"year": 2024, "area": "Charlois"},
+        timeout=60,
+        manifest=bundle.manifest,
+        coordinator=shipping.facts(),
+        language="en",
+    )
+
+    assert str(run_remote(bundle, task).error) == "refused"
+    assert str(run_remote(bundle, replace(task, language="nl")).error) == "refused"
+
+    assert heard == [("en", "en"), ("nl", "nl")]
+    assert os.environ[i18n.LANGUAGE_VARIABLE] == "fr"  # the worker's own again, after each
+
+
+def test_a_worker_speaks_one_language_at_a_time_and_switches_when_its_tasks_end():
+    import os
+    import threading
+    import time
+
+    from brief import i18n
+    from brief.cluster import _Languages
+
+    languages = _Languages()
+    heard, lock = [], threading.Lock()
+    go = {name: threading.Event() for name in ("en1", "en2", "nl", "en3")}
+
+    def task(name: str, language: str) -> None:
+        with languages.speaking(language):
+            with lock:
+                heard.append((name, "in", os.environ[i18n.LANGUAGE_VARIABLE]))
+            go[name].wait(10)
+            with lock:
+                heard.append((name, "out", i18n.current_language()))
+
+    def start(name: str, language: str) -> threading.Thread:
+        thread = threading.Thread(target=task, args=(name, language))
+        thread.start()
+        return thread
+
+    def until(check) -> None:
+        deadline = time.monotonic() + 10
+        while not check():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+
+    def entered() -> list[str]:
+        with lock:
+            return [name for name, what, _language in heard if what == "in"]
+
+    threads = [start("en1", "en"), start("en2", "en")]
+    until(lambda: entered() == ["en1", "en2"] or entered() == ["en2", "en1"])
+    threads.append(start("nl", "nl"))
+    until(lambda: len(languages._queue) == 1)
+    threads.append(start("en3", "en"))  # waits too: the Dutch task came first
+    until(lambda: len(languages._queue) == 2)
+    go["en1"].set()
+    go["en2"].set()
+    until(lambda: "nl" in entered())
+    assert "en3" not in entered()
+    go["nl"].set()
+    go["en3"].set()
+    for thread in threads:
+        thread.join(10)
+
+    assert sorted(heard[:4]) == [
+        ("en1", "in", "en"),
+        ("en1", "out", "en"),
+        ("en2", "in", "en"),
+        ("en2", "out", "en"),
+    ]
+    assert heard[4:] == [
+        ("nl", "in", "nl"),
+        ("nl", "out", "nl"),
+        ("en3", "in", "en"),
+        ("en3", "out", "en"),
+    ]
+    assert os.environ[i18n.LANGUAGE_VARIABLE] == "en" and i18n._active is None
 
 
 # --- gaps: no data for an area ----------------------------------------------------------------

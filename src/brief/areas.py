@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from brief.exceptions import ProjectError
+from brief.i18n import _
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -28,8 +29,10 @@ def slug(area: str) -> str:
     made = _NOT_SLUG.sub("-", plain.lower()).strip("-")
     if not made:
         raise ProjectError(
-            f"The area {area!r} has no letters or digits to name its folder after; rename it "
-            "in the areas file."
+            _(
+                "The area {area!r} has no letters or digits to name its folder after; rename "
+                "it in the areas file."
+            ).format(area=area)
         )
     return made
 
@@ -44,8 +47,10 @@ def read_area_names(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProjectError(
-            f"There is no {path.name}, so there are no areas to write letters for. It lists "
-            "one area a row, in a column 'area'."
+            _(
+                "There is no {file}, so there are no areas to write letters for. It lists "
+                "one area a row, in a column 'area'."
+            ).format(file=path.name)
         ) from None
     lines = text.splitlines()
     delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
@@ -53,7 +58,9 @@ def read_area_names(path: Path) -> list[str]:
     header = [" ".join(cell.split()).lower() for cell in rows[0]] if rows else []
     column = next((header.index(n) for n in ("area", "gebied") if n in header), None)
     if column is None:
-        raise ProjectError(f"{path.name} has no column 'area'; its header row must name it.")
+        raise ProjectError(
+            _("{file} has no column 'area'; its header row must name it.").format(file=path.name)
+        )
     names = [row[column].strip() for row in rows[1:] if len(row) > column and row[column].strip()]
     return list(dict.fromkeys(names))
 
@@ -65,8 +72,10 @@ def check_slugs(areas: list[str]) -> dict[str, str]:
         made = slug(area)
         if made in by_slug:
             raise ProjectError(
-                f"The areas {by_slug[made]!r} and {area!r} would share the folder "
-                f"outputs/gebied/{made}/. Give one of them another name in the areas file."
+                _(
+                    "The areas {first!r} and {second!r} would share the folder "
+                    "outputs/gebied/{folder}/. Give one of them another name in the areas file."
+                ).format(first=by_slug[made], second=area, folder=made)
             )
         by_slug[made] = area
     return {area: made for made, area in by_slug.items()}

@@ -7,7 +7,9 @@ pages, the atomic swap, ``outputs/``) stays on this, the coordinating, machine. 
 gets the project as a :class:`brief.shipping.Bundle` (scattered once, keyed by its
 contents' hash) and what this machine's packages are; it returns the executed notebook
 and its HTML page as bytes, and an error as data (:class:`RemoteRun`), so a failing
-notebook reads the same as on this machine.
+notebook reads the same as on this machine. A task carries the build's language too, and
+the worker speaks it while the task runs (:class:`_Languages`): the worker's messages, and
+its kernel's, are in the language of the build, whatever the worker's own environment says.
 
 On the cluster, run one worker process per machine with several threads
 (``dask worker tcp://host:8786 --nworkers 1 --nthreads 4``): Jupyter kernels started
@@ -18,18 +20,21 @@ ends or reaches --timeout.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
+import contextlib
 import os
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from brief import pausing
 from brief.exceptions import BriefError, ClusterError, NotebookError
+from brief.i18n import _, current_language, ngettext, speaking
 from brief.paths import ProjectPaths
 from brief.run import NotebookRun
 from brief.shipping import Bundle, facts, pack, refuse_if_different, unpack, worker_root
@@ -51,6 +56,7 @@ class RemoteTask:
     timeout: int
     manifest: dict[str, str]  # path -> sha256 of every shipped file
     coordinator: dict[str, str]  # shipping.facts() of the coordinating machine
+    language: str  # the language of the build (brief.i18n), which the worker speaks for it
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,71 @@ class RemoteRun:
 _READY = threading.Lock()
 
 
+class _Languages:
+    """The language the tasks of this worker process speak: one language at a time.
+
+    A task speaks its build's language: :func:`brief.i18n.speaking` activates it, which
+    also sets BRIEF_LANG in ``os.environ``, so the kernel the task starts speaks it too.
+    That is the whole process's language, so tasks of one language run side by side and
+    a task of another waits until they have ended. Tasks that wait start in the order
+    they came, so a task waiting for its language is not passed by later ones of the
+    language spoken. When the last task has ended, the worker's own language is back.
+    """
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._language: str | None = None
+        self._running = 0
+        self._queue: collections.deque[object] = collections.deque()  # waiting tasks, in order
+        self._spoken = contextlib.ExitStack()
+
+    def _free_for(self, language: str) -> bool:
+        return self._running == 0 or self._language == language
+
+    @contextlib.contextmanager
+    def speaking(self, language: str) -> Iterator[None]:
+        """Speak ``language`` inside the block, once the tasks of another have ended."""
+        with self._changed:
+            if self._queue or not self._free_for(language):
+                turn = object()
+                self._queue.append(turn)
+                try:
+                    self._changed.wait_for(
+                        lambda: self._queue[0] is turn and self._free_for(language)
+                    )
+                finally:
+                    self._queue.remove(turn)
+                    self._changed.notify_all()  # the next in line may start too
+            if self._running == 0:
+                self._spoken.enter_context(speaking(language))
+                self._language = language
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                if self._running == 0:
+                    self._spoken.close()
+                    self._language = None
+                self._changed.notify_all()
+
+
+_LANGUAGES = _Languages()
+
+
 def run_remote(bundle: Bundle, task: RemoteTask) -> RemoteRun:
     """Run one notebook on this worker and return the result; never raise a BriefError.
 
     Runs in a Dask worker's thread: the project is unpacked into this process's own
     folder once; the notebook runs there, written to a scratch folder that is removed.
+    The task speaks the language of its build, and so does the notebook's kernel.
     """
+    with _LANGUAGES.speaking(task.language):
+        return _run_remote(bundle, task)
+
+
+def _run_remote(bundle: Bundle, task: RemoteTask) -> RemoteRun:
     started = time.perf_counter()
     try:
         refuse_if_different(task.coordinator, _where())
@@ -129,7 +194,8 @@ def _where() -> str:
 
         return get_worker().address
     except (ImportError, ValueError):
-        return f"process {os.getpid()}"
+        # TRANSLATORS: names a worker without an address: "The Dask worker process 4711 ..."
+        return _("process {pid}").format(pid=os.getpid())
 
 
 class ClusterRunner:
@@ -185,7 +251,7 @@ class ClusterRunner:
                     self._on_connect(self.client)
             if not self._wait_for_a_worker():
                 self._gave_up = True
-                raise ClusterError(self._no_worker(label, "its notebooks did not run"))
+                raise ClusterError(self._no_worker(label))
             if self._bundle is None:
                 bundle = pack(self.project, self._areas_file)
                 try:
@@ -194,8 +260,12 @@ class ClusterRunner:
                     )
                 except (OSError, TimeoutError) as exc:
                     raise ClusterError(
-                        f"{label}: the project could not be sent to the Dask workers at "
-                        f"{self._shown_address()} ({type(exc).__name__}). Build again."
+                        _(
+                            "{letter}: the project could not be sent to the Dask workers at "
+                            "{address} ({error}). Build again."
+                        ).format(
+                            letter=label, address=self._shown_address(), error=type(exc).__name__
+                        )
                     ) from None
                 self._bundle = (bundle, scattered, bundle.manifest)
             return self._executor, self._bundle
@@ -211,13 +281,28 @@ class ClusterRunner:
         self._gave_up = False
         return True
 
-    def _no_worker(self, label: str, what: str) -> str:
-        return (
-            f"{label}: no Dask worker is connected to {self._shown_address()}, so {what} and "
-            "this letter was not written. Letters that were finished are kept. Start a worker "
-            "(dask worker ADDRESS --nworkers 1 --nthreads N) and build again: only what is "
-            "missing runs."
-        )
+    def _no_worker(self, label: str, notebooks: list[str] | None = None) -> str:
+        """Return the message of a letter whose ``notebooks`` (default: all of them) did not
+        run because no worker is connected."""
+        address = self._shown_address()
+        if notebooks is None:
+            return _(
+                "{letter}: no Dask worker is connected to {address}, so its notebooks did not "
+                "run and this letter was not written. Letters that were finished are kept. "
+                "Start a worker (dask worker ADDRESS --nworkers 1 --nthreads N) and build "
+                "again: only what is missing runs."
+            ).format(letter=label, address=address)
+        return ngettext(
+            "{letter}: no Dask worker is connected to {address}, so {notebooks} did not run "
+            "and this letter was not written. Letters that were finished are kept. Start a "
+            "worker (dask worker ADDRESS --nworkers 1 --nthreads N) and build again: only "
+            "what is missing runs.",
+            "{letter}: no Dask worker is connected to {address}, so {notebooks} did not run "
+            "and this letter was not written. Letters that were finished are kept. Start a "
+            "worker (dask worker ADDRESS --nworkers 1 --nthreads N) and build again: only "
+            "what is missing runs.",
+            len(notebooks),
+        ).format(letter=label, address=address, notebooks=", ".join(notebooks))
 
     def __call__(
         self,
@@ -239,7 +324,7 @@ class ClusterRunner:
         if not sources:
             return []
         label = label or (f"{year} {parameters['area']}" if parameters else str(year))
-        executor, (_, scattered, manifest) = self._ready(label)
+        executor, (_bundle, scattered, manifest) = self._ready(label)
         futures = {}
         for done, source in enumerate(sources):
             task = RemoteTask(
@@ -250,6 +335,7 @@ class ClusterRunner:
                 timeout=timeout,
                 manifest=manifest,
                 coordinator=self._facts,
+                language=current_language(),
             )
             if on_start is not None:
                 on_start(source.name, done)
@@ -298,19 +384,29 @@ class ClusterRunner:
             for future in pending:
                 future.cancel()
             self._gave_up = True
-            names = ", ".join(sorted(futures[f].name for f in pending))
-            raise ClusterError(self._no_worker(label, f"{names} did not run"))
+            names = sorted(futures[f].name for f in pending)
+            raise ClusterError(self._no_worker(label, names))
 
     def _lost(self, label: str, notebook: str, exc: BaseException) -> ClusterError:
         """Return the error of a task the cluster lost; the project is scattered anew."""
         with self._lock:
             self._bundle = None  # it may have gone with the worker that held it
         if self._workers() == 0:
-            return ClusterError(self._no_worker(label, f"{notebook} did not run"))
-        why = "cancelled" if isinstance(exc, cf.CancelledError) else f"{type(exc).__name__}: {exc}"
+            return ClusterError(self._no_worker(label, [notebook]))
+        if isinstance(exc, cf.CancelledError):
+            return ClusterError(
+                _(
+                    "{letter}: {notebook} did not run on the cluster (cancelled): the worker "
+                    "running it left. Letters that were finished are kept; build again and only "
+                    "what is missing runs."
+                ).format(letter=label, notebook=notebook)
+            )
         return ClusterError(
-            f"{label}: {notebook} did not run on the cluster ({why}): the worker running it "
-            "left. Letters that were finished are kept; build again and only what is missing runs."
+            _(
+                "{letter}: {notebook} did not run on the cluster ({error}): the worker running "
+                "it left. Letters that were finished are kept; build again and only what is "
+                "missing runs."
+            ).format(letter=label, notebook=notebook, error=f"{type(exc).__name__}: {exc}")
         )
 
     def _workers(self) -> int:
@@ -362,6 +458,9 @@ def connect_client(address: str):
         return Client(address, timeout=30)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(
-            f"Cannot reach the Dask scheduler at {address} ({exc}). Check the address, and "
-            "that `dask scheduler` runs there; or build without --cluster on this machine."
+            _(
+                "Cannot reach the Dask scheduler at {address} ({error}). Check the address, "
+                "and that `dask scheduler` runs there; or build without --cluster on this "
+                "machine."
+            ).format(address=address, error=exc)
         ) from None

@@ -34,12 +34,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from brief.areas import check_slugs, read_area_names, slug
 from brief.build import BuildResult, build_letter, import_build_libraries
 from brief.exceptions import BriefError, ProjectError
+from brief.i18n import _, ngettext
 from brief.letters import Letter, grid_lock_file, grid_page_file, grid_summary_file
 from brief.paths import ProjectPaths
 from brief.plan import make_plan
 
 GRID_RECORD_VERSION = 1
 PER_CHOICES = ("area",)
+STATUSES = ("built", "reused", "failed")  # a letter's status, as the summary records it
 
 
 # --- which letters ------------------------------------------------------------------------
@@ -55,7 +57,9 @@ def expand(
     without ``per``. Two areas whose folders would be the same are an error.
     """
     if per is not None and per not in PER_CHOICES:
-        raise ProjectError(f"--per {per!r} is not known; a grid is built --per area.")
+        raise ProjectError(
+            _("--per {per!r} is not known; a grid is built --per area.").format(per=per)
+        )
     settings = project.settings()
     areas = read_area_names(project.root / settings.gebieden)
     check_slugs(areas)
@@ -71,11 +75,13 @@ def _only(words: list[str], areas: list[str], city: str) -> list[str | None]:
     by_slug = {slug(area): area for area in areas}
     chosen: list[str | None] = []
     for word in words:
-        key, _, name = word.partition("=")
+        key, _sep, name = word.partition("=")
         if key.strip() != "area" or not name.strip():
             raise ProjectError(
-                f"--only {word!r} is not understood; write --only area=NAME, e.g. "
-                f"--only area={areas[0] if areas else 'NAME'}."
+                _(
+                    "--only {word!r} is not understood; write --only area=NAME, e.g. "
+                    "--only area={example}."
+                ).format(word=word, example=areas[0] if areas else "NAME")
             )
         wanted = slug(name)
         if wanted == slug(city):
@@ -84,11 +90,14 @@ def _only(words: list[str], areas: list[str], city: str) -> list[str | None]:
             area = by_slug[wanted]
         else:
             close = difflib.get_close_matches(name.strip(), [*areas, city], n=1, cutoff=0.6)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ProjectError(
-                f"{name.strip()!r} is not {city} or one of the {len(areas)} areas in the areas "
-                f"file.{hint}"
-            )
+            message = ngettext(
+                "{name!r} is not {city} or one of the {count} areas in the areas file.",
+                "{name!r} is not {city} or one of the {count} areas in the areas file.",
+                len(areas),
+            ).format(name=name.strip(), city=city, count=len(areas))
+            if close:
+                message += " " + _("Did you mean {suggestion!r}?").format(suggestion=close[0])
+            raise ProjectError(message)
         if area not in chosen:
             chosen.append(area)
     order = [None, *areas]
@@ -146,12 +155,28 @@ class GridSummary(_Record):
         _write_atomically(path, text)
 
     def counts(self) -> str:
-        statuses = [entry.status for entry in self.letters]
-        return ", ".join(
-            f"{statuses.count(status)} {status}"
-            for status in ("built", "reused", "failed")
-            if status in statuses
-        )
+        """Return how many letters were built, reused and failed: "2 built, 1 failed"."""
+        return count_statuses([entry.status for entry in self.letters])
+
+
+def count_statuses(statuses: list[str]) -> str:
+    """Return, in words, how many of ``statuses`` are each status: "2 built, 1 failed"."""
+    return ", ".join(
+        _status_count(status, statuses.count(status)) for status in STATUSES if status in statuses
+    )
+
+
+def _status_count(status: str, count: int) -> str:
+    if status == "built":
+        # TRANSLATORS: how many letters of a grid were built: "2 built, 1 failed".
+        text = ngettext("{count} built", "{count} built", count)
+    elif status == "reused":
+        # TRANSLATORS: how many letters of a grid were up to date, so left as they were.
+        text = ngettext("{count} reused", "{count} reused", count)
+    else:
+        # TRANSLATORS: how many letters of a grid failed.
+        text = ngettext("{count} failed", "{count} failed", count)
+    return text.format(count=count)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -347,9 +372,12 @@ def _entry(
     shown = project.outputs_dir.resolve()
     status = "built" if outcome.built else "reused"
     if outcome.built:
-        reason = outcome.plan.letter_reason or "built"
+        # TRANSLATORS: why a letter was built, when nothing more precise is known.
+        reason = outcome.plan.letter_reason or _("built")
     else:
-        reason = f"nothing changed since {outcome.plan.previous.finished}"
+        reason = _("nothing changed since {finished}").format(
+            finished=outcome.plan.previous.finished
+        )
     return LetterEntry(
         **common,
         status=status,
@@ -412,7 +440,7 @@ def _write_page(project: ProjectPaths, summary: GridSummary) -> None:
         .render(
             year=summary.year,
             updated=summary.updated,
-            counts=summary.counts() or "no letters",
+            counts=summary.counts() or _("no letters"),
             entries=summary.letters,
         )
     )
@@ -430,8 +458,10 @@ def _grid_lock(project: ProjectPaths, year: int) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         raise BriefError(
-            f"A grid of {year} is already being built. Wait until it has finished, then run "
-            "this one again."
+            _(
+                "A grid of {year} is already being built. Wait until it has finished, then "
+                "run this one again."
+            ).format(year=year)
         ) from None
     try:
         yield

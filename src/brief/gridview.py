@@ -14,7 +14,8 @@ import time
 
 from rich.console import Console
 
-from brief.grid import GridResult, GridTracker, LetterEntry
+from brief.grid import GridResult, GridTracker, LetterEntry, count_statuses
+from brief.i18n import _, decimal, ngettext
 from brief.letters import Letter
 from brief.paths import ProjectPaths
 
@@ -30,7 +31,9 @@ class GridDisplay(GridTracker):
         self._done = self._failed = self._total = 0
         self._started = time.monotonic()
         self.progress = Progress(
-            TextColumn("letters {task.completed:.0f}/{task.total:.0f}"),
+            # TRANSLATORS: the start of the live progress line of a grid: "letters 3/15".
+            # Keep {task.completed:.0f} and {task.total:.0f} exactly as they are.
+            TextColumn(_("letters {task.completed:.0f}/{task.total:.0f}")),
             BarColumn(),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
@@ -38,7 +41,8 @@ class GridDisplay(GridTracker):
             transient=True,
             disable=not console.is_terminal,
         )
-        self._task = self.progress.add_task("starting", total=None)
+        # TRANSLATORS: the progress line of a grid, before its first notebook starts.
+        self._task = self.progress.add_task(_("starting"), total=None)
 
     def grid_started(self, letters: list[Letter]) -> None:
         self._total = len(letters)
@@ -71,9 +75,16 @@ class GridDisplay(GridTracker):
                 self._failed,
             )
             left = self.time_left()
-        parts = [f"{running} notebook(s) running", f"{failed} failed"]
+        parts = [
+            ngettext("{count} notebook(s) running", "{count} notebook(s) running", running).format(
+                count=running
+            ),
+            # TRANSLATORS: how many letters of the grid failed so far (progress line).
+            ngettext("{count} failed", "{count} failed", failed).format(count=failed),
+        ]
         if left is not None:
-            parts.append(f"about {_duration(left)} left")
+            # TRANSLATORS: the time a grid still takes: "about 40 s left", "about 3 min left".
+            parts.append(_("about {duration} left").format(duration=_duration(left)))
         self.progress.update(
             self._task, completed=done, total=total or None, description=" · ".join(parts)
         )
@@ -87,7 +98,11 @@ class GridDisplay(GridTracker):
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    if seconds < 90:
+        # TRANSLATORS: a duration in seconds, in the progress line of a grid.
+        return _("{seconds:.0f} s").format(seconds=seconds)
+    # TRANSLATORS: a duration in minutes, in the progress line of a grid.
+    return _("{minutes:.0f} min").format(minutes=seconds / 60)
 
 
 @contextlib.contextmanager
@@ -103,28 +118,56 @@ def report(result: GridResult, paths: ProjectPaths, out: Console, err: Console) 
     shown = paths.relative
     for entry in result.entries:
         if entry.status == "failed":
-            err.print(f"Error: {entry.label}: {entry.reason}", markup=False)
+            err.print(
+                _("Error: {letter}: {reason}").format(letter=entry.label, reason=entry.reason),
+                markup=False,
+            )
             continue
         if entry.status == "reused":
-            line = f"{entry.label}: up to date ({entry.reason})"
+            line = _("{letter}: up to date ({reason})").format(
+                letter=entry.label, reason=entry.reason
+            )
         else:
-            line = (
-                f"{entry.label}: built in {entry.seconds:.1f} s "
-                f"({entry.notebooks_ran} notebook(s) ran; {entry.reason})"
+            line = ngettext(
+                "{letter}: built in {seconds} s ({count} notebook(s) ran; {reason})",
+                "{letter}: built in {seconds} s ({count} notebook(s) ran; {reason})",
+                entry.notebooks_ran,
+            ).format(
+                letter=entry.label,
+                seconds=decimal(entry.seconds),
+                count=entry.notebooks_ran,
+                reason=entry.reason,
             )
         out.print(line, markup=False)
         for gap in entry.gaps:
-            out.print(f"  no data: {gap.name}: {gap.reason}", markup=False)
+            # TRANSLATORS: a figure or value of this letter that has no data for its area.
+            no_data = _("no data: {name}: {reason}").format(name=gap.name, reason=gap.reason)
+            out.print(f"  {no_data}", markup=False)
         out.print(f"  {shown(paths.outputs_dir / entry.letter)}", markup=False)
-    statuses = [entry.status for entry in result.entries]
-    counts = ", ".join(
-        f"{statuses.count(s)} {s}" for s in ("built", "reused", "failed") if s in statuses
+    count = len(result.entries)
+    line = ngettext(
+        "grid: {count} letter(s) in {seconds} s: {counts}",
+        "grid: {count} letter(s) in {seconds} s: {counts}",
+        count,
+    ).format(
+        count=count,
+        seconds=decimal(result.seconds),
+        counts=count_statuses([entry.status for entry in result.entries]),
     )
     gaps = sum(len(entry.gaps) for entry in result.entries)
-    out.print(
-        f"grid: {len(result.entries)} letter(s) in {result.seconds:.1f} s: {counts}"
-        f"{f'; {gaps} gap(s) (geen gegevens voor dit gebied)' if gaps else ''}",
-        markup=False,
-    )
+    if gaps:
+        # TRANSLATORS: added to the grid's last line: how many figures or values of its
+        # letters have no data for their area. Keep "geen gegevens voor dit gebied": it is
+        # what the letters print there.
+        missing = ngettext(
+            "{count} gap(s) (geen gegevens voor dit gebied)",
+            "{count} gap(s) (geen gegevens voor dit gebied)",
+            gaps,
+        ).format(count=gaps)
+        line = f"{line}; {missing}"
+    out.print(line, markup=False)
     for summary, page in zip(result.summaries, result.pages, strict=True):
-        out.print(f"  summary: {shown(summary)}; review page: {shown(page)}", markup=False)
+        where = _("summary: {summary}; review page: {page}").format(
+            summary=shown(summary), page=shown(page)
+        )
+        out.print(f"  {where}", markup=False)

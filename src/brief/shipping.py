@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brief.exceptions import ClusterError
+from brief.i18n import _, ngettext
 from brief.paths import ProjectPaths
 
 SHIPPED_FOLDERS = ("data", "notebooks", "params")
@@ -56,7 +57,7 @@ class Bundle:
 
     @property
     def size(self) -> int:
-        return sum(len(data) for _, data in self.files)
+        return sum(len(data) for _path, data in self.files)
 
 
 def pack(project: ProjectPaths, areas_file: Path | None = None) -> Bundle:
@@ -101,9 +102,11 @@ def unpack(bundle: Bundle, expected: dict[str, str]) -> Path:
     damaged = sorted(p for p in set(expected) | set(received) if expected.get(p) != received.get(p))
     if damaged:
         raise ClusterError(
-            f"The project files sent to this worker differ from the coordinator's: "
-            f"{', '.join(damaged[:5])}{' ...' if len(damaged) > 5 else ''}. The worker is "
-            "refused; build again, and check the network between the machines if it recurs."
+            _(
+                "The project files sent to this worker differ from the coordinator's: {files}. "
+                "The worker is refused; build again, and check the network between the "
+                "machines if it recurs."
+            ).format(files=", ".join(damaged[:5]) + (" ..." if len(damaged) > 5 else ""))
         )
     key = bundle.key
     folder = worker_root() / key[:16]
@@ -117,9 +120,15 @@ def unpack(bundle: Bundle, expected: dict[str, str]) -> Path:
     )
     if changed:
         raise ClusterError(
-            f"The data on this worker differs from the coordinator's: {', '.join(changed[:5])} "
-            f"in {folder} changed after it was unpacked. The worker is refused; remove "
-            f"{folder} (or restart the worker) and build again."
+            ngettext(
+                "The data on this worker differs from the coordinator's: {files} in {folder} "
+                "changed after it was unpacked. The worker is refused; remove {folder} (or "
+                "restart the worker) and build again.",
+                "The data on this worker differs from the coordinator's: {files} in {folder} "
+                "changed after it was unpacked. The worker is refused; remove {folder} (or "
+                "restart the worker) and build again.",
+                len(changed),
+            ).format(files=", ".join(changed[:5]), folder=folder)
         )
     return folder
 
@@ -156,13 +165,26 @@ def refuse_if_different(coordinator: dict[str, str], where: str) -> None:
     """Raise ClusterError naming every difference between this worker and the coordinator."""
     here = facts()
     differences = [
-        f"{name} {here.get(name, 'missing')} (the coordinator has {wanted})"
+        _difference(name, here.get(name), wanted)
         for name, wanted in sorted(coordinator.items())
         if here.get(name) != wanted
     ]
     if differences:
         raise ClusterError(
-            f"The Dask worker {where} is refused: its packages differ from this machine's: "
-            f"{'; '.join(differences)}. Install the same brief and pinned libraries on every "
-            "worker (pip install -e . from the same commit), restart the worker and build again."
+            _(
+                "The Dask worker {worker} is refused: its packages differ from this machine's: "
+                "{differences}. Install the same brief and pinned libraries on every worker "
+                "(pip install -e . from the same commit), restart the worker and build again."
+            ).format(worker=where, differences="; ".join(differences))
         )
+
+
+def _difference(name: str, here: str | None, wanted: str) -> str:
+    """Return one difference in words: "pandas 2.2.3 (the coordinator has 2.2.2)"."""
+    if here is None:
+        # TRANSLATORS: a package the coordinating machine has and this worker does not.
+        return _("{name} missing (the coordinator has {version})").format(name=name, version=wanted)
+    # TRANSLATORS: a package whose version on this worker is not the coordinating machine's.
+    return _("{name} {here} (the coordinator has {version})").format(
+        name=name, here=here, version=wanted
+    )
