@@ -54,3 +54,23 @@ def test_no_change_is_said_in_one_line():
     assert changes.none
     assert summary(changes) == "nothing in the letter changed"
     assert "Nothing in the letter changed." in write_report(changes, 2023, "t", {}, [], set())
+
+
+def test_report_lists_tables_and_names_gone_and_the_summary_counts_each_kind():
+    before = {f"v{n}": entry("1") for n in range(5)} | {"weg": entry("x")}
+    after = {f"v{n}": entry("2") for n in range(5)} | {"erbij": entry("y")}
+    changes = compare(before, after)
+    changes.figures.append("kaart")
+    changes.tables["tabel"] = ['row "Hubs", column "2023": 10 → 12', 'row 2, column "a": 1 → 2']
+
+    report = write_report(changes, 2023, "t", {}, [], used={"v0", "kaart"})
+
+    assert report.startswith("# Changes in the 2023 letter\n\nCompared with the build of t.\n")
+    assert "| name | before | after |\n| --- | --- | --- |\n| v0 | 1 | 2 |\n" in report
+    assert "- Table `tabel` (not in the letter): 2 cell(s) changed:\n" in report
+    assert '  - row "Hubs", column "2023": 10 → 12\n' in report
+    assert "- `erbij` is new.\n- `weg` is no longer published.\n" in report
+    assert summary(changes) == (
+        "5 value(s) changed (v0 1 → 2, v1 1 → 2, v2 1 → 2 and 2 more); 1 figure(s); "
+        "1 table(s); 1 name(s) added, 1 removed"
+    )

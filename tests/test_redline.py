@@ -29,7 +29,7 @@ from brief.build import build_year
 from brief.cli import app
 from brief.exceptions import BriefError
 from brief.paths import ProjectPaths, YearOutputs
-from brief.records import RunRecord
+from brief.records import Origin, RunRecord, ShownFigure, ShownParameter, ShownValue
 from brief.redline import (
     HISTORY_SIZE,
     diff_since,
@@ -711,6 +711,87 @@ def test_why_a_notebook_reran_between_two_builds():
     )
     assert notebook_reason("02-ouderen.ipynb", None, record(notebooks=notebook("n1", "d1"))) == (
         "no earlier result"
+    )
+
+
+def test_comments_name_what_changed_and_why():
+    def notebook(data: str) -> dict:
+        reads = {"data/ouderen.csv": {"path": "data/ouderen.csv", "sha256": data}}
+        return {"02-ouderen.ipynb": {"sha256": "n1", "reason": None, "seconds": 1, "reads": reads}}
+
+    origin = Origin(notebook="02-ouderen.ipynb", cell=4)
+    shown = {
+        "deelnemers": ShownValue(text="715", origin=origin),
+        "kenmerk": ShownParameter(text="M2"),
+        "trend": ShownFigure(text="Trend", image="b", origin=origin),
+    }
+    before = record(notebooks=notebook("d1"), shown=[("deelnemers", "700"), ("kenmerk", "M1")])
+    after = record(notebooks=notebook("d2")).model_copy(update={"shown": shown})
+    old = letter("In 2023 deden 700 ouderen mee.", "Kenmerk M1.", RED, "Figuur 1: Trend", "Slot.")
+    new = letter(
+        f"In 2023 deden {mark('deelnemers', '715')} ouderen mee.",
+        f"Kenmerk {mark('kenmerk', 'M2')}.",
+        BLUE,
+        f"Figuur 1: {mark('trend', 'Trend')}",
+        "Slot.",
+    )
+
+    made = make_redline(new, old, before, after, WHEN)
+
+    assert [comment.text for comment in made.document.comments] == [
+        "deelnemers: 700 → 715. Published by 02-ouderen.ipynb, cell 5; 02-ouderen.ipynb "
+        "reran: data/ouderen.csv changed.",
+        "kenmerk: M1 → M2. params/2023.yaml changed.",
+        "trend: the chart changed. Published by 02-ouderen.ipynb, cell 5; 02-ouderen.ipynb "
+        "reran: data/ouderen.csv changed.",
+    ]
+    unexplained = make_redline(new, old, before, None, WHEN)  # no new record: no reason
+    assert [comment.text for comment in unexplained.document.comments] == [
+        "deelnemers: 700 → 715.",
+        "kenmerk: M1 → M2.",
+        "trend: the chart changed.",
+    ]
+
+
+def test_diff_without_an_earlier_build_says_how_many_builds_are_kept(tmp_path):
+    project = kept_project(tmp_path, [SENT])
+    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
+
+    with pytest.raises(BriefError) as raised:
+        select_build(kept_builds(project, 2023), current, None)
+
+    assert str(raised.value) == (
+        "No earlier build of 2023 is kept, so there is nothing to compare the letter with. "
+        f"brief keeps the last {HISTORY_SIZE} builds of a year; build 2023 again after a "
+        "change, then compare."
+    )
+
+
+def test_diff_of_a_build_older_than_every_kept_one_asks_for_since(tmp_path):
+    project = kept_project(tmp_path, [SENT])
+    current = record("2024-05-01T10:00:00+02:00")  # built again from an older copy
+
+    with pytest.raises(BriefError) as raised:
+        select_build(kept_builds(project, 2023), current, None)
+
+    assert str(raised.value) == (
+        "No build of 2023 before the current one (2024-05-01T10:00:00+02:00) is kept. "
+        "Builds kept:\n  - 2024-06-03T10:15:00+02:00\nName one with --since."
+    )
+
+
+def test_since_matching_several_builds_lists_them_and_shows_a_full_time(tmp_path):
+    project = kept_project(tmp_path, [*KEPT, "2024-06-11T08:00:00+02:00"])
+    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
+
+    with pytest.raises(BriefError) as raised:
+        select_build(kept_builds(project, 2023), current, "2024-06-10")
+
+    assert str(raised.value) == (
+        "--since 2024-06-10 matches 2 kept builds of 2023:\n"
+        "  - 2024-06-10T16:00:00+02:00\n"
+        "  - 2024-06-10T17:30:00+02:00\n"
+        "Give more of the time, e.g. --since 2024-06-10T17:30:00+02:00."
     )
 
 

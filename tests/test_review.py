@@ -228,3 +228,19 @@ def test_notebooks_show_the_analysis_not_the_publishing_payload(reviewed):
         page = reviewed["outputs"].notebook_html(path.name).read_text(encoding="utf-8")
         images = page.count("data:image/png;base64,")
         assert page.count("iVBORw0KGgo") == images, path.name  # base64 only inside <img>
+
+
+def test_pages_speak_the_builds_language_and_mark_the_letters_dutch(reviewed):
+    """The session builds in English: brief's words are English, the letter's Dutch."""
+    outputs = reviewed["outputs"]
+    page = outputs.review_page.read_text(encoding="utf-8")
+
+    assert '<html lang="en">' in page
+    cells = re.findall(r'<tr id="value-[^"]+"[^>]*>\s*<td>.*?</td>\s*<td([^>]*)>', page)
+    assert len(cells) >= 20 and all('lang="nl"' in cell for cell in cells)
+    assert all(img.endswith('lang="nl"') for img in re.findall(r"<img [^>]*?(?=>)", page))
+    for notebook in reviewed["paths"].notebooks():
+        html = outputs.notebook_html(notebook.name).read_text(encoding="utf-8")
+        assert '<html lang="en">' in html, notebook.name
+        markdown = re.findall(r'<div[^>]*class="jp-Cell jp-MarkdownCell[^>]*>', html)
+        assert markdown and all('lang="nl"' in div for div in markdown), notebook.name

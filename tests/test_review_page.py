@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import base64
+import re
+from html.parser import HTMLParser
+
+import nbformat
 
 from brief.collect import Collection, Published
+from brief.grid import Gap, LetterEntry
+from brief.i18n import speaking
+from brief.params import Toezegging
 from brief.paths import YearOutputs
 from brief.records import (
     DataRead,
+    GitState,
+    NotebookRecord,
     Origin,
     OutputsMade,
     PublishedFigure,
@@ -15,7 +24,14 @@ from brief.records import (
     PublishedValue,
     RunRecord,
 )
-from brief.review import cell_link, source_comments, write_figure_files, write_review_page
+from brief.review import (
+    cell_link,
+    page_environment,
+    source_comments,
+    write_figure_files,
+    write_notebook_html,
+    write_review_page,
+)
 from tests.test_escaping import params
 
 PNG = base64.b64encode(b"\x89PNG fake").decode()
@@ -131,3 +147,223 @@ def test_chart_data_opens_in_dutch_excel(tmp_path):
         "waarde": [1234.5, 300.0],
         "gebied": ["A;B", "C"],
     }
+
+
+def test_comments_say_so_when_a_notebook_read_no_data_or_a_file_without_rows():
+    items = collection().items
+    bare = Collection(items=items, inputs={})
+    unrowed = DataRead(path="data/gebieden.csv", sha256="e" * 64, rows=None)
+    plain = Collection(items=items, inputs={"01-jeugd.ipynb": {unrowed.path: unrowed}})
+
+    assert source_comments(bare)["trend"] == (
+        "trend: published by 01-jeugd.ipynb, cell 4. Data read by that notebook: none."
+    )
+    assert source_comments(plain)["trend"].endswith(
+        "Data read by that notebook: data/gebieden.csv."
+    )
+
+
+# --- the pages' language --------------------------------------------------------------
+
+# Words of brief's Dutch page texts: none may be left on an English page outside what the
+# letter says (marked lang="nl"), the names in <code> and the <title>.
+DUTCH_WORDS = {
+    "de", "het", "een", "van", "en", "niet", "geen", "bron", "gegevens", "waarde", "waarden",
+    "cel", "rij", "rijen", "kolom", "kolommen", "toezegging", "toezeggingen", "gebruikt",
+    "omgezet", "controleer", "gelezen", "uitgevoerd", "hergebruikt", "gebouwd", "mislukt",
+    "afbeelding", "grafiek", "figuren", "tabellen", "naam", "titel", "sjabloon", "versies",
+    "seconden", "bouwverslag", "controlepagina", "waarom", "brieven", "reeks", "bijgewerkt",
+    "veranderd", "zonder", "beschrijving", "alternatieve", "tekst", "toegankelijkheid",
+}  # fmt: skip
+
+
+class _Texts(HTMLParser):
+    """Every piece of a page's text with the language it is marked in (its nearest lang)."""
+
+    VOID = {"br", "img", "meta", "link", "hr", "input", "source"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: list[tuple[str, str | None, set[str]]] = []
+        self.images: list[tuple[str | None, str | None]] = []  # (alt, lang)
+        self.root: str | None = None  # <html lang>
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        lang = attrs.get("lang") or (self.stack[-1][1] if self.stack else None)
+        if tag == "html":
+            self.root = lang
+        if tag == "img":
+            self.images.append((attrs.get("alt"), lang))
+        if tag not in self.VOID:
+            self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID or tag not in (open_tag for open_tag, _lang in self.stack):
+            return  # <img/> and <br/> come here too
+        while self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if data.strip() and self.stack:
+            self.texts.append((data.strip(), self.stack[-1][1], {t for t, _lang in self.stack}))
+
+    def in_dutch(self) -> list[str]:
+        return [text for text, lang, _tags in self.texts if lang == "nl"]
+
+    def page_words(self) -> set[str]:
+        """The words of the page's own text: not marked Dutch, not code, not the title."""
+        texts = [
+            text
+            for text, lang, tags in self.texts
+            if lang == self.root and not tags & {"code", "style", "title", "script"}
+        ]
+        return {word.lower() for word in re.findall(r"[^\W\d_]+", " ".join(texts))}
+
+
+def full_record() -> RunRecord:
+    """A run record with everything the page shows: a notebook that ran, one reused."""
+    read = DataRead(path="data/jeugd.csv", sha256="f" * 64, rows=12, notes=["1.234 read as 1234"])
+    ran = NotebookRecord(
+        sha256="c" * 64, reason="first build", seconds=1.5, reads={read.path: read}
+    )
+    reused = NotebookRecord(sha256="d" * 64, reason=None, seconds=0.5, reads={})
+    return record().model_copy(
+        update={
+            "git": GitState(commit="abc123", dirty=True),
+            "notebooks": {"01-jeugd.ipynb": ran, "02-ouderen.ipynb": reused},
+        }
+    )
+
+
+def review_page(tmp_path, language: str) -> str:
+    letter_params = params(inleiding="x").model_copy(
+        update={
+            "toezeggingen": [Toezegging(code="23bb1", omschrijving="Rapport hubs", status="loopt")]
+        }
+    )
+    with speaking(language):
+        return write_review_page(
+            YearOutputs(tmp_path, 2023),
+            subject="Onderwerp & meer",
+            used={"bereik", "trend"},
+            collection=collection(),
+            params=letter_params,
+            record=full_record(),
+            has_changes=True,
+            accessibility=["A finding."],
+        ).read_text(encoding="utf-8")
+
+
+def test_review_page_is_marked_in_the_language_it_is_rendered_in(tmp_path):
+    assert _Texts(review_page(tmp_path, "en")).root == "en"
+    assert _Texts(review_page(tmp_path, "nl")).root == "nl"
+
+
+def test_english_review_page_leaves_no_dutch_of_its_own(tmp_path):
+    page = _Texts(review_page(tmp_path, "en"))
+
+    assert not page.page_words() & DUTCH_WORDS, page.page_words() & DUTCH_WORDS
+    assert {"values", "figures", "tables", "commitments", "run", "record"} <= page.page_words()
+
+
+def test_what_the_letter_says_is_marked_dutch_on_an_english_page(tmp_path):
+    html = review_page(tmp_path, "en")
+    page = _Texts(html)
+
+    dutch = page.in_dutch()
+    for text in ("30.133", "geheim & <dicht>", "Trend", "Lijn", "Bron: fictief", "Tabel"):
+        assert text in dutch, text
+    for text in ("Onderwerp & meer", "12 juli 2024", "commissie ZWS", "Rapport hubs", "loopt"):
+        assert text in dutch, text
+    assert page.images and all(lang == "nl" for _alt, lang in page.images)
+    # brief's own words stay in the page's language, the names and files too.
+    assert "not used in the letter" not in dutch and "01-jeugd.ipynb, cell 4" not in dutch
+    assert "<title>Review 2023: Onderwerp &amp; meer</title>" in html
+    assert '<h1>Review 2023: <span lang="nl">Onderwerp &amp; meer</span></h1>' in html
+
+
+def test_review_page_shows_the_run_record_in_english(tmp_path):
+    html = review_page(tmp_path, "en")
+
+    assert "<code>abc123</code> with uncommitted changes" in html
+    assert "ran: first build" in html and "reused: nothing it depends on changed" in html
+    assert "<code>data/jeugd.csv</code> (12 rows)" in html
+    assert "<strong>Converted, check:</strong> 1.234 read as 1234" in html
+    assert '<li><a href="run.json">Run record</a> (run.json)</li>' in html
+    assert "<li>A finding.</li>" in html
+    assert "(8.0 s)</td>" in html and '<td class="number">1.5</td>' in html
+
+
+def test_seconds_are_written_as_the_pages_language_writes_them(tmp_path):
+    html = review_page(tmp_path, "nl")
+
+    assert "(8,0 s)</td>" in html and '<td class="number">1,5</td>' in html
+
+
+def test_one_environment_renders_each_page_in_the_language_spoken_then():
+    environment = page_environment()  # made once, as a caller may keep it
+    entries = [
+        LetterEntry(
+            label="2024 Charlois",
+            year=2024,
+            area="Charlois",
+            status="built",
+            reason="first build",
+            seconds=1.0,
+            letter="gebied/charlois/2024/brief-2024-charlois.docx",
+            review_page="gebied/charlois/2024/index.html",
+            gaps=[Gap(name="pleinen", reason="a figure it is computed from is missing")],
+            when="2026-06-03T10:00:00+02:00",
+        )
+    ]
+
+    def grid(language: str) -> str:
+        with speaking(language):
+            return environment.get_template("grid.html.j2").render(
+                year=2024, updated="2026-06-03T10:00:00+02:00", counts="1 built", entries=entries
+            )
+
+    english = grid("en")
+    page = _Texts(english)
+    assert page.root == "en" and _Texts(grid("nl")).root == "nl"
+    assert "<title>Letters of 2024: the grid</title>" in english
+    assert "<td>built</td>" in english
+    assert 'Gaps (<span lang="nl">geen gegevens voor dit gebied</span>)' in english
+    assert '<a href="gebied/charlois/2024/index.html">review page of 2024 Charlois</a>' in english
+    assert not page.page_words() & DUTCH_WORDS, page.page_words() & DUTCH_WORDS
+
+
+def test_notebook_page_is_in_the_language_spoken_and_marks_the_notebooks_dutch(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Jeugd\n\nKinderwerk en jongerenwerk."),
+        nbformat.v4.new_code_cell(
+            "chart",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={"image/png": PNG},
+                    metadata={"image/png": {"alt": "Staafdiagram: pleinen per gebied"}},
+                ),
+                nbformat.v4.new_output("display_data", data={"image/png": PNG}),
+            ],
+        ),
+    ]
+    source = tmp_path / "01-jeugd.ipynb"
+    source.write_text(nbformat.writes(notebook), encoding="utf-8")
+
+    with speaking("en"):
+        html = write_notebook_html(source, tmp_path / "en.html").read_text(encoding="utf-8")
+    with speaking("nl"):
+        dutch = write_notebook_html(source, tmp_path / "nl.html").read_text(encoding="utf-8")
+
+    page = _Texts(html)
+    assert page.root == "en" and _Texts(dutch).root == "nl"
+    assert "Kinderwerk en jongerenwerk." in page.in_dutch()
+    assert sorted(page.images) == [
+        ("Chart without a description", "en"),
+        ("Staafdiagram: pleinen per gebied", "nl"),
+    ]

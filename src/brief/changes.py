@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from brief.collect import Collection
+from brief.i18n import _, ngettext
 from brief.params import Params, parameter_text
 from brief.records import Shown, ShownParameter
 
@@ -69,41 +70,66 @@ def write_report(
     reused: list[str],
     used: set[str],
 ) -> str:
-    """Return changes.md: what changed in the letter and which notebooks reran, and why."""
+    """Return changes.md: what changed in the letter and which notebooks reran, and why.
+
+    In the language brief speaks; the names, values and file names as they are.
+    """
     lines = [
-        f"# Changes in the {year} letter",
+        "# " + _("Changes in the {year} letter").format(year=year),
         "",
-        f"Compared with the build of {previous_build}.",
+        # TRANSLATORS: {time} is when the earlier build finished: 2026-06-01T10:00:00+02:00
+        _("Compared with the build of {time}.").format(time=previous_build),
         "",
-        "## Notebooks",
+        "## " + _("Notebooks"),
         "",
     ]
-    lines += [f"- {name} reran: {reason}." for name, reason in reruns.items()]
-    lines += [f"- {name} was reused: nothing it depends on changed." for name in reused]
-    lines += ["", "## In the letter", ""]
+    lines += [
+        # TRANSLATORS: {reason} says why: "data/jeugd.csv changed"
+        "- " + _("{notebook} reran: {reason}.").format(notebook=name, reason=reason)
+        for name, reason in reruns.items()
+    ]
+    lines += [
+        "- " + _("{notebook} was reused: nothing it depends on changed.").format(notebook=name)
+        for name in reused
+    ]
+    lines += ["", "## " + _("In the letter"), ""]
 
-    def where(name: str) -> str:  # published, but the template does not show it
-        return "" if name in used else " (not in the letter)"
+    def shown(name: str, code: bool = True) -> str:
+        """The name as the report writes it, with a note when the template does not show it
+        (it is published, but not in the letter)."""
+        written = f"`{name}`" if code else name
+        if name in used:
+            return written
+        # TRANSLATORS: {name} is a published name that the letter does not show
+        return _("{name} (not in the letter)").format(name=written)
 
     if changes.none:
-        lines.append("Nothing in the letter changed.")
+        lines.append(_("Nothing in the letter changed."))
         return "\n".join(lines) + "\n"
     if changes.values:
-        lines += ["| name | before | after |", "| --- | --- | --- |"]
+        # TRANSLATORS: the head of a Markdown table: keep the | and the number of columns
+        lines += [_("| name | before | after |"), "| --- | --- | --- |"]
         lines += [
-            f"| {name}{where(name)} | {_cell(old)} | {_cell(new)} |"
+            f"| {shown(name, code=False)} | {_cell(old)} | {_cell(new)} |"
             for name, old, new in changes.values
         ]
         lines.append("")
     for name in changes.figures:
-        lines.append(f"- Figure `{name}`{where(name)}: the image changed.")
+        # TRANSLATORS: {name} is the figure's name in `backquotes`
+        lines.append("- " + _("Figure {name}: the image changed.").format(name=shown(name)))
     for name, cells in changes.tables.items():
-        lines.append(f"- Table `{name}`{where(name)}: {len(cells)} cell(s) changed:")
+        # TRANSLATORS: {name} is the table's name in `backquotes`; the cells follow
+        message = ngettext(
+            "Table {name}: {count} cell(s) changed:",
+            "Table {name}: {count} cell(s) changed:",
+            len(cells),
+        )
+        lines.append("- " + message.format(name=shown(name), count=len(cells)))
         lines += [f"  - {cell}" for cell in cells]
     for name in changes.added:
-        lines.append(f"- `{name}` is new.")
+        lines.append("- " + _("`{name}` is new.").format(name=name))
     for name in changes.removed:
-        lines.append(f"- `{name}` is no longer published.")
+        lines.append("- " + _("`{name}` is no longer published.").format(name=name))
     return "\n".join(lines) + "\n"
 
 
@@ -114,16 +140,36 @@ def _cell(text: str) -> str:
 def summary(changes: Changes) -> str:
     """Return one short line for the terminal."""
     if changes.none:
-        return "nothing in the letter changed"
+        return _("nothing in the letter changed")
     parts = []
     if changes.values:
+        count = len(changes.values)
         shown = ", ".join(f"{name} {old} → {new}" for name, old, new in changes.values[:3])
-        more = f" and {len(changes.values) - 3} more" if len(changes.values) > 3 else ""
-        parts.append(f"{len(changes.values)} value(s) changed ({shown}{more})")
+        if count > 3:
+            # TRANSLATORS: {shown} lists the first three: "bereik 30.133 → 30.200, ..."
+            message = ngettext(
+                "{count} value(s) changed ({shown} and {more} more)",
+                "{count} value(s) changed ({shown} and {more} more)",
+                count,
+            )
+        else:
+            # TRANSLATORS: {shown} lists them: "bereik 30.133 → 30.200, intern 12 → 13"
+            message = ngettext(
+                "{count} value(s) changed ({shown})", "{count} value(s) changed ({shown})", count
+            )
+        parts.append(message.format(count=count, shown=shown, more=count - 3))
     if changes.figures:
-        parts.append(f"{len(changes.figures)} figure(s)")
+        count = len(changes.figures)
+        parts.append(ngettext("{count} figure(s)", "{count} figure(s)", count).format(count=count))
     if changes.tables:
-        parts.append(f"{len(changes.tables)} table(s)")
+        count = len(changes.tables)
+        parts.append(ngettext("{count} table(s)", "{count} table(s)", count).format(count=count))
     if changes.added or changes.removed:
-        parts.append(f"{len(changes.added)} name(s) added, {len(changes.removed)} removed")
+        added, removed = len(changes.added), len(changes.removed)
+        message = ngettext(
+            "{added} name(s) added, {removed} removed",
+            "{added} name(s) added, {removed} removed",
+            added,
+        )
+        parts.append(message.format(added=added, removed=removed))
     return "; ".join(parts)

@@ -41,7 +41,9 @@ from docx.text.paragraph import Paragraph
 
 from brief import word
 from brief.exceptions import BriefError
+from brief.i18n import _, ngettext
 from brief.paths import ProjectPaths, YearOutputs
+from brief.plan import files_changed
 from brief.records import RunRecord, ShownParameter
 
 AUTHOR = "brief"
@@ -169,7 +171,7 @@ class _Comparer:
         return word.unmarked_as(text, self._olds(text))
 
     def _olds(self, text: str) -> list[str | None]:
-        return [self.old_texts.get(name) for name, _ in word.marked_values(text)]
+        return [self.old_texts.get(name) for name, _text in word.marked_values(text)]
 
     def _same(self, old, new: list, names: list, index: int, comments: bool) -> None:
         """Track what changed inside a block that is the same block in both letters."""
@@ -331,7 +333,7 @@ class _Comparer:
             [self._row_key(row, as_before=True) for row in new_rows],
             autojunk=False,
         )
-        for _, i1, i2, j1, j2 in matcher.get_opcodes():
+        for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
             pairs = min(i2 - i1, j2 - j1)
             for offset in range(pairs):
                 self._row(old_rows[i1 + offset], new_rows[j1 + offset], comments)
@@ -374,11 +376,20 @@ class _Comparer:
 
     # -- comments ----------------------------------------------------------------------
 
+    # The comments are read in Word by whoever checks the corrections: in the language
+    # brief speaks; the names and values in them as the letter has them.
+
     def _value_note(self, name: str, before: str, after: str) -> str:
-        return f"{name}: {before} → {after}. {self._why(name)}".strip()
+        # TRANSLATORS: a Word comment on a value that changed in the letter with tracked
+        # changes: its name, its old and its new text; why it changed may follow.
+        note = _("{name}: {before} → {after}.").format(name=name, before=before, after=after)
+        return f"{note} {self._why(name)}".strip()
 
     def _picture_note(self, name: str) -> str:
-        return f"{name}: the chart changed. {self._why(name)}".strip()
+        # TRANSLATORS: a Word comment on a chart that changed in the letter with tracked
+        # changes; why it changed may follow.
+        note = _("{name}: the chart changed.").format(name=name)
+        return f"{note} {self._why(name)}".strip()
 
     def _why(self, name: str) -> str:
         """Return why ``name`` shows something else: which notebook reran, and why."""
@@ -386,11 +397,17 @@ class _Comparer:
             return ""
         shown = self.new_record.shown[name]
         if isinstance(shown, ShownParameter):
-            return f"{self.new_record.params.path} changed."
+            # TRANSLATORS: {path} is the params file, params/2023.yaml
+            return _("{path} changed.").format(path=self.new_record.params.path)
         notebook = shown.origin.notebook
         reason = notebook_reason(notebook, self.old_record, self.new_record)
-        where = f"Published by {shown.origin.place}"
-        return f"{where}; {notebook} reran: {reason}." if reason else f"{where}."
+        if reason:
+            # TRANSLATORS: {place} is "02-ouderen.ipynb, cell 5", {reason} why the notebook
+            # reran: "data/ouderen.csv changed".
+            message = _("Published by {place}; {notebook} reran: {reason}.")
+        else:
+            message = _("Published by {place}.")
+        return message.format(place=shown.origin.place, notebook=notebook, reason=reason)
 
 
 def notebook_reason(notebook: str, old: RunRecord | None, new: RunRecord) -> str | None:
@@ -400,21 +417,22 @@ def notebook_reason(notebook: str, old: RunRecord | None, new: RunRecord) -> str
     before = old.notebooks.get(notebook) if old is not None else None
     if after is None:
         return None
+    # The reasons of brief.plan, in the language brief speaks now.
     if before is None:
-        return "no earlier result"
+        return _("no earlier result")
     if before.sha256 != after.sha256:
-        return "the notebook changed"
+        return _("the notebook changed")
     if old.parameters != new.parameters:
-        return "its parameters changed"
+        return _("its parameters changed")
     changed = sorted(
         path
         for path, read in after.reads.items()
         if path not in before.reads or before.reads[path].sha256 != read.sha256
     )
     if changed:
-        return f"{', '.join(changed)} changed"
+        return files_changed(changed)
     if old.toolkit != new.toolkit:
-        return "brief or a library it uses changed"
+        return _("brief or a library it uses changed")
     return None
 
 
@@ -563,16 +581,25 @@ def select_build(kept: list[KeptBuild], current: RunRecord, since: str | None) -
     listing = "\n".join(f"  - {build.finished}" for build in earlier)
     if not earlier:
         raise BriefError(
-            f"No earlier build of {year} is kept, so there is nothing to compare the letter "
-            f"with. brief keeps the last {HISTORY_SIZE} builds of a year; build {year} again "
-            "after a change, then compare."
+            ngettext(
+                "No earlier build of {year} is kept, so there is nothing to compare the letter "
+                "with. brief keeps the last {count} builds of a year; build {year} again after "
+                "a change, then compare.",
+                "No earlier build of {year} is kept, so there is nothing to compare the letter "
+                "with. brief keeps the last {count} builds of a year; build {year} again after "
+                "a change, then compare.",
+                HISTORY_SIZE,
+            ).format(year=year, count=HISTORY_SIZE)
         )
     if since is None:
         before = [b for b in earlier if _moment(b.finished) < _moment(current.finished)]
         if not before:
             raise BriefError(
-                f"No build of {year} before the current one ({current.finished}) is kept. "
-                f"Builds kept:\n{listing}\nName one with --since."
+                # TRANSLATORS: {builds} is a list, one "  - 2024-06-03T10:15:00+02:00" a line
+                _(
+                    "No build of {year} before the current one ({finished}) is kept. "
+                    "Builds kept:\n{builds}\nName one with --since."
+                ).format(year=year, finished=current.finished, builds=listing)
             )
         return before[-1]
     matches = [b for b in earlier if since in (b.name, b.finished) or b.finished.startswith(since)]
@@ -580,14 +607,30 @@ def select_build(kept: list[KeptBuild], current: RunRecord, since: str | None) -
         return matches[0]
     if not matches:
         raise BriefError(
-            f"No kept build of {year} matches --since {since}. Builds kept:\n{listing}\n"
-            "Give one of these times, or its date (e.g. "
-            f"--since {earlier[-1].finished[:10]})."
+            # TRANSLATORS: {since} is what was given after --since; {builds} is a list, one
+            # "  - 2024-06-03T10:15:00+02:00" a line; {date} one of their dates.
+            _(
+                "No kept build of {year} matches --since {since}. Builds kept:\n{builds}\n"
+                "Give one of these times, or its date (e.g. --since {date})."
+            ).format(year=year, since=since, builds=listing, date=earlier[-1].finished[:10])
         )
     shown = "\n".join(f"  - {build.finished}" for build in matches)
     raise BriefError(
-        f"--since {since} matches {len(matches)} kept builds of {year}:\n{shown}\n"
-        f"Give more of the time, e.g. --since {matches[-1].finished}."
+        # TRANSLATORS: {builds} is a list, one "  - 2024-06-10T09:00:00+02:00" a line; {time}
+        # one of their times in full.
+        ngettext(
+            "--since {since} matches {count} kept builds of {year}:\n{builds}\n"
+            "Give more of the time, e.g. --since {time}.",
+            "--since {since} matches {count} kept builds of {year}:\n{builds}\n"
+            "Give more of the time, e.g. --since {time}.",
+            len(matches),
+        ).format(
+            since=since,
+            count=len(matches),
+            year=year,
+            builds=shown,
+            time=matches[-1].finished,
+        )
     )
 
 
@@ -603,8 +646,10 @@ def diff_since(project: ProjectPaths, year: int, since: str | None = None) -> Di
     current = RunRecord.read(current_outputs.run_record)
     if current is None:
         raise BriefError(
-            f"{year} has not been built yet: there is no "
-            f"{project.relative(current_outputs.run_record)}. Run `brief build {year}` first."
+            _(
+                "{year} has not been built yet: there is no {record}. Run `brief build {year}` "
+                "first."
+            ).format(year=year, record=project.relative(current_outputs.run_record))
         )
     current_outputs = _outputs_in(current_outputs.folder, current)
     kept = kept_builds(project, year)

@@ -22,6 +22,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from brief.collect import Collection, Published
+from brief.i18n import _, current_language, decimal, ngettext
 from brief.params import Params, parameter_text
 from brief.paths import YearOutputs
 from brief.records import PublishedFigure, PublishedItem, RunRecord
@@ -46,10 +47,14 @@ def write_notebook_html(executed: Path, target: Path) -> Path:
         template_file=NOTEBOOK_TEMPLATE,
         extra_template_paths=[str(TEMPLATES_DIR)],
         embed_images=True,
+        language_code=current_language(),  # <html lang>: the page's own words are brief's
     )
+    # nbconvert renders the page in its own Jinja environment, without gettext: the page's
+    # one text of brief's comes translated through the resources.
+    texts = {"no_alt": _("Chart without a description")}
     with _EXPORTING:
-        body, _ = exporter.from_notebook_node(
-            notebook, resources={"metadata": {"name": executed.stem}}
+        body, _resources = exporter.from_notebook_node(
+            notebook, resources={"metadata": {"name": executed.stem}, "brief": texts}
         )
     target.write_text(body, encoding="utf-8")
     return target
@@ -99,14 +104,27 @@ def source_comments(collection: Collection) -> dict[str, str]:
     for name, entry in collection.items.items():
         reads = collection.inputs.get(entry.origin.notebook, {})
         data = "; ".join(
-            f"{path} ({read.rows} rows)" if read.rows is not None else path
+            _rows_read(path, read.rows) if read.rows is not None else path
             for path, read in sorted(reads.items())
         )
-        comments[name] = (
-            f"{name}: published by {entry.origin.place}. "
-            f"Data read by that notebook: {data or 'none'}."
+        # TRANSLATORS: a Word comment in the review copy, on a value, figure or table of
+        # the letter; {place} is "01-jeugd.ipynb, cell 4", {data} the data files it read.
+        comments[name] = _(
+            "{name}: published by {place}. Data read by that notebook: {data}."
+        ).format(
+            name=name,
+            place=entry.origin.place,
+            # TRANSLATORS: in the review copy's comment, for a notebook that read no data.
+            data=data or _("none"),
         )
     return comments
+
+
+def _rows_read(path: str, rows: int) -> str:
+    # TRANSLATORS: a data file a notebook read and its number of rows, in a Word comment
+    return ngettext("{path} ({count} rows)", "{path} ({count} rows)", rows).format(
+        path=path, count=rows
+    )
 
 
 @dataclass(frozen=True)
@@ -124,14 +142,29 @@ class ReviewEntry:
 
 def page_environment() -> jinja2.Environment:
     """Return the environment of brief's own HTML pages: sandboxed like the letter, since
-    the pages show values that came from data and params."""
-    return ImmutableSandboxedEnvironment(
+    the pages show values that came from data and params.
+
+    The pages speak the language brief speaks when they are rendered: ``{{ _("...") }}``
+    and ``{{ ngettext(...) }}`` are brief's own gettext (new style: autoescaped, with
+    ``%(name)s`` placeholders given as keyword arguments; trimmed, as tools/catalog.py
+    extracts them), ``page_language()`` names that language for ``<html lang>``, and the
+    ``seconds`` filter writes a duration as that language writes numbers.
+    What the letter says (values, captions, alt texts) is Dutch on every page: the
+    templates mark it ``lang="nl"``.
+    """
+    environment = ImmutableSandboxedEnvironment(
         loader=jinja2.PackageLoader("brief", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(_, ngettext, newstyle=True)
+    environment.globals["page_language"] = current_language
+    environment.filters["seconds"] = decimal
+    return environment
 
 
 def write_review_page(
