@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast bench lab lint clean
+.PHONY: help report test test-fast bench lab lint catalog clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ bench: $(STAMP) ## Time brief against the naive pipeline (minutes); writes bench
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab notebooks/
+
+catalog: $(STAMP) ## Bring the Dutch message catalog up to date with the code; list what to translate
+	$(BIN)/python tools/catalog.py
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests tools benchmarks

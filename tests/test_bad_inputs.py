@@ -1,7 +1,8 @@
 """The corpus of bad inputs: every mistake a user or a provider makes, and its exact message.
 
 Each case breaks one thing in a fresh copy of the example project (a data file, a params
-file, the template, the command line) and names the message the user must see. None of
+file, the template, the command line) and names the message the user must see, in
+English (CASES) and in Dutch (IN_DUTCH), the language brief speaks by default. None of
 them runs a notebook, so the whole corpus runs in seconds.
 """
 
@@ -18,6 +19,7 @@ from brief import indicators
 from brief.cli import app
 from brief.data import load_catalogue, load_data
 from brief.exceptions import BriefError
+from brief.i18n import speaking
 from brief.params import load_params
 from brief.paths import ProjectPaths
 from brief.templating import jinja_environment, open_template, template_names
@@ -386,15 +388,202 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
 }
 
 
+ONE_NL = "jeugd.csv heeft 1 probleem:\n  - "
+# The same mistakes as Dutch advisors read them (brief's default language).
+IN_DUTCH: dict[str, str] = {
+    "value is a word": (ONE_NL + "rij 2, kolom 'value': 'veel' is geen getal."),
+    "value has two commas": (ONE_NL + "rij 2, kolom 'value': '12,3,4' is geen getal."),
+    "value is empty": (ONE_NL + "rij 2, kolom 'value': de cel is leeg."),
+    "negative count": (
+        ONE_NL + "rij 2, kolom 'value': -5 is negatief, en dat kan niet bij de eenheid count."
+    ),
+    "unknown indicator, close to a known one": (
+        ONE_NL + "rij 2, kolom 'indicator': 'kinderwerk_pleinn' staat niet in indicatoren.csv. "
+        "Bedoel je 'kinderwerk_pleinen'?"
+    ),
+    "unknown indicator, nothing close": (
+        ONE_NL
+        + "rij 2, kolom 'indicator': 'sport' staat niet in indicatoren.csv. Zet de indicator "
+        "daar eerst in."
+    ),
+    "unknown area, close to a known one": (
+        ONE_NL + "rij 2, kolom 'area': 'Kralingen' is niet Rotterdam en ook niet een van de 14 "
+        "gebieden in gebieden.csv. Bedoel je 'Kralingen-Crooswijk'?"
+    ),
+    "unknown area, nothing close": (
+        ONE_NL + "rij 2, kolom 'area': 'Atlantis' is niet Rotterdam en ook niet een van de 14 "
+        "gebieden in gebieden.csv."
+    ),
+    "year is a word": (ONE_NL + "rij 2, kolom 'year': 'twintig' is geen jaartal."),
+    "year has a typo": (
+        ONE_NL + "rij 2, kolom 'year': '20233' is geen jaartal tussen 2000 en 2100."
+    ),
+    "unknown kind": (
+        ONE_NL + "rij 2, kolom 'kind': 'prognose' moet een van deze zijn: realisation, target, "
+        "baseline."
+    ),
+    "duplicate rows": (
+        ONE_NL + "rij 3: dezelfde indicator, hetzelfde jaar, gebied en soort als rij 2 "
+        "(kinderwerk_pleinen, 2023, Rotterdam, realisation); houd één van de twee."
+    ),
+    "duplicate rows written differently": (
+        ONE_NL + "rij 3: dezelfde indicator, hetzelfde jaar, gebied en soort als rij 2 "
+        "(kinderwerk_pleinen, 2023, Kralingen-Crooswijk, realisation); houd één van de "
+        "twee."
+    ),
+    "several problems reported together": (
+        "jeugd.csv heeft 3 problemen:\n  - rij 2, kolom 'value': 'veel' is geen getal.\n  "
+        "- rij 3, kolom 'area': 'Atlantis' is niet Rotterdam en ook niet een van de 14 "
+        "gebieden in gebieden.csv.\n  - rij 4, kolom 'kind': 'prognose' moet een van deze "
+        "zijn: realisation, target, baseline."
+    ),
+    "many problems are counted past the first 25": (
+        "jeugd.csv heeft 30 problemen: |   ... en nog 5 problemen."
+    ),
+    "row numbers count blank lines as a spreadsheet does": (
+        ONE_NL + "rij 4, kolom 'value': 'veel' is geen getal."
+    ),
+    "missing column": (
+        "In jeugd.csv ontbreekt de kolom 'kind'. De kopregel moet deze kolommen noemen: "
+        "indicator, year, area, value, kind, source. Is het verkeerd gespeld: 'knid' voor "
+        "'kind'?"
+    ),
+    "empty file": (
+        "jeugd.csv is leeg; het bestand moet een kopregel en rijen met gegevens hebben."
+    ),
+    "header only": ("jeugd.csv heeft een kopregel, maar geen rijen met gegevens."),
+    "not UTF-8": (
+        "jeugd.csv is geen UTF-8-tekstbestand. Sla het op als 'CSV UTF-8' (Excel: Opslaan "
+        "als, CSV UTF-8) of als .xlsx."
+    ),
+    "both a CSV and a workbook": (
+        "data/jeugd.csv en data/jeugd.xlsx bestaan allebei. Houd er één, zodat duidelijk "
+        "is welke cijfers in de brief komen."
+    ),
+    "no such data file": (
+        "Er is geen data/sport.csv of data/sport.xlsx. De databestanden zijn: gebieden, "
+        "indicatoren, jeugd, kwetsbare_bewoners, lokale_initiatieven, ouderen."
+    ),
+    "workbook without a data sheet": (
+        "jeugd.xlsx heeft de werkbladen 'Blad1', 'Toelichting'; brief leest het werkblad "
+        "met de naam 'data'. Geef het werkblad met de cijfers de naam 'data'."
+    ),
+    "workbook that is damaged": (
+        "jeugd.xlsx kan niet worden geopend als Excel-werkmap: het bestand is beschadigd "
+        "of geen werkmap (BadZipFile)."
+    ),
+    "workbook with a password": (
+        "jeugd.xlsx kan niet worden geopend als Excel-werkmap: het is beveiligd met een "
+        "wachtwoord (sla het op zonder wachtwoord)."
+    ),
+    "workbook cell that is not a number, at its Excel row": (
+        "jeugd.xlsx heeft 1 probleem:\n  - rij 3, kolom 'value': 'n.b.' is geen getal."
+    ),
+    "year outside the file's range": (
+        "data/jeugd.csv heeft voor 'kinderwerk_pleinen' in Rotterdam cijfers van soort "
+        "realisation in 2022–2024, maar niet in 2031. Voeg aan data/jeugd.csv de rij "
+        "'kinderwerk_pleinen,2031,Rotterdam,<value>,realisation,<source>' toe."
+    ),
+    "catalogue with an unknown unit": (
+        "indicatoren.csv heeft 1 probleem:\n  - rij 17, kolom 'unit': 'mensen' is geen "
+        "eenheid; kies uit count, decimal, percent, euro, euro_mln, fte."
+    ),
+    "misspelt key": (
+        "2023.yaml heeft 2 problemen:\n  - 'kenmerk' ontbreekt; voeg het toe.\n  - "
+        "onbekende sleutel 'kenmerrk'. Bedoel je 'kenmerk'?"
+    ),
+    "date that is not a date": (
+        "2023.yaml heeft 1 probleem:\n  - 'datum': schrijf de datum als JJJJ-MM-DD, niet "
+        "'12 juli 2024'."
+    ),
+    "year that is not the file's": (
+        "In 2023.yaml staat 'jaar: 2022', maar de bestandsnaam zegt 2023. Zorg dat die "
+        "twee gelijk zijn."
+    ),
+    "text left to fill in": (
+        "In 2023.yaml staat nog INVULLEN waar de tekst van dit jaar hoort: kenmerk. Vul "
+        "die in en bouw dan opnieuw."
+    ),
+    "broken YAML": (
+        "2023.yaml is geen geldige YAML in regel 6, kolom 10: expected ',' or ']', but got ':'."
+    ),
+    "params file that is a list": (
+        "2023.yaml moet sleutels bevatten zoals 'jaar:' en 'datum:', elk op een eigen "
+        "regel; er staan geen sleutels in."
+    ),
+    "commitment without a code": (
+        "2023.yaml heeft 1 probleem:\n  - toezeggingen, item 1: 'code' ontbreekt; voeg het toe."
+    ),
+    "template that is a text file": (
+        "Het sjabloon brief.txt is geen .docx-bestand. Sla het in Word op als "
+        "'Word-document (*.docx)'."
+    ),
+    "template that is damaged": (
+        "Het sjabloon brief.docx kan niet als Word-document worden geopend: het bestand is "
+        "beschadigd. Neem de laatste goede kopie (templates/ staat in git) of sla het "
+        "opnieuw op vanuit Word."
+    ),
+    "template with a password": (
+        "Het sjabloon brief.docx is beveiligd met een wachtwoord (of het is een oud "
+        ".doc-bestand met een nieuwe naam). Sla een kopie zonder wachtwoord op als "
+        "'Word-document (*.docx)'."
+    ),
+    "template with a broken tag": (
+        "Het sjabloon heeft een fout in een tag ({{ }} of {% %}): expected token 'name', "
+        "got 'end of print statement'\nIn de hoofdtekst, in de alinea: \"In {{ jaar }} "
+        'waren er {{ kinderwerk_pleinen | }} pleinen.".\nControleer of elke {% if %} een '
+        "{% endif %} heeft en elke {% for %} een {% endfor %}."
+    ),
+    "year that is a path": (
+        "Fout: '../../etc' is geen jaar. Geef jaren in vier cijfers, bijvoorbeeld 2023."
+    ),
+    "year that is a word": (
+        "Fout: 'vorig-jaar' is geen jaar. Geef jaren in vier cijfers, bijvoorbeeld 2023."
+    ),
+    "year without a params file": (
+        "Fout: Er is geen params-bestand voor 2031: <project>/params/2031.yaml bestaat "
+        "niet. Voer `brief new 2031` uit om het te beginnen vanuit het laatste jaar, en "
+        "vul dan de datum, het kenmerk, de teksten en de toezeggingen van dit jaar in."
+    ),
+    "template that does not exist": (
+        "Fout: Het sjabloon <project>/templates/nee.docx bestaat niet."
+    ),
+    "no kernels at all": (
+        "Gebruik: root build [OPTIONS] [years]... Zie 'root build --help' voor hulp. Fout "
+        "Ongeldige waarde voor '--jobs' / '-j': Geef 1 of meer"
+    ),
+    "new year that exists": (
+        "Fout: params/2023.yaml bestaat al. Pas het aan, of verwijder het om opnieuw te beginnen."
+    ),
+    "new year with nothing before it": (
+        "Fout: Er is in <project>/params geen params-bestand van een jaar vóór 2019 om mee "
+        "te beginnen."
+    ),
+    "check a year without params": (
+        "Fout: Er is geen params-bestand voor 2031: <project>/params/2031.yaml bestaat "
+        "niet. Voer `brief new 2031` uit om het te beginnen vanuit het laatste jaar, en "
+        "vul dan de datum, het kenmerk, de teksten en de toezeggingen van dit jaar in."
+    ),
+}
+
+
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 40
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_gets_its_exact_message(project, case):
-    make_mistake, expected = CASES[case]
+def test_every_mistake_has_its_message_in_both_languages():
+    assert set(IN_DUTCH) == set(CASES)
+    assert all(IN_DUTCH[case] != CASES[case][1] for case in CASES)
 
-    message = make_mistake(project)
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_gets_its_exact_message(project, case, language):
+    make_mistake, english = CASES[case]
+    expected = english if language == "en" else IN_DUTCH[case]
+
+    with speaking(language):
+        message = make_mistake(project)
 
     assert "Traceback" not in message
     assert not re.search(r"File \"/", message)
