@@ -80,6 +80,12 @@ def test_the_first_of_option_variable_settings_and_locale_decides(
     assert shown.startswith(expected[language])
 
 
+def test_the_language_may_also_be_asked_before_the_command(machine, project):
+    shown = run(project, "--lang", "en", "build", "2031")
+
+    assert shown.startswith("Error: There is no params file for 2031:")
+
+
 def test_a_language_brief_does_not_speak_is_refused_in_the_language_it_would_speak(
     machine, project
 ):

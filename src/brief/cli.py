@@ -65,8 +65,8 @@ LanguageOption = Annotated[
 
 
 @app.callback()
-def _root() -> None:
-    pass
+def _root(lang: LanguageOption = None) -> None:
+    """--lang may also come first: `brief --lang en build 2023` (see brief.usage)."""
 
 
 def reports_errors(command):
