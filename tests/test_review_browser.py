@@ -232,3 +232,41 @@ def test_every_link_on_the_review_page_leads_to_a_file(opened, year_dir):
 
     assert hrefs
     assert not missing, "links to files that are not there:\n  " + "\n  ".join(missing)
+
+
+@pytest.fixture(scope="module")
+def dutch_review_page(built, tmp_path_factory) -> Path:
+    """The 2023 review page as brief writes it by default: in Dutch.
+
+    A copy of the built example, built again in Dutch: only the language changed, so the
+    letter is refilled and its pages rewritten without running a notebook.
+    """
+    import shutil
+
+    from brief.build import build_year
+    from brief.i18n import speaking
+    from brief.paths import ProjectPaths
+
+    copy = ProjectPaths(tmp_path_factory.mktemp("dutch") / "project")
+    shutil.copytree(built["paths"].root, copy.root, symlinks=True)
+    with speaking("nl"):
+        result = build_year(copy, 2023, jobs=2)
+    assert result.notebook_seconds == {}  # nothing reran: the language alone changed
+    return copy.year_dir(2023) / "index.html"
+
+
+@needs_browser
+def test_the_dutch_review_page_passes_axe_core_wcag_2_1_aa(opened, dutch_review_page):
+    page = opened(dutch_review_page).page
+    page.add_script_tag(path=str(AXE_JS))
+
+    results = page.evaluate(
+        """async (tags) => await axe.run(document, {
+            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""",
+        WCAG_TAGS,
+    )
+    language = page.evaluate("document.documentElement.lang")
+    heading = page.inner_text("h2#values")
+
+    assert (language, heading) == ("nl", "Waarden")
+    assert not results["violations"], describe(results["violations"])
