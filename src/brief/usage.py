@@ -79,7 +79,7 @@ def _project_language(arguments: list[str]) -> str | None:
     try:
         project = open_project(Path(folder)) if folder else find_project()
         return project.settings().taal
-    except BriefError:
+    except (BriefError, OSError):  # the command itself says what is wrong with them
         return None
 
 
