@@ -7,14 +7,8 @@
                                          to translate
     python tools/catalog.py check        only list what is untranslated, fuzzy or has
                                          other {placeholders} than its English; exit 1 if any
-    python tools/catalog.py part OUT.po FILE...
-                                         a catalog of the messages of FILE... only, keeping
-                                         the translations OUT.po already has (to translate
-                                         one part of the code on its own)
-    python tools/catalog.py merge PART.po...
-                                         copy the translations of PART.po into brief.po
 
-The extraction and checks live in `brief_catalog` functions that tests/test_i18n.py runs
+The extraction and the checks are functions of this module, which tests/test_i18n.py runs
 too, so a message added to the code without its Dutch fails the tests.
 """
 
@@ -26,7 +20,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -38,7 +32,7 @@ TRANSLATED = ("nl",)
 METHODS = [("**.py", "python"), ("templates/**.j2", "jinja2")]
 OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 COMMENT_TAGS = ("TRANSLATORS:",)
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_plural": (1, 2)}  # brief.i18n.N_plural
+KEYWORDS = DEFAULT_KEYWORDS  # _, ngettext, N_ and the other gettext names
 # {name}, {name!r}, {0:.1f} in Python; %(name)s in the HTML templates (Jinja's gettext).
 _PLACEHOLDER = re.compile(
     r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)?(?:[!:][^{}]*)?\}(?!\})|%\(([A-Za-z_][A-Za-z0-9_]*)\)[sd]"
@@ -81,30 +75,6 @@ def extract_messages() -> Catalog:
     ):
         where = (PACKAGE / filename).relative_to(ROOT).as_posix()
         catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
-    return catalog
-
-
-def extract_files(files: list[Path]) -> Catalog:
-    """Return the messages of ``files`` only."""
-    catalog = _new_catalog()
-    for file in files:
-        method = "jinja2" if file.suffix == ".j2" else "python"
-        options = OPTIONS["templates/**.j2"] if method == "jinja2" else {}
-        for lineno, message, comments, context in extract_from_file(
-            method,
-            file,
-            keywords=KEYWORDS,
-            comment_tags=COMMENT_TAGS,
-            options=options,
-            strip_comment_tags=True,
-        ):
-            catalog.add(
-                message,
-                None,
-                [(file.resolve().relative_to(ROOT).as_posix(), lineno)],
-                auto_comments=comments,
-                context=context,
-            )
     return catalog
 
 
@@ -188,33 +158,6 @@ def update() -> list[str]:
     return left
 
 
-def make_part(out: Path, files: list[Path]) -> list[str]:
-    template = extract_files(files)
-    catalog = read_catalog(out) if out.exists() else _new_catalog("nl")
-    catalog.update(template, update_header_comment=False)
-    catalog.obsolete.clear()
-    write_catalog(catalog, out)
-    return problems(catalog)
-
-
-def merge(parts: list[Path], language: str = "nl") -> int:
-    catalog = read_catalog(po_path(language))
-    copied = 0
-    for part in parts:
-        for message in read_catalog(part):
-            if not message.id or message.fuzzy or message.id not in catalog:
-                continue
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            if all(strings):
-                target = catalog[message.id]
-                target.string = message.string
-                target.flags.discard("fuzzy")
-                copied += 1
-    write_catalog(catalog, po_path(language))
-    mo_path(language).write_bytes(compiled(read_catalog(po_path(language))))
-    return copied
-
-
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "update"
     if command == "update":
@@ -226,18 +169,13 @@ def main(argv: list[str]) -> int:
             for language in TRANSLATED
             for problem in problems(read_catalog(po_path(language)), expected)
         ]
-    elif command == "part":
-        left = make_part(Path(argv[1]), [Path(f) for f in argv[2:]])
-    elif command == "merge":
-        print(f"copied {merge([Path(p) for p in argv[1:]])} translation(s)")
-        left = []
     else:
         print(__doc__)
         return 2
     for line in left:
         print(line)
     print(f"{len(left)} message(s) to see to." if left else "The catalogs are complete.")
-    return 1 if left and command != "part" else 0
+    return 1 if left else 0
 
 
 if __name__ == "__main__":

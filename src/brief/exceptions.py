@@ -7,6 +7,11 @@ Every message says what is wrong and what to do about it, in plain words.
 from brief.i18n import _
 
 
+def did_you_mean(name: str) -> str:
+    """Return the hint after a name brief does not know: "Did you mean 'kenmerk'?"."""
+    return _("Did you mean '{name}'?").format(name=name)
+
+
 class BriefError(Exception):
     """Base class: a problem the user can fix (input, configuration, template)."""
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from brief.areas import check_slugs, read_area_names, slug
 from brief.build import BuildResult, build_letter, import_build_libraries
-from brief.exceptions import BriefError, ProjectError
+from brief.exceptions import BriefError, ProjectError, did_you_mean
 from brief.i18n import _, ngettext
 from brief.letters import Letter, grid_lock_file, grid_page_file, grid_summary_file
 from brief.paths import ProjectPaths
@@ -96,7 +96,7 @@ def _only(words: list[str], areas: list[str], city: str) -> list[str | None]:
                 len(areas),
             ).format(name=name.strip(), city=city, count=len(areas))
             if close:
-                message += " " + _("Did you mean {suggestion!r}?").format(suggestion=close[0])
+                message += " " + did_you_mean(close[0])
             raise ProjectError(message)
         if area not in chosen:
             chosen.append(area)

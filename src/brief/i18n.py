@@ -130,7 +130,7 @@ def activate(language: str) -> None:
 
 
 def deactivate() -> None:
-    """Let the environment decide the language again (tests, and a worker after a task)."""
+    """Let the environment decide the language again (between tests)."""
     global _active
     _active = None
 
@@ -188,6 +188,9 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate
     return message
 
 
-def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_
-    """Mark a message with a number for the catalog, to be given to ngettext later."""
-    return singular, plural
+def not_spoken(written: str) -> str:
+    """Return why ``written`` cannot be the language: brief speaks only its LANGUAGES."""
+    return _("brief speaks {languages}; write one of them, not {value!r}").format(
+        languages=", ".join(f"{code} ({name})" for code, name in LANGUAGES.items()),
+        value=written,
+    )

@@ -23,7 +23,7 @@ from docxtpl import DocxTemplate
 from brief import accessibility, word
 from brief.collect import Collection
 from brief.columns import CELL_MARGIN, fit_columns
-from brief.exceptions import TemplateError
+from brief.exceptions import TemplateError, did_you_mean
 from brief.i18n import N_, _, ngettext
 from brief.params import Params
 from brief.records import PublishedFigure, PublishedTable, PublishedValue
@@ -121,7 +121,7 @@ def check_names(used: TemplateNames, available: set[str], builtins: set[str] = f
         close = difflib.get_close_matches(name, sorted(available), n=1, cutoff=0.7)
         line = _("{name}: no notebook or params file gives this name.").format(name=name)
         if close:
-            line += " " + _("Did you mean '{suggestion}'?").format(suggestion=close[0])
+            line += " " + did_you_mean(close[0])
         lines.append(f"  - {line}")
     # TRANSLATORS: both English forms are the same; the names are listed below, one a line.
     heading = ngettext(

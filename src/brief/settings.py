@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from brief.exceptions import ProjectError
-from brief.i18n import LANGUAGES, _, parse_language
+from brief.i18n import _, not_spoken, parse_language
 from brief.params import FIELD_TYPES, Params, describe_problems, read_yaml
 
 SETTINGS_FILE = "brief.yaml"
@@ -79,12 +79,7 @@ class Settings(_Strict):
             return None
         language = parse_language(value)
         if language is None:
-            raise ValueError(
-                _("brief speaks {languages}; write one of them, not {value!r}").format(
-                    languages=", ".join(f"{code} ({name})" for code, name in LANGUAGES.items()),
-                    value=value,
-                )
-            )
+            raise ValueError(not_spoken(value))
         return language
 
     @field_validator("extra_velden")

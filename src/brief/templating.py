@@ -33,7 +33,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from brief import word
-from brief.exceptions import FilterError, TemplateError
+from brief.exceptions import FilterError, TemplateError, did_you_mean
 from brief.files import is_ole_file
 from brief.formatting import FILTERS
 from brief.i18n import N_, _
@@ -300,7 +300,7 @@ def syntax_error(
             listed = ", ".join(known)
         first = first.format(name=name)
         if close:
-            first += " " + _("Did you mean '{suggestion}'?").format(suggestion=close[0])
+            first += " " + did_you_mean(close[0])
         return TemplateError(f"{first}\n{part.place(exc.lineno)}\n{last.format(names=listed)}")
     # TRANSLATORS: stands where Jinja's own (English) description of the mistake goes.
     message = exc.message or _("the tag cannot be read")

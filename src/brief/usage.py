@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import typer
-from typer import rich_utils
 from typer._click import exceptions as parser_errors  # typer's own click: its error classes
 from typer.core import TyperCommand, TyperGroup
 
@@ -42,11 +41,16 @@ _EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((?P<argumen
 _NO_COMMAND = re.compile(r"No such command (?P<name>'.*')\.", re.S)
 
 
-def speak(language: str) -> None:
-    """Speak ``language`` in this process: brief's messages and typer's help panels."""
-    i18n.activate(language)
+def _typer_words():
+    """Return typer's rich_utils with its words in the language spoken.
+
+    Imported only to show help or an error, as typer itself does: it takes 0.15 s.
+    """
+    from typer import rich_utils
+
     for name, message in TYPER_WORDS.items():
         setattr(rich_utils, name, _(message))
+    return rich_utils
 
 
 def language_for(arguments: list[str], environ=None) -> str:
@@ -89,12 +93,7 @@ def checked_language(value: str | None) -> str | None:
         return None
     language = i18n.parse_language(value)
     if language is None:
-        raise typer.BadParameter(
-            _("brief speaks {languages}; write one of them, not {value!r}").format(
-                languages=", ".join(f"{code} ({name})" for code, name in i18n.LANGUAGES.items()),
-                value=value,
-            )
-        )
+        raise typer.BadParameter(i18n.not_spoken(value))
     return language
 
 
@@ -163,6 +162,7 @@ class _InTheLanguage:
         return option
 
     def format_help(self, ctx, formatter) -> None:
+        _typer_words()
         _translate(self)
         for command in getattr(self, "commands", {}).values():
             _translate(command)
@@ -179,7 +179,7 @@ class BriefGroup(_InTheLanguage, TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         arguments = list(sys.argv[1:] if args is None else args)
-        speak(language_for(arguments))
+        i18n.activate(language_for(arguments))  # here, and in the kernels and workers
         try:
             result = super().main(
                 arguments, prog_name, complete_var, standalone_mode=False, **extra
@@ -192,12 +192,12 @@ class BriefGroup(_InTheLanguage, TyperGroup):
                 parser_errors.NoArgsIsHelpError,  # the help itself, shown already
             ):
                 error = parser_errors.UsageError(parser_message(error), ctx=error.ctx)
-            rich_utils.rich_format_error(error)
+            _typer_words().rich_format_error(error)
             sys.exit(error.exit_code)
         except typer.Abort:
             if not standalone_mode:
                 raise
-            rich_utils.rich_abort_error()
+            _typer_words().rich_abort_error()
             sys.exit(1)
         if not standalone_mode:
             return result

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
 
+from brief.exceptions import did_you_mean
 from brief.i18n import _, ngettext
 from brief.records import Doubt, ReadNote, plain_number
 
@@ -133,12 +134,8 @@ class AreaNames:
             len(self.names),
         ).format(written=written, city=self.city, count=len(self.names), file=self.file)
         if closest:
-            message += " " + _did_you_mean(self._by_key[closest[0]])
+            message += " " + did_you_mean(self._by_key[closest[0]])
         raise ValueError(message)
-
-
-def _did_you_mean(name: str) -> str:
-    return _("Did you mean {name!r}?").format(name=name)
 
 
 class DataRow(BaseModel):
@@ -164,7 +161,7 @@ class DataRow(BaseModel):
         if name in catalogue:
             return name
         closest = difflib.get_close_matches(name, list(catalogue), n=1)
-        hint = _did_you_mean(closest[0]) if closest else _("Add it there first.")
+        hint = did_you_mean(closest[0]) if closest else _("Add it there first.")
         raise ValueError(_("{name!r} is not in indicatoren.csv.").format(name=name) + " " + hint)
 
     @field_validator("year", mode="before")
