@@ -205,9 +205,10 @@ ESCAPES = {
         "{% if c.__name__ == 'Popen' %}{{ c('touch MARK', shell=True) }}{% endif %}{% endfor %}"
     ),
     "joiner": "{{ joiner.__init__.__globals__.os.system('touch MARK') }}",
-    "format": "{{ '{0.__class__.__init__.__globals__}'.format(cycler) }}",
+    "format": "{{ '{0.__class__.__init__.__globals__}'.format(namespace) }}",
     "list method": "{{ toezeggingen.append(1) }}{{ toezeggingen.clear() }}",
 }
+GONE_GLOBALS = {"cycler", "lipsum", "joiner"}
 
 
 @pytest.mark.parametrize("payload", list(ESCAPES))
@@ -219,9 +220,13 @@ def test_a_template_reaching_into_python_is_refused_and_runs_nothing(
 
     message = refusal(year_values, tmp_path, f"Gevaarlijk: {text}", "body")
 
-    assert message.startswith("The template tries to reach inside Python (")
-    assert "nothing was run" in message
-    assert 'In the body, at: "Gevaarlijk: ' in message
+    if payload in GONE_GLOBALS:  # Jinja's cycler, joiner and lipsum are not in a letter
+        assert message.startswith("The template uses names that have no value for this year:")
+        assert f"  - {payload}: no notebook or params file gives this name." in message
+    else:
+        assert message.startswith("The template tries to reach inside Python (")
+        assert "nothing was run" in message
+        assert 'In the body, at: "Gevaarlijk: ' in message
     assert not (tmp_path / "ran").exists()
 
 

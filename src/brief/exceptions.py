@@ -73,3 +73,19 @@ class FilterError(TemplateError):
 
     def __reduce__(self):  # errors cross processes (Dask workers) as pickles
         return type(self), (self.filter_name, self.value, self.reason)
+
+
+class BlockMisused(TemplateError):
+    """A figure or table used as text: through a filter, or joined to other text."""
+
+    def __init__(self, name: str):
+        super().__init__(
+            _(
+                "'{name}' is a figure or table: it can only be placed in a paragraph of its "
+                "own, written {{{{p {name} }}}}, without filters or other text."
+            ).format(name=name)
+        )
+        self.name = name
+
+    def __reduce__(self):  # errors cross processes (Dask workers) as pickles
+        return type(self), (self.name,)

@@ -23,10 +23,11 @@ from docxtpl import DocxTemplate
 from brief import accessibility, word
 from brief.collect import Collection
 from brief.columns import CELL_MARGIN, fit_columns
-from brief.exceptions import TemplateError, did_you_mean
+from brief.exceptions import BlockMisused, TemplateError, did_you_mean
 from brief.i18n import N_, _, ngettext
 from brief.params import Params
 from brief.records import PublishedFigure, PublishedTable, PublishedValue
+from brief.sandbox import DEFAULT_FILL_SECONDS, Inert, inert, limits
 from brief.templating import (
     TemplateNames,
     filling_error,
@@ -64,8 +65,13 @@ _LEFT_OVER = {
 }
 
 
-class Value:
-    """A published number as the template sees it: prints formatted, compares by ``.raw``."""
+class Value(Inert):
+    """A published number as the template sees it: prints formatted, compares by ``.raw``.
+
+    Inert data only (brief.sandbox): its text, raw value, unit and description.
+    """
+
+    __slots__ = ("name", "raw", "unit", "description", "text", "_marked")
 
     def __init__(self, item: PublishedValue, *, marked: bool = False):
         self.name = item.name
@@ -73,38 +79,43 @@ class Value:
         self.unit = item.unit
         self.description = item.description
         self.text = item.text
-        self.marked = marked  # in a review copy, bracketed to receive a comment
+        self._marked = marked  # in a review copy, bracketed to receive a comment
 
     def __str__(self) -> str:
         return self.text
 
-    def letter_text(self) -> str:
+    def _printed(self) -> str:
         """Return the text a tag prints: in a review copy, bracketed for its comment."""
-        return word.mark(self.name, self.text) if self.marked else self.text
+        return word.mark(self.name, self.text) if self._marked else self.text
 
     def __repr__(self) -> str:
         return f"Value({self.name}={self.raw!r} {self.unit})"
 
 
-class TableBlock:
-    """A published table as the template sees it.
+class Block(Inert):
+    """A figure or table as the template sees it: an opaque marker with inert data.
 
-    ``{{p name }}`` places it as a Word table with caption and source line;
-    ``{%tr for rij in name.rijen %}`` loops over its rows in a table the template draws
-    itself, with ``{{ rij["Kolom"] }}`` giving a cell as it prints.
+    ``{{p name }}`` places it (only brief's fill step turns its ``_word_xml`` into Word
+    content); ``{%tr for rij in name.rijen %}`` loops over a table's rows in a table the
+    template draws itself, with ``{{ rij["Kolom"] }}`` giving a cell as it prints.
     """
 
-    def __init__(self, subdoc, item: PublishedTable):
-        self.subdoc = subdoc
+    __slots__ = ("naam", "titel", "bron", "rijen", "_word_xml")
+
+    def __init__(self, item: PublishedFigure | PublishedTable, word_xml: str, rows: list[dict]):
+        self.naam = item.name
         self.titel = item.title
         self.bron = item.source
-        self.rijen = [dict(zip(item.columns, texts, strict=True)) for texts in item.cells()]
-
-    def __html__(self) -> str:  # the table's XML, placed by docxtpl as it is
-        return self.subdoc.__html__()
+        self.rijen = rows
+        self._word_xml = word_xml
 
     def __str__(self) -> str:
-        return str(self.subdoc)
+        # Only {{p name }} places it; printed any other way (through a filter), it would
+        # put Word XML where text belongs.
+        raise BlockMisused(self.naam)
+
+    def __repr__(self) -> str:
+        return f"Block({self.naam})"
 
 
 def check_names(used: TemplateNames, available: set[str], builtins: set[str] = frozenset()) -> None:
@@ -184,7 +195,7 @@ class _Builder:
     def value(self, item: PublishedValue) -> Value:
         return Value(item, marked=self.marked)
 
-    def figure(self, item: PublishedFigure):
+    def figure(self, item: PublishedFigure) -> Block:
         """Return the figure as picture, caption "Figuur N: ..." and source line."""
         sub = self.template.new_subdoc()
         picture = sub.add_paragraph()
@@ -195,12 +206,12 @@ class _Builder:
         word.add_caption(caption, "Figuur", self._title(item))
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
-        return sub
+        return Block(item, str(sub), rows=[])
 
     def _title(self, item: PublishedFigure | PublishedTable) -> str:
         return word.mark(item.name, item.title) if self.marked else item.title
 
-    def table(self, item: PublishedTable) -> TableBlock:
+    def table(self, item: PublishedTable) -> Block:
         """Return the table with caption "Tabel N: ..." above it and source line below."""
         sub = self.template.new_subdoc()
         caption = sub.add_paragraph(style=self.caption_style)
@@ -233,7 +244,8 @@ class _Builder:
         word.set_table_alt_text(table, item.title, item.alt)
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
-        return TableBlock(sub, item)
+        rows = [dict(zip(item.columns, texts, strict=True)) for texts in item.cells()]
+        return Block(item, str(sub), rows=rows)
 
 
 def preflight(
@@ -272,7 +284,8 @@ def build_context(
     builder = _Builder(template, marked)
     for name, entry in collection.items.items():
         context[name] = entry.item.for_letter(builder)
-    return context
+    # Only inert data reaches the template: a value of any other type is refused here.
+    return inert(context)
 
 
 @dataclass
@@ -308,6 +321,7 @@ def fill_letter(
     *,
     review: bool = False,
     when: dt.datetime | None = None,
+    time_limit: float = DEFAULT_FILL_SECONDS,
 ) -> FilledLetter:
     """Fill the template in memory; raise TemplateError for anything that would be wrong.
 
@@ -321,7 +335,8 @@ def fill_letter(
 
     context = build_context(template, params, collection, marked=review)
     try:
-        template.render(context, env)
+        with limits(time_limit):
+            template.render(context, env)
     except Exception as exc:
         part = getattr(template, "current_rendering_part", None)  # set by docxtpl
         error = filling_error(exc, template_path, getattr(part, "partname", None), env)

@@ -29,14 +29,15 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup, escape
 
 from brief import word
-from brief.exceptions import FilterError, TemplateError, did_you_mean
+from brief.exceptions import BlockMisused, FilterError, TemplateError, did_you_mean
 from brief.files import is_ole_file
 from brief.formatting import FILTERS
 from brief.i18n import N_, _
+from brief.sandbox import Inert, LetterSandbox, LimitError, count_printed, limited_filter
 
 # Inside a tag, as docxtpl's own clean-up finds it: between {{ or {% and }} or %}.
 _INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
@@ -150,22 +151,32 @@ def _checked_filter(name: str, function):
 
 
 def _mark_filled(value):
-    """Bracket what a tag prints, so the letter knows it came from a value (see module)."""
+    """Bracket what a tag prints, so the letter knows it came from a value (see module).
+
+    Called by Jinja for every printed value, it is also where brief's markers become Word
+    content: a figure or table (its ``_word_xml``) is placed as it is, and a published value
+    prints its ``_printed()`` text. Both are behind an underscore, out of the template's reach.
+    """
     if isinstance(value, jinja2.Undefined):
         return value  # StrictUndefined raises when it is printed
-    if hasattr(value, "__html__") and not hasattr(value, "letter_text"):
-        return value  # a figure, table or other Word XML that docxtpl places as it is
-    text = value.letter_text() if hasattr(value, "letter_text") else str(value)
+    xml = getattr(value, "_word_xml", None) if isinstance(value, Inert) else None
+    if xml is not None:
+        return Markup(xml)  # a figure or table, placed by docxtpl as it is
+    if isinstance(value, Markup):
+        count_printed(value)
+        return value  # Word XML the template itself wrote (|xml_attribute)
+    printed = getattr(value, "_printed", None) if isinstance(value, Inert) else None
+    text = printed() if printed is not None else str(value)
+    count_printed(text)
     return word.filled(text)
 
 
 def jinja_environment() -> jinja2.Environment:
-    """Return the sandboxed Jinja environment every letter is filled with."""
-    env = ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=jinja2.StrictUndefined, finalize=_mark_filled
-    )
+    """Return the sandboxed Jinja environment every letter is filled with (brief.sandbox)."""
+    env = LetterSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_mark_filled)
     env.filters.update({name: _checked_filter(name, f) for name, f in FILTERS.items()})
     env.filters["xml_attribute"] = _xml_attribute
+    env.filters = {name: limited_filter(name, f) for name, f in env.filters.items()}
     return env
 
 
@@ -348,7 +359,7 @@ def filling_error(
 ) -> TemplateError | None:
     """Return the TemplateError for ``exc`` raised while filling, or None if it is not the
     template's doing (an error of brief's own, which must surface as one)."""
-    if isinstance(exc, FilterError | jinja2.TemplateError | SecurityError):
+    if isinstance(exc, FilterError | BlockMisused | jinja2.TemplateError | SecurityError):
         line = exc.lineno if isinstance(exc, jinja2.TemplateSyntaxError) else None
     else:
         line = None
@@ -361,6 +372,14 @@ def filling_error(
     place = part.place(line)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return syntax_error(exc, part, env)
+    if isinstance(exc, LimitError):
+        return TemplateError(
+            # TRANSLATORS: {reason} says which limit, e.g. "filling took longer than 60 seconds".
+            _(
+                "A tag in the template would do more work than any letter needs: {reason}. "
+                "Nothing was written. Change or remove this tag.\n{place}"
+            ).format(reason=exc, place=place)
+        )
     if isinstance(exc, SecurityError):
         return TemplateError(
             # TRANSLATORS: {refusal} is the sandbox's own text, in English.
@@ -370,7 +389,7 @@ def filling_error(
                 "tag.\n{place}"
             ).format(refusal=exc, place=place)
         )
-    if isinstance(exc, FilterError):
+    if isinstance(exc, FilterError | BlockMisused):
         return TemplateError(f"{exc}\n{place}")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(
