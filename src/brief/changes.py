@@ -85,7 +85,10 @@ def write_report(
     ]
     lines += [
         # TRANSLATORS: {reason} says why: "data/jeugd.csv changed"
-        "- " + _("{notebook} reran: {reason}.").format(notebook=name, reason=reason)
+        "- "
+        + _("{notebook} reran: {reason}.").format(
+            notebook=markdown_text(name), reason=markdown_text(reason)
+        )
         for name, reason in reruns.items()
     ]
     lines += [
@@ -125,7 +128,7 @@ def write_report(
             len(cells),
         )
         lines.append("- " + message.format(name=shown(name), count=len(cells)))
-        lines += [f"  - {cell}" for cell in cells]
+        lines += [f"  - {markdown_text(cell)}" for cell in cells]
     for name in changes.added:
         lines.append("- " + _("`{name}` is new.").format(name=name))
     for name in changes.removed:
@@ -134,7 +137,19 @@ def write_report(
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text).replace("|", "\\|").replace("\n", " ")
+
+
+# Markdown that a viewer would turn into a link, an image, code or emphasis.
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]"})
+
+
+def markdown_text(text: str) -> str:
+    """Return data text as Markdown that shows it as written: a viewer that renders HTML
+    must not run ``<script>`` or ``<img onerror=...>`` from a provider's cell, nor make a
+    link of ``[x](javascript:...)``."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.translate(_MARKDOWN_SPECIALS)
 
 
 def summary(changes: Changes) -> str:

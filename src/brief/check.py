@@ -17,6 +17,7 @@ from brief.collect import Collection, collect
 from brief.exceptions import PublishError, TemplateError
 from brief.i18n import _, ngettext
 from brief.letter import fill_letter
+from brief.sandbox import DEFAULT_FILL_SECONDS
 from brief.params import Params, load_params, parameter_text
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import DataRead
@@ -97,7 +98,12 @@ def _shown_parameter(name: str, value) -> str:
     return parameter_text(value)
 
 
-def check_template(template_path: Path, params: Params, collection: Collection) -> CheckReport:
+def check_template(
+    template_path: Path,
+    params: Params,
+    collection: Collection,
+    time_limit: float = DEFAULT_FILL_SECONDS,
+) -> CheckReport:
     """Return the errors and warnings of filling ``template_path`` with this year's names.
 
     Charts whose data stops before the letter's year are warnings too.
@@ -106,7 +112,7 @@ def check_template(template_path: Path, params: Params, collection: Collection) 
     try:
         # Filled in memory as a build fills it, so a filter given the wrong kind of value
         # or a tag reaching into Python is found here, with this year's values.
-        filled = fill_letter(template_path, params, collection)
+        filled = fill_letter(template_path, params, collection, time_limit=time_limit)
     except TemplateError as exc:
         report.errors.append(str(exc))
         return report

@@ -388,7 +388,9 @@ def check(
     (year_number,) = parse_years([year] if year else [], paths)
     template_path = template or paths.default_template
     params, collection = checking.load_year(paths, year_number)
-    report = checking.check_template(template_path, params, collection)
+    report = checking.check_template(
+        template_path, params, collection, paths.settings().bouwen.vul_timeout
+    )
     for warning in report.warnings:
         _warning(warning)
     if report.errors:

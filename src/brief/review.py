@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import threading
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,24 +80,45 @@ def excel_csv(data: str) -> str:
     rows = list(csv.reader(io.StringIO(data)))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(rows[0])
+    writer.writerow([_inert_cell(cell) for cell in rows[0]])
     writer.writerows([[_decimal_comma(cell) for cell in row] for row in rows[1:]])
     return buffer.getvalue()
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP's
+# CSV-injection advice): =HYPERLINK(...) in an area's name would run when a reviewer
+# opens the chart's data.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(cell: str) -> str:
+    """Return a text cell that a spreadsheet shows as text: a leading ' where it would
+    otherwise start a formula."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def _decimal_comma(cell: str) -> str:
     try:
-        float(cell)
+        number = float(cell)
     except ValueError:
-        return cell
+        return _inert_cell(cell)
+    if cell.strip() != cell or not math.isfinite(number):
+        return _inert_cell(cell)  # " -1" or "-inf" is text to a spreadsheet
     return cell.removesuffix(".0").replace(".", ",")
 
 
 def cell_link(outputs: YearOutputs, entry: Published) -> str:
     """Return the link, relative to the year's folder, to the cell that published ``entry``."""
     origin = entry.origin
-    page = outputs.notebook_html(origin.notebook).relative_to(outputs.folder).as_posix()
-    return f"{page}#cell-id={origin.cell_id}" if origin.cell_id else page
+    page = file_url(outputs.notebook_html(origin.notebook).relative_to(outputs.folder).as_posix())
+    return f"{page}#cell-id={quote(origin.cell_id, safe='')}" if origin.cell_id else page
+
+
+def file_url(path: str) -> str:
+    """Return a relative path as a link to that file: percent-encoded, so that a file
+    named ``javascript:...`` or ``x"onclick=...`` is a file name and never a script."""
+    url = quote(path, safe="/")
+    return "./" + url.lstrip("/") if url.startswith("/") else url
 
 
 def source_comments(collection: Collection) -> dict[str, str]:
@@ -164,6 +187,7 @@ def page_environment() -> jinja2.Environment:
     environment.install_gettext_callables(_, ngettext, newstyle=True)
     environment.globals["page_language"] = current_language
     environment.filters["seconds"] = decimal
+    environment.filters["url"] = file_url
     return environment
 
 
@@ -196,7 +220,7 @@ def write_review_page(
     context = params.template_context()
 
     def exists(path: Path) -> str | None:
-        return path.relative_to(outputs.folder).as_posix() if path.exists() else None
+        return file_url(path.relative_to(outputs.folder).as_posix()) if path.exists() else None
 
     page = environment.get_template(PAGE_TEMPLATE).render(
         year=outputs.year,
@@ -205,7 +229,7 @@ def write_review_page(
         review_letter=exists(outputs.review_letter),
         redline=exists(outputs.redline),
         pdf=exists(outputs.pdf),
-        changes=outputs.changes.name if has_changes else None,
+        changes=file_url(outputs.changes.name) if has_changes else None,
         figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),
         parameters={name: parameter_text(value) for name, value in context.items()},
         commitments=params.toezeggingen,

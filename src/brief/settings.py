@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from brief.exceptions import ProjectError
 from brief.i18n import _, not_spoken, parse_language
 from brief.params import FIELD_TYPES, Params, describe_problems, read_yaml
+from brief.sandbox import DEFAULT_FILL_SECONDS
 
 SETTINGS_FILE = "brief.yaml"
 DEFAULT_TEMPLATE = "templates/brief.docx"
@@ -39,6 +40,9 @@ class BuildDefaults(_Strict):
 
     timeout: int = Field(DEFAULT_CELL_TIMEOUT, ge=1, description="Seconds one cell may take")
     jobs: int | None = Field(None, ge=1, description="Notebooks at once (default: all cores)")
+    vul_timeout: int = Field(
+        DEFAULT_FILL_SECONDS, ge=1, le=3600, description="Seconds filling the template may take"
+    )
 
 
 class Settings(_Strict):
