@@ -17,11 +17,11 @@ from brief.collect import Collection, collect
 from brief.exceptions import PublishError, TemplateError
 from brief.i18n import _, ngettext
 from brief.letter import fill_letter
-from brief.sandbox import DEFAULT_FILL_SECONDS
 from brief.params import Params, load_params, parameter_text
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import DataRead
 from brief.run import run_notebooks
+from brief.sandbox import DEFAULT_FILL_SECONDS
 
 
 @dataclass(frozen=True)
