@@ -123,6 +123,7 @@ def test_every_brief_error_survives_a_pickle_round_trip():
     samples = {
         "NotebookError": lambda c: c("Notebook x failed", notebook="x.ipynb", cell=3),
         "FilterError": lambda c: c("getal", "tekst", "expected a number"),
+        "BlockMisused": lambda c: c("kinderwerk_trend"),
     }
     classes = [BriefError, *_all_subclasses(BriefError)]
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from brief import pausing
 from brief.exceptions import BriefError, ProjectError
+from brief.files import replace_file
 from brief.fingerprint import git_state, package_versions
 from brief.i18n import _
 from brief.letters import Letter
@@ -97,6 +98,9 @@ def build_letter(
             ).format(folder=project.notebooks_dir)
         )
     final = letter.outputs(project, template.stem)
+    project.check_links()
+    for written in (final.folder, project.history_dir(year)):
+        project.writable(written)
     final.folder.parent.mkdir(parents=True, exist_ok=True)
     with _letter_lock(project, letter):
         pausing.reached("lock taken")
@@ -455,8 +459,9 @@ def _letter_lock(project: ProjectPaths, letter: Letter) -> Iterator[None]:
     """
     from filelock import FileLock, Timeout
 
-    lock = FileLock(letter.lock_file(project), timeout=0)  # timeout 0: one try, never wait
-    holder = letter.lock_holder_file(project)
+    # Neither file may be a link: the lock would empty, the holder overwrite, its target.
+    lock = FileLock(project.writable(letter.lock_file(project)), timeout=0)  # one try, no wait
+    holder = project.writable(letter.lock_holder_file(project))
     try:
         lock.acquire()
     except Timeout:
@@ -468,9 +473,7 @@ def _letter_lock(project: ProjectPaths, letter: Letter) -> Iterator[None]:
     try:
         # Read by the build that waits, which says it in its own language: written the
         # same in every language, and read back by _HOLDER.
-        holder.write_text(
-            f"process {os.getpid()}, since {dt.datetime.now():%H:%M:%S}", encoding="utf-8"
-        )
+        replace_file(holder, f"process {os.getpid()}, since {dt.datetime.now():%H:%M:%S}")
         yield
     finally:
         # Before the release, so the next holder's text is never the one removed. A stale

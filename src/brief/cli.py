@@ -24,6 +24,7 @@ from rich.console import Console
 
 from brief import __version__
 from brief.exceptions import BriefError
+from brief.files import replace_file
 from brief.i18n import N_, _, decimal, ngettext
 from brief.paths import ProjectPaths, find_project, open_project
 from brief.usage import BriefCommand, BriefGroup, checked_language
@@ -114,15 +115,15 @@ def _write_error_log(project: Path | None) -> Path:
     """Write the traceback being handled to the project's error log; return its path."""
     try:
         paths = resolve_project(project)
-        log, shown = paths.error_log, paths.relative(paths.error_log)
+        log, shown = paths.writable(paths.error_log), paths.relative(paths.error_log)
     except BriefError:  # no project to write into: the system's temporary folder
         log = Path(tempfile.gettempdir()) / ".brief-error.log"
         shown = str(log)
     log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(
+    replace_file(  # never through a link placed at its name
+        log,
         f"brief {__version__}, {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n"
         f"command: {' '.join(sys.argv)}\n\n{traceback.format_exc()}",
-        encoding="utf-8",
     )
     return Path(shown)
 

@@ -98,7 +98,7 @@ def data_file(project: ProjectPaths, name: str) -> Path:
                 "There is no data/{name}.csv or data/{name}.xlsx. The data files are: {files}."
             ).format(name=name, files=", ".join(present))
         )
-    return found[0]
+    return project.inside(found[0], DataError)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -317,7 +317,7 @@ def load_areas(project: ProjectPaths | None = None) -> pd.DataFrame:
     providers use, split by "|": "Lombok|Lombock" for an area named Lombok.
     """
     project = project or find_project()
-    path = project.root / load_settings(project.root).gebieden
+    path = project.inside(project.root / load_settings(project.root).gebieden, DataError)
     frame = _text(_read_table(path, AREAS_COLUMNS, optional=(AREA_ALIASES,)))
     _record_input(path, project, len(frame), [], "areas")
     return frame

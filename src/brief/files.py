@@ -6,6 +6,8 @@ Used on both sides: by notebooks (to record the data they read) and by builds.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # how Office stores password-protected files (and old .doc)
@@ -29,3 +31,31 @@ def is_ole_file(path: Path) -> bool:
     """Return whether ``path`` is an OLE compound file rather than a zip (.docx, .xlsx)."""
     with path.open("rb") as handle:
         return handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE
+
+
+def replace_file(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` as a new file renamed over it, never through a link.
+
+    A link placed at ``path`` is replaced itself, so its target (anywhere on the machine)
+    is never written; readers see the old file or the new one, never half of one.
+    """
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(partial, 0o666 & ~_UMASK)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files 0600; a file brief writes follows the user's umask like any other.
+# Read once, at import, while no other thread can be creating files with umask 0.
+_UMASK = _read_umask()

@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import difflib
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from brief.areas import check_slugs, read_area_names, slug
 from brief.build import BuildResult, build_letter, import_build_libraries
 from brief.exceptions import BriefError, ProjectError, did_you_mean
+from brief.files import replace_file
 from brief.i18n import _, ngettext
 from brief.letters import Letter, grid_lock_file, grid_page_file, grid_summary_file
 from brief.paths import ProjectPaths
@@ -152,7 +152,7 @@ class GridSummary(_Record):
     def write(self, path: Path) -> None:
         """Write it whole or not at all: to a temporary name, then renamed."""
         text = json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        _write_atomically(path, text)
+        replace_file(path, text)
 
     def counts(self) -> str:
         """Return how many letters were built, reused and failed: "2 built, 1 failed"."""
@@ -177,16 +177,6 @@ def _status_count(status: str, count: int) -> str:
         # TRANSLATORS: how many letters of a grid failed.
         text = ngettext("{count} failed", "{count} failed", count)
     return text.format(count=count)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}-{os.urandom(4).hex()}")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -444,7 +434,7 @@ def _write_page(project: ProjectPaths, summary: GridSummary) -> None:
             entries=summary.letters,
         )
     )
-    _write_atomically(grid_page_file(project, summary.year), page)
+    replace_file(grid_page_file(project, summary.year), page)
 
 
 @contextlib.contextmanager

@@ -7,10 +7,11 @@ serves any other folder with that layout (``brief --project DIR``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from brief.exceptions import ProjectError
+from brief.exceptions import BriefError, ProjectError, TemplateError
 from brief.i18n import _
 from brief.settings import DEFAULT_TEMPLATE, SETTINGS_FILE, Settings, load_settings
 
@@ -49,7 +50,7 @@ class ProjectPaths:
     @property
     def default_template(self) -> Path:
         """The template brief.yaml names (templates/brief.docx unless it says otherwise)."""
-        return self.root / self.settings().sjabloon
+        return self.inside(self.root / self.settings().sjabloon, TemplateError)
 
     def params_file(self, year: int) -> Path:
         return self.params_dir / f"{year}.yaml"
@@ -88,6 +89,65 @@ class ProjectPaths:
         """Return ``path`` as written inside the project (data/jeugd.csv), else absolute."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(self, path: Path, error: type[BriefError] = ProjectError) -> Path:
+        """Return ``path`` if it lies inside the project, links followed; raise if not.
+
+        The one rule for every file brief reads (data, areas file, template): it is read only
+        from inside the project folder, so a build reads the same files here as on a Dask
+        worker, which receives the project folder and nothing else.
+        """
+        root = self.root.resolve()
+        target = path.resolve()
+        if target == root or root in target.parents:
+            return path
+        raise error(
+            _(
+                "{path} lies outside the project folder ({target}). brief reads only files "
+                "inside the project folder {root}: copy the file into the project (for "
+                "example into data/) and refer to it from there."
+            ).format(path=self.relative(path), target=target, root=root)
+        )
+
+    def check_links(self) -> None:
+        """Raise ProjectError for a link in the project's input folders that points outside
+        the project (see :meth:`inside`): refused here as on a Dask worker."""
+        for folder in (self.data_dir, self.notebooks_dir, self.params_dir, self.templates_dir):
+            if folder.is_symlink():
+                self.inside(folder)
+            if folder.is_dir():
+                for path in folder.rglob("*"):
+                    if path.is_symlink():
+                        self.inside(path)
+
+    def writable(self, path: Path) -> Path:
+        """Return ``path`` (inside outputs/) if neither it nor a folder above it up to the
+        project is a link; raise ProjectError naming the link if one is.
+
+        Nothing brief writes may land outside the project through a link placed there.
+        """
+        root = self.root.resolve()
+        relative = path.absolute().relative_to(self.root.absolute())
+        current = root
+        for part in relative.parts:
+            current = current / part
+            if current.is_symlink():
+                raise ProjectError(
+                    _(
+                        "{path} is a link (to {target}). brief writes only into real folders "
+                        "and files inside the project, so that nothing outside it can be "
+                        "overwritten: remove the link (or make it a real folder), then run "
+                        "brief again."
+                    ).format(path=self.relative_unresolved(current), target=os.readlink(current))
+                )
+        return path
+
+    def relative_unresolved(self, path: Path) -> str:
+        """Return ``path`` as written inside the project, without following links."""
+        try:
+            return path.absolute().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
 

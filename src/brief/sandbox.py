@@ -40,6 +40,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from brief.i18n import _
+from brief.settings import DEFAULT_FILL_SECONDS
 
 MAX_TEXT = 1_000_000  # characters in one text a tag computes
 MAX_ITEMS = 100_000  # items in one list a tag computes (as Jinja's own range())
@@ -47,7 +48,6 @@ MAX_INT_BITS = 10_000  # about 3,000 digits: more than any letter needs
 MAX_WIDTH = 1_000  # a width, indent or number of digits a filter or format is asked for
 MAX_OUTPUT = 10_000_000  # characters all tags of one letter print together
 MAX_STEPS = 20_000_000  # lines of template code one fill may run (a letter needs thousands)
-DEFAULT_FILL_SECONDS = 60
 
 # Values a template may hold as they are: none of them can reach the machine.
 INERT_LEAVES: tuple[type, ...] = (

@@ -23,11 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from brief.exceptions import ProjectError
 from brief.i18n import _, not_spoken, parse_language
 from brief.params import FIELD_TYPES, Params, describe_problems, read_yaml
-from brief.sandbox import DEFAULT_FILL_SECONDS
 
 SETTINGS_FILE = "brief.yaml"
 DEFAULT_TEMPLATE = "templates/brief.docx"
 DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
+DEFAULT_FILL_SECONDS = 60  # seconds filling a template may take (brief.sandbox.limits)
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

@@ -66,12 +66,13 @@ def pack(project: ProjectPaths, areas_file: Path | None = None) -> Bundle:
     Hidden files and folders (``.ipynb_checkpoints``, ``.DS_Store``) stay behind;
     ``areas_file`` is shipped too when it lies outside ``data/``.
     """
+    project.check_links()  # the rule a local build follows: nothing from outside the project
     root = project.root.resolve()
     paths = [root / name for name in SHIPPED_FILES if (root / name).is_file()]
     for folder in SHIPPED_FOLDERS:
         paths += [p for p in sorted((root / folder).rglob("*")) if p.is_file()]
     if areas_file is not None and areas_file.is_file():
-        paths.append(areas_file.resolve())
+        paths.append(root / project.inside(areas_file).resolve().relative_to(root))
     files = {}
     for path in paths:
         relative = path.relative_to(root)
