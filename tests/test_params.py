@@ -77,8 +77,14 @@ def test_bad_date_says_the_format(tmp_path):
 def test_broken_yaml_gives_line(tmp_path):
     path = write(tmp_path, VALID + "teksten: [unclosed\n")
 
-    with pytest.raises(ParamsError, match="not valid YAML at line"):
+    with pytest.raises(ParamsError) as caught:
         load_params(path, 2023)
+
+    message = str(caught.value)
+    assert "cannot be read at line" in message
+    assert "a [ or { opens a list here that is not closed" in message
+    assert "| teksten: [unclosed\n" in message  # the line quoted, the column marked below
+    assert message.splitlines()[-1].strip() == "^"
 
 
 def test_pydantic_messages_are_pydantics_own_words_in_english():

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from brief.exceptions import DataError
-from brief.files import file_hash, is_ole_file
+from brief.files import file_hash, is_ole_file, unpacked_size
 from brief.formatting import NUMBER_UNITS
 from brief.i18n import _, ngettext
 from brief.paths import ProjectPaths, find_project
@@ -44,6 +45,8 @@ FICTITIOUS_MARK = "fictief"
 
 SUFFIXES = (".csv", ".xlsx")
 SHEET = "data"  # the sheet brief reads from a workbook with more than one
+# A workbook's XML is ten times its figures; past this, reading it costs minutes and GBs.
+MAX_XLSX_UNPACKED = 250_000_000
 MAX_LISTED = 25  # problems listed in one message; the rest are counted
 
 
@@ -141,6 +144,20 @@ def _no_data_rows(path: Path) -> str:
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
     import openpyxl
+
+    size = unpacked_size(path)
+    if size > MAX_XLSX_UNPACKED:
+        raise DataError(
+            _(
+                "{file} unpacks to {size} MB, more than brief reads from a workbook ({limit} "
+                "MB). Save the sheet with the figures as a CSV file (data/{stem}.csv) instead."
+            ).format(
+                file=path.name,
+                size=f"{size // 1_000_000:,}",
+                limit=MAX_XLSX_UNPACKED // 1_000_000,
+                stem=path.stem,
+            )
+        )
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -262,7 +279,31 @@ def _read_table(
         raise DataError(message)
     if frame.empty:
         raise DataError(_no_data_rows(path))
-    return frame[[*columns, *(c for c in optional if c in frame.columns)]]
+    # A row shorter than the header has no cells at its end: empty, as in a spreadsheet.
+    frame = frame[[*columns, *(c for c in optional if c in frame.columns)]].fillna("")
+    _refuse_control_characters(path, frame)
+    return frame
+
+
+# Characters XML (and so Word) cannot hold, and that no provider types on purpose.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _refuse_control_characters(path: Path, frame: pd.DataFrame) -> None:
+    """Raise naming the first cell that holds an invisible control character."""
+    for column in frame.columns:
+        cells = frame[column].astype(str)
+        if not _CONTROL.search("\n".join(cells)):  # one search per column, not per cell
+            continue
+        index = cells.index[cells.str.contains(_CONTROL.pattern, regex=True)][0]
+        character = _CONTROL.search(cells[index]).group()
+        raise DataError(
+            _(
+                "{file}, row {row}, column {column!r}: the cell holds an invisible control "
+                "character (U+{code:04X}). Remove it: retype the cell, or paste it as plain "
+                "text."
+            ).format(file=path.name, row=index + 2, column=column, code=ord(character))
+        )
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -319,6 +360,15 @@ def load_areas(project: ProjectPaths | None = None) -> pd.DataFrame:
     project = project or find_project()
     path = project.inside(project.root / load_settings(project.root).gebieden, DataError)
     frame = _text(_read_table(path, AREAS_COLUMNS, optional=(AREA_ALIASES,)))
+    problems = [
+        _(
+            "row {row}: the cell in column {column!r} is empty; every area needs its {column}"
+        ).format(row=index + 2, column=column)
+        for column in AREAS_COLUMNS
+        for index in frame.index[frame[column] == ""]
+    ]
+    if problems:
+        _raise_problems(path, problems)
     _record_input(path, project, len(frame), [], "areas")
     return frame
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # how Office stores password-protected files (and old .doc)
@@ -31,6 +32,25 @@ def is_ole_file(path: Path) -> bool:
     """Return whether ``path`` is an OLE compound file rather than a zip (.docx, .xlsx)."""
     with path.open("rb") as handle:
         return handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE
+
+
+def unpacked_size(path: Path, suffixes: tuple[str, ...] = ()) -> int:
+    """Return how large the zip package at ``path`` is unpacked, counting only the members
+    whose names end in one of ``suffixes`` (all members if none are given).
+
+    Read from the package's directory, without unpacking: Python's zipfile never returns
+    more bytes of a member than the directory says it holds, so the sizes bound what
+    reading it can cost. A file that is not a zip counts 0 (its reader says what is wrong).
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            return sum(
+                info.file_size
+                for info in package.infolist()
+                if not suffixes or info.filename.lower().endswith(suffixes)
+            )
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
 
 
 def replace_file(path: Path, data: str | bytes) -> None:

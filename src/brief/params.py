@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -94,31 +95,198 @@ _StringDateLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+MAX_YAML_BYTES = 1_000_000  # a params file or brief.yaml is a few kilobytes
+# Characters XML (and so Word) cannot hold, and that no advisor types on purpose.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """What brief refuses in a YAML file that YAML itself allows: aliases, repeated keys."""
+
+    def __init__(self, message: str, mark):
+        super().__init__(problem=message, problem_mark=mark)
+        self.message = message
+
+
+class _AdvisorLoader(_StringDateLoader):
+    """The loader of every file an advisor writes (params, brief.yaml).
+
+    It refuses YAML aliases (``*name``), which advisors never need and which let a small
+    file expand to billions of values, and a key written twice in one group, which YAML
+    would silently settle by taking the last.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(
+                _(
+                    "'*{name}' refers to another part of the file (a YAML alias), which brief "
+                    "does not accept: write the value out in full"
+                ).format(name=event.anchor),
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        first_line: dict = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                earlier = first_line.setdefault(key, key_node.start_mark.line)
+            except TypeError:
+                continue  # a list as a key: the schema refuses it with its own message
+            if earlier != key_node.start_mark.line:
+                raise _Refused(
+                    _(
+                        "the key '{key}' is written twice in the same group (also on line "
+                        "{first}); keep one"
+                    ).format(key=key, first=earlier + 1),
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep)
+
 
 def read_yaml(path: Path, error: type[BriefError] = ParamsError) -> object:
-    """Return the YAML document in ``path``, read safely with dates kept as strings."""
+    """Return the YAML document in ``path``, read safely with dates kept as strings.
+
+    Every way the file can be wrong ends in ``error`` naming the file, the line and what to
+    do: too large, not UTF-8, broken YAML (the line quoted, the column marked), an alias, a
+    repeated key, nested too deeply, a control character in a text.
+    """
     try:
-        with path.open(encoding="utf-8") as stream:
-            return yaml.load(stream, Loader=_StringDateLoader)  # noqa: S506 (safe subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)  # PyYAML's words, in English
-        if mark is None:
-            message = _("{file} is not valid YAML: {problem}.")
-        else:
-            message = _("{file} is not valid YAML at line {line}, column {column}: {problem}.")
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > MAX_YAML_BYTES:
         raise error(
-            message.format(
-                file=path.name,
-                line=getattr(mark, "line", 0) + 1,
-                column=getattr(mark, "column", 0) + 1,
-                problem=problem,
-            )
-        ) from None
+            _(
+                "{file} is {size} kB, far larger than a settings or params file is (a few kB). "
+                "Check that it is the right file."
+            ).format(file=path.name, size=f"{size // 1000:,}")
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise error(
             _("{file} is not a UTF-8 text file. Save it as UTF-8.").format(file=path.name)
         ) from None
+    try:
+        document = yaml.load(text, Loader=_AdvisorLoader)  # noqa: S506 (safe subclass)
+    except yaml.YAMLError as exc:
+        raise error(yaml_problem(path.name, text, exc)) from None
+    except RecursionError:
+        raise error(
+            _(
+                "{file} is nested too deeply to read; a settings or params file needs a few "
+                "levels at most."
+            ).format(file=path.name)
+        ) from None
+    control = _first_control_character(document)
+    if control is not None:
+        where, character, position = control
+        raise error(
+            _(
+                "{file}, '{where}': the text holds an invisible control character "
+                "(U+{code:04X}) at position {position}. Remove it: retype the text, or paste "
+                "it as plain text."
+            ).format(file=path.name, where=where, code=ord(character), position=position + 1)
+        )
+    return document
+
+
+def _first_control_character(value, where: str = "") -> tuple[str, str, int] | None:
+    """Return (key, character, position) of the first control character in any text."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        return (where, found.group(), found.start()) if found else None
+    if isinstance(value, dict):
+        items = ((f"{where}.{key}" if where else str(key), item) for key, item in value.items())
+    elif isinstance(value, list):
+        items = ((f"{where}[{index + 1}]", item) for index, item in enumerate(value))
+    else:
+        return None
+    for place, item in items:
+        found = _first_control_character(item, place)
+        if found:
+            return found
+    return None
+
+
+# What PyYAML's (English) problem means for an advisor, and the fix.
+_COLON_IN_TEXT = N_(
+    "a colon followed by a space inside a text. Put the whole text in quotes, for example: "
+    'onderwerp: "Voortgang: jeugd en gezin"'
+)
+_TAB = N_("a tab character. YAML indents with spaces only: replace the tab with spaces")
+_INDENTATION = N_(
+    "the indentation does not match the lines above. Keys of one group start in the same "
+    "column; a key inside a group is indented further, with spaces, than the group's name"
+)
+_UNCLOSED_QUOTE = N_(
+    "a quote opens a text here that is never closed. End the text with the same quote (\" or ')"
+)
+_UNCLOSED_LIST = N_(
+    "a [ or { opens a list here that is not closed as it should be. Close it with ] or }, "
+    "with a comma between the items"
+)
+_NO_COLON = N_(
+    "this line is not 'key: value'. Write the key, a colon and a space, then the value; "
+    "put a text that runs over more lines in quotes"
+)
+
+
+def yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> str:
+    """Return a YAML error as an advisor can act on it: where, what it likely means, the
+    fix, and the line quoted with a marker under the column."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)  # PyYAML's words, in English
+    context = getattr(exc, "context", None) or ""
+    lines = text.splitlines()
+    if isinstance(exc, _Refused):
+        explanation = exc.message
+    elif "'\\t'" in problem or "\t" in problem:
+        explanation = _(_TAB)
+    elif "quoted scalar" in context:
+        explanation = _(_UNCLOSED_QUOTE)
+        mark = getattr(exc, "context_mark", None) or mark
+    elif "flow sequence" in context or "flow mapping" in context:
+        explanation = _(_UNCLOSED_LIST)
+        mark = getattr(exc, "context_mark", None) or mark
+    elif problem.startswith("mapping values are not allowed"):
+        explanation = _(_INDENTATION if _indented_too_far(lines, mark) else _COLON_IN_TEXT)
+    elif problem.startswith("expected <block end>") or "block collection" in context:
+        explanation = _(_INDENTATION)
+    elif problem.startswith("could not find expected ':'"):
+        explanation = _(_NO_COLON)
+        mark = getattr(exc, "context_mark", None) or mark
+    else:
+        # TRANSLATORS: {problem} is PyYAML's own description, in English.
+        explanation = _("{problem} (YAML's own words)").format(problem=problem)
+    if mark is None:
+        return _("{file} is not valid YAML: {problem}.").format(file=name, problem=explanation)
+    line, column = mark.line, mark.column
+    message = _("{file} cannot be read at line {line}, column {column}: {problem}.").format(
+        file=name, line=line + 1, column=column + 1, problem=explanation
+    )
+    if 0 <= line < len(lines):
+        shown = lines[line].replace("\t", " ")[:200]
+        number = f"{line + 1:>4} | "
+        message += f"\n{number}{shown}\n{' ' * (len(number) + min(column, len(shown)))}^"
+    return message
+
+
+def _indented_too_far(lines: list[str], mark) -> bool:
+    """Whether the line of ``mark`` is indented further than the key line above it, which
+    already has a value: a key slipped to the right, not a colon inside a text."""
+    if mark is None or not 0 < mark.line < len(lines):
+        return False
+    current = lines[mark.line]
+    above = next((line for line in reversed(lines[: mark.line]) if line.strip()), "")
+    indent = len(current) - len(current.lstrip(" "))
+    above_indent = len(above) - len(above.lstrip(" "))
+    key_above = re.match(r"\s*[^:#]+:\s*(.*)$", above)
+    return indent > above_indent and bool(key_above and key_above.group(1).strip())
 
 
 # The types a project may give its own params fields in brief.yaml (extra_velden).

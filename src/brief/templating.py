@@ -30,11 +30,12 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
+from lxml import etree
 from markupsafe import Markup, escape
 
 from brief import word
 from brief.exceptions import BlockMisused, FilterError, TemplateError, did_you_mean
-from brief.files import is_ole_file
+from brief.files import is_ole_file, unpacked_size
 from brief.formatting import FILTERS
 from brief.i18n import N_, _
 from brief.sandbox import Inert, LetterSandbox, LimitError, count_printed, limited_filter
@@ -51,6 +52,9 @@ _XML_TAG = re.compile(r"<[^>]+>")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
 _OPENING_BLOCKS = {"for", "if", "with", "macro", "call", "filter", "block", "raw"}
 _UNKNOWN = re.compile(r"No (filter|test) named '([^']+)'")
+# A letter template is some hundreds of kB; these bound what opening one can cost.
+MAX_TEMPLATE_XML = 30_000_000  # bytes of XML unpacked (document, headers, styles, ...)
+MAX_TEMPLATE_SIZE = 200_000_000  # bytes unpacked in all, pictures included
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Used on a bare name, these make it optional: {{ x|default("n.v.t.") }}, {% if x is defined %}.
 _DEFAULT_FILTERS = {"default", "d"}
@@ -124,9 +128,32 @@ def open_template(path: Path) -> LetterTemplate:
                 "from Word."
             ).format(name=path.name)
         )
+    xml_size, whole_size = unpacked_size(path, (".xml", ".rels")), unpacked_size(path)
+    if xml_size > MAX_TEMPLATE_XML or whole_size > MAX_TEMPLATE_SIZE:
+        raise TemplateError(
+            _(
+                "The template {name} unpacks to {size} MB, far more than a letter template "
+                "needs (at most {limit} MB of text and layout, {whole_limit} MB in all). Save "
+                "it again from Word, without embedded files or very large pictures."
+            ).format(
+                name=path.name,
+                size=f"{max(xml_size, whole_size) // 1_000_000:,}",
+                limit=MAX_TEMPLATE_XML // 1_000_000,
+                whole_limit=MAX_TEMPLATE_SIZE // 1_000_000,
+            )
+        )
     try:
         template = LetterTemplate(path)
         template.init_docx()
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(
+            # TRANSLATORS: {reason} is the XML parser's own text, in English.
+            _(
+                "The template {name} is damaged: a part of it is not complete Word XML "
+                "({reason}). Take the last good copy (templates/ is in git) or save it again "
+                "from Word."
+            ).format(name=path.name, reason=exc)
+        ) from None
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise TemplateError(
             # TRANSLATORS: {reason} is python-docx's own text, in English.
