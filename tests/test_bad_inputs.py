@@ -118,6 +118,69 @@ def _docx_with_tag(project: ProjectPaths, tag: str) -> str:
     return str(caught.value)
 
 
+def _settings_then_areas(project: ProjectPaths, old: str, new: str) -> str:
+    from brief.data import load_areas
+
+    path = project.settings_file
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        load_areas(project)
+    message = str(caught.value).replace(str(project.root.resolve()), "<project>")
+    return message.replace(str(project.root.resolve().parent), "<parent>")
+
+
+def _areas_row(project: ProjectPaths, line: str) -> str:
+    from brief.data import load_areas
+
+    path = project.data_dir / "gebieden.csv"
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        load_areas(project)
+    return str(caught.value)
+
+
+def _linked_data(project: ProjectPaths) -> str:
+    outside = project.root.parent / "elders.csv"
+    outside.write_text(HEADER + "\n" + row() + "\n", encoding="utf-8")
+    (project.data_dir / "jeugd.csv").unlink()
+    (project.data_dir / "jeugd.csv").symlink_to(outside)
+    message = data_error(project)
+    return message.replace(str(project.root.resolve()), "<project>").replace(
+        str(outside.resolve()), "<outside>"
+    )
+
+
+def _damaged_part(project: ProjectPaths, member: str) -> str:
+    import zipfile
+
+    source = project.templates_dir / "brief.docx"
+    damaged = project.templates_dir / "kapot.docx"
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(damaged, "w") as out:
+        for info in package.infolist():
+            data = package.read(info.filename)
+            out.writestr(info, data[: len(data) // 2] if info.filename == member else data)
+    with pytest.raises(BriefError) as caught:
+        template_names(open_template(damaged), jinja_environment())
+    return str(caught.value)
+
+
+def _zip_bomb(project: ProjectPaths) -> str:
+    import zipfile
+
+    source = project.templates_dir / "brief.docx"
+    bomb = project.templates_dir / "bom.docx"
+    with (
+        zipfile.ZipFile(source) as package,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in package.infolist():
+            out.writestr(info.filename, package.read(info.filename))
+        out.writestr("word/padding.xml", b" " * 40_000_000)
+    with pytest.raises(BriefError) as caught:
+        open_template(bomb)
+    return str(caught.value)
+
+
 ONE = "jeugd.csv has 1 problem(s):\n  - "
 CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
     # ---- data files -----------------------------------------------------------------
@@ -286,6 +349,28 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         "not in 2031. Add a row 'kinderwerk_pleinen,2031,Rotterdam,<value>,realisation,<source>' "
         "to data/jeugd.csv.",
     ),
+    "data cell with a control character": (
+        lambda p: (csv_with(p, row(source="bron\x01x")), data_error(p))[1],
+        "jeugd.csv, row 2, column 'source': the cell holds an invisible control character "
+        "(U+0001). Remove it: retype the cell, or paste it as plain text.",
+    ),
+    "areas file with a short row": (
+        lambda p: _areas_row(p, "Nieuwegein"),
+        "gebieden.csv has 1 problem(s):\n  - row 16: the cell in column 'provider' is empty; "
+        "every area needs its provider.",
+    ),
+    "areas file in brief.yaml outside the project": (
+        lambda p: _settings_then_areas(p, "gebieden: data/", "gebieden: ../"),
+        "../gebieden.csv lies outside the project folder (<parent>/gebieden.csv). brief reads "
+        "only files inside the project folder <project>: copy the file into the project (for "
+        "example into data/) and refer to it from there.",
+    ),
+    "data file linked to outside the project": (
+        _linked_data,
+        "data/jeugd.csv lies outside the project folder (<outside>). brief reads only files "
+        "inside the project folder <project>: copy the file into the project (for example into "
+        "data/) and refer to it from there.",
+    ),
     "catalogue with an unknown unit": (
         lambda p: _catalogue(p, "sport_bereik,Sporters,mensen,Overig,Monitor"),
         "indicatoren.csv has 1 problem(s):\n  - row 17, column 'unit': 'mensen' is not a unit; "
@@ -313,7 +398,53 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
     ),
     "broken YAML": (
         lambda p: edited_params(p, "commissie: commissie", "commissie: [commissie"),
-        "2023.yaml is not valid YAML at line 6, column 10: expected ',' or ']', but got ':'.",
+        "2023.yaml cannot be read at line 5, column 12: a [ or { opens a list here that is not "
+        "closed as it should be. Close it with ] or }, with a comma between the items.\n"
+        "   5 | commissie: [commissie Zorg, Welzijn en Sport\n"
+        "                  ^",
+    ),
+    "YAML: colon inside a text": (
+        lambda p: edited_params(p, "onderwerp: Voortgangsbrief", "onderwerp: Voortgang: brief"),
+        "2023.yaml cannot be read at line 6, column 21: a colon followed by a space inside a "
+        'text. Put the whole text in quotes, for example: onderwerp: "Voortgang: jeugd en '
+        'gezin".\n   6 | onderwerp: Voortgang: brief welzijn 2023\n                           ^',
+    ),
+    "YAML: tab for indentation": (
+        lambda p: edited_params(p, "  naam: Faouzi", "\tnaam: Faouzi"),
+        "2023.yaml cannot be read at line 8, column 1: a tab character. YAML indents with "
+        "spaces only: replace the tab with spaces.\n   8 |  naam: Faouzi Achbar MBA MSc\n"
+        "       ^",
+    ),
+    "YAML: key indented too far": (
+        lambda p: edited_params(p, "onderwerp: Voortgangsbrief", "  onderwerp: Voortgangsbrief"),
+        "2023.yaml cannot be read at line 6, column 12: the indentation does not match the "
+        "lines above. Keys of one group start in the same column; a key inside a group is "
+        "indented further, with spaces, than the group's name.\n"
+        "   6 |   onderwerp: Voortgangsbrief welzijn 2023\n                  ^",
+    ),
+    "YAML: quote never closed": (
+        lambda p: edited_params(p, "kenmerk: M2312-1203", 'kenmerk: "M2312-1203'),
+        "2023.yaml cannot be read at line 4, column 10: a quote opens a text here that is never "
+        "closed. End the text with the same quote (\" or ').\n"
+        '   4 | kenmerk: "M2312-1203\n                ^',
+    ),
+    "YAML: key written twice": (
+        lambda p: edited_params(p, "kenmerk: M2312-1203", "kenmerk: M2312-1203\nkenmerk: M23"),
+        "2023.yaml cannot be read at line 5, column 1: the key 'kenmerk' is written twice in "
+        "the same group (also on line 4); keep one.\n   5 | kenmerk: M23\n       ^",
+    ),
+    "YAML: alias bomb": (
+        lambda p: params_error(p, "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a]\n"),
+        "2023.yaml cannot be read at line 2, column 8: '*a' refers to another part of the file "
+        "(a YAML alias), which brief does not accept: write the value out in full.\n"
+        "   2 | b: &b [*a, *a, *a, *a]\n              ^",
+    ),
+    "YAML: control character in a text": (
+        lambda p: edited_params(
+            p, "onderwerp: Voortgangsbrief welzijn 2023", 'onderwerp: "Voort\\x0b"'
+        ),
+        "2023.yaml, 'onderwerp': the text holds an invisible control character (U+000B) at "
+        "position 6. Remove it: retype the text, or paste it as plain text.",
     ),
     "params file that is a list": (
         lambda p: params_error(p, "- jaar: 2023\n"),
@@ -334,6 +465,17 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         lambda p: template_error(p, b"PK\x03\x04" + bytes(100)),
         "The template brief.docx cannot be opened as a Word document: the file is damaged. "
         "Take the last good copy (templates/ is in git) or save it again from Word.",
+    ),
+    "template with half a document part": (
+        lambda p: _damaged_part(p, "word/document.xml"),
+        "The template kapot.docx is damaged: a part of it is not complete Word XML. Take the "
+        "last good copy (templates/ is in git) or save it again from Word.",
+    ),
+    "template that unpacks to far too much": (
+        _zip_bomb,
+        "The template bom.docx unpacks to 40 MB, far more than a letter template needs (at most "
+        "30 MB of text and layout, 200 MB in all). Save it again from Word, without embedded "
+        "files or very large pictures.",
     ),
     "template with a password": (
         lambda p: template_error(p, b"\xd0\xcf\x11\xe0" + bytes(600)),
@@ -505,7 +647,73 @@ IN_DUTCH: dict[str, str] = {
         "die in en bouw dan opnieuw."
     ),
     "broken YAML": (
-        "2023.yaml is geen geldige YAML in regel 6, kolom 10: expected ',' or ']', but got ':'."
+        "2023.yaml is niet te lezen in regel 5, kolom 12: hier opent een [ of { een lijst die "
+        "niet goed wordt gesloten. Sluit hem met ] of }, met een komma tussen de onderdelen.\n"
+        "   5 | commissie: [commissie Zorg, Welzijn en Sport\n"
+        "                  ^"
+    ),
+    "YAML: colon inside a text": (
+        "2023.yaml is niet te lezen in regel 6, kolom 21: een dubbele punt met een spatie erna "
+        "midden in een tekst. Zet de hele tekst tussen aanhalingstekens, bijvoorbeeld: "
+        'onderwerp: "Voortgang: jeugd en gezin".\n'
+        "   6 | onderwerp: Voortgang: brief welzijn 2023\n                           ^"
+    ),
+    "YAML: tab for indentation": (
+        "2023.yaml is niet te lezen in regel 8, kolom 1: een tab. YAML springt alleen in met "
+        "spaties: vervang de tab door spaties.\n   8 |  naam: Faouzi Achbar MBA MSc\n"
+        "       ^"
+    ),
+    "YAML: key indented too far": (
+        "2023.yaml is niet te lezen in regel 6, kolom 12: het inspringen klopt niet met de "
+        "regels erboven. Sleutels van één groep beginnen in dezelfde kolom; een sleutel binnen "
+        "een groep springt verder in, met spaties, dan de naam van de groep.\n"
+        "   6 |   onderwerp: Voortgangsbrief welzijn 2023\n                  ^"
+    ),
+    "YAML: quote never closed": (
+        "2023.yaml is niet te lezen in regel 4, kolom 10: hier opent een aanhalingsteken een "
+        "tekst die nergens wordt gesloten. Sluit de tekst af met hetzelfde aanhalingsteken "
+        "(\" of ').\n"
+        '   4 | kenmerk: "M2312-1203\n                ^'
+    ),
+    "YAML: key written twice": (
+        "2023.yaml is niet te lezen in regel 5, kolom 1: de sleutel 'kenmerk' staat twee keer "
+        "in dezelfde groep (ook in regel 4); houd er één over.\n   5 | kenmerk: M23\n       ^"
+    ),
+    "YAML: alias bomb": (
+        "2023.yaml is niet te lezen in regel 2, kolom 8: '*a' verwijst naar een ander deel van "
+        "het bestand (een YAML-alias); dat accepteert brief niet: schrijf de waarde volledig "
+        "uit.\n   2 | b: &b [*a, *a, *a, *a]\n              ^"
+    ),
+    "YAML: control character in a text": (
+        "2023.yaml, 'onderwerp': de tekst bevat een onzichtbaar stuurteken (U+000B) op "
+        "positie 6. Haal het weg: typ de tekst opnieuw, of plak hem als platte tekst."
+    ),
+    "template with half a document part": (
+        "Het sjabloon kapot.docx is beschadigd: een deel ervan is geen volledige Word-XML. Neem "
+        "de laatste goede kopie (templates/ staat in git) of sla het opnieuw op vanuit Word."
+    ),
+    "template that unpacks to far too much": (
+        "Het sjabloon bom.docx is uitgepakt 40 MB, veel meer dan een briefsjabloon nodig heeft "
+        "(hoogstens 30 MB tekst en opmaak, 200 MB in totaal). Sla het opnieuw op vanuit Word, "
+        "zonder ingesloten bestanden of heel grote afbeeldingen."
+    ),
+    "data cell with a control character": (
+        "jeugd.csv, rij 2, kolom 'source': de cel bevat een onzichtbaar stuurteken (U+0001). "
+        "Haal het weg: typ de cel opnieuw, of plak hem als platte tekst."
+    ),
+    "areas file with a short row": (
+        "gebieden.csv heeft 1 probleem:\n  - rij 16: de cel in kolom 'provider' is leeg; elk "
+        "gebied heeft een provider nodig."
+    ),
+    "areas file in brief.yaml outside the project": (
+        "../gebieden.csv ligt buiten de projectmap (<parent>/gebieden.csv). brief leest alleen "
+        "bestanden binnen de projectmap <project>: kopieer het bestand naar het project "
+        "(bijvoorbeeld naar data/) en verwijs er daar naar."
+    ),
+    "data file linked to outside the project": (
+        "data/jeugd.csv ligt buiten de projectmap (<outside>). brief leest alleen bestanden "
+        "binnen de projectmap <project>: kopieer het bestand naar het project (bijvoorbeeld "
+        "naar data/) en verwijs er daar naar."
     ),
     "params file that is a list": (
         "2023.yaml moet sleutels bevatten zoals 'jaar:' en 'datum:', elk op een eigen "

@@ -230,6 +230,9 @@ _UNCLOSED_LIST = N_(
     "a [ or { opens a list here that is not closed as it should be. Close it with ] or }, "
     "with a comma between the items"
 )
+_TEXT_AFTER_QUOTE = N_(
+    "the text goes on after its closing quote. Put the whole text inside the quotes"
+)
 _NO_COLON = N_(
     "this line is not 'key: value'. Write the key, a colon and a space, then the value; "
     "put a text that runs over more lines in quotes"
@@ -255,6 +258,8 @@ def yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> str:
         mark = getattr(exc, "context_mark", None) or mark
     elif problem.startswith("mapping values are not allowed"):
         explanation = _(_INDENTATION if _indented_too_far(lines, mark) else _COLON_IN_TEXT)
+    elif "<scalar>" in problem and _after_closing_quote(lines, mark):
+        explanation = _(_TEXT_AFTER_QUOTE)
     elif problem.startswith("expected <block end>") or "block collection" in context:
         explanation = _(_INDENTATION)
     elif problem.startswith("could not find expected ':'"):
@@ -274,6 +279,13 @@ def yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> str:
         number = f"{line + 1:>4} | "
         message += f"\n{number}{shown}\n{' ' * (len(number) + min(column, len(shown)))}^"
     return message
+
+
+def _after_closing_quote(lines: list[str], mark) -> bool:
+    """Whether ``mark`` stands just after a quoted text on its line: "Voortgang" 2023."""
+    if mark is None or not 0 <= mark.line < len(lines):
+        return False
+    return lines[mark.line][: mark.column].rstrip().endswith(('"', "'"))
 
 
 def _indented_too_far(lines: list[str], mark) -> bool:

@@ -108,7 +108,7 @@ class ProjectPaths:
                 "{path} lies outside the project folder ({target}). brief reads only files "
                 "inside the project folder {root}: copy the file into the project (for "
                 "example into data/) and refer to it from there."
-            ).format(path=self.relative(path), target=target, root=root)
+            ).format(path=self.relative_unresolved(path), target=target, root=root)
         )
 
     def check_links(self) -> None:
@@ -146,10 +146,12 @@ class ProjectPaths:
 
     def relative_unresolved(self, path: Path) -> str:
         """Return ``path`` as written inside the project, without following links."""
-        try:
-            return path.absolute().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        for root in (self.root.absolute(), self.root.resolve()):
+            try:
+                return path.absolute().relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
     def notebooks(self) -> list[Path]:
         """Return the chapter notebooks in the order they run and appear (01-, 02-, ...)."""

@@ -145,14 +145,12 @@ def open_template(path: Path) -> LetterTemplate:
     try:
         template = LetterTemplate(path)
         template.init_docx()
-    except etree.XMLSyntaxError as exc:
+    except etree.XMLSyntaxError:
         raise TemplateError(
-            # TRANSLATORS: {reason} is the XML parser's own text, in English.
             _(
-                "The template {name} is damaged: a part of it is not complete Word XML "
-                "({reason}). Take the last good copy (templates/ is in git) or save it again "
-                "from Word."
-            ).format(name=path.name, reason=exc)
+                "The template {name} is damaged: a part of it is not complete Word XML. Take "
+                "the last good copy (templates/ is in git) or save it again from Word."
+            ).format(name=path.name)
         ) from None
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise TemplateError(
