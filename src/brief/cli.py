@@ -384,10 +384,12 @@ def check(
     lang: LanguageOption = None,
 ) -> None:
     from brief import check as checking
+    from brief.templating import open_template
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
     template_path = template or paths.default_template
+    open_template(template_path)  # a damaged template is named before any notebook runs
     params, collection = checking.load_year(paths, year_number)
     report = checking.check_template(
         template_path, params, collection, paths.settings().bouwen.vul_timeout

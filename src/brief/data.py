@@ -358,7 +358,7 @@ def load_areas(project: ProjectPaths | None = None) -> pd.DataFrame:
     providers use, split by "|": "Lombok|Lombock" for an area named Lombok.
     """
     project = project or find_project()
-    path = project.inside(project.root / load_settings(project.root).gebieden, DataError)
+    path = project.areas_file
     frame = _text(_read_table(path, AREAS_COLUMNS, optional=(AREA_ALIASES,)))
     problems = [
         _(

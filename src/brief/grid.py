@@ -61,7 +61,7 @@ def expand(
             _("--per {per!r} is not known; a grid is built --per area.").format(per=per)
         )
     settings = project.settings()
-    areas = read_area_names(project.root / settings.gebieden)
+    areas = read_area_names(project.areas_file)
     check_slugs(areas)
     if only:
         wanted = _only(only, areas, settings.stad)
@@ -245,7 +245,7 @@ def build_grid(
             import_build_libraries()  # before the threads start: see import_build_libraries
         runner = None
         if cluster is not None:
-            areas_file = project.root / project.settings().gebieden
+            areas_file = project.areas_file
             runner = ClusterRunner(
                 project,
                 cluster if isinstance(cluster, str) else None,

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from brief.exceptions import BriefError, ProjectError, TemplateError
+from brief.exceptions import BriefError, DataError, ProjectError, TemplateError
 from brief.i18n import _
 from brief.settings import DEFAULT_TEMPLATE, SETTINGS_FILE, Settings, load_settings
 
@@ -51,6 +51,11 @@ class ProjectPaths:
     def default_template(self) -> Path:
         """The template brief.yaml names (templates/brief.docx unless it says otherwise)."""
         return self.inside(self.root / self.settings().sjabloon, TemplateError)
+
+    @property
+    def areas_file(self) -> Path:
+        """The areas file brief.yaml names (data/gebieden.csv unless it says otherwise)."""
+        return self.inside(self.root / self.settings().gebieden, DataError)
 
     def params_file(self, year: int) -> Path:
         return self.params_dir / f"{year}.yaml"

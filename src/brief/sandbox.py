@@ -35,18 +35,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from jinja2.compiler import CodeGenerator
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import LoopContext, Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
-from brief.i18n import _
+from brief.i18n import _, current_language
 from brief.settings import DEFAULT_FILL_SECONDS
 
 MAX_TEXT = 1_000_000  # characters in one text a tag computes
 MAX_ITEMS = 100_000  # items in one list a tag computes (as Jinja's own range())
 MAX_INT_BITS = 10_000  # about 3,000 digits: more than any letter needs
 MAX_WIDTH = 1_000  # a width, indent or number of digits a filter or format is asked for
-MAX_OUTPUT = 10_000_000  # characters all tags of one letter print together
+MAX_OUTPUT = 50_000_000  # characters one fill prints in all: text, tags, figures, tables
 MAX_STEPS = 20_000_000  # lines of template code one fill may run (a letter needs thousands)
 
 # Values a template may hold as they are: none of them can reach the machine.
@@ -146,7 +146,7 @@ def limits(seconds: float = DEFAULT_FILL_SECONDS) -> Iterator[None]:
                 _(
                     "the template runs more than {steps} steps; it has a loop without end or "
                     "loops inside loops over long lists"
-                ).format(steps=f"{MAX_STEPS:,}")
+                ).format(steps=_count(MAX_STEPS))
             )
         if budget.steps % 256 == 0 and time.monotonic() > budget.deadline:
             raise LimitError(
@@ -178,15 +178,22 @@ def count_printed(text: str) -> None:
     if budget.printed > MAX_OUTPUT:
         raise LimitError(
             _("the tags print more than {count} characters in all; a letter needs far less").format(
-                count=f"{MAX_OUTPUT:,}"
+                count=_count(MAX_OUTPUT)
             )
         )
+
+
+def _count(number: int) -> str:
+    """Return a whole number with thousands separators, as the language writes them."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, "#,##0", locale=current_language())
 
 
 def _too_long(kind: str, size: int, limit: int) -> LimitError:
     return LimitError(
         _("this tag would make a {kind} of {size} (at most {limit} are allowed)").format(
-            kind=kind, size=f"{size:,}", limit=f"{limit:,}"
+            kind=kind, size=_count(size), limit=_count(limit)
         )
     )
 
@@ -338,20 +345,29 @@ def limited_filter(name: str, function):
     return limited
 
 
-class _LimitedConcat(CodeGenerator):
-    """Jinja's code generator with ``a ~ b`` checked like ``a + b``: the ``~`` operator
-    cannot be intercepted like the others, so its result goes through ``_sized``."""
+class _LimitedCode(CodeGenerator):
+    """Jinja's code generator with two more checks at run time.
+
+    - ``a ~ b`` is checked like ``a + b``: the ``~`` operator cannot be intercepted like
+      the others, so its result goes through ``_sized``.
+    - Text that Jinja works out while compiling (the template's own text, and tags whose
+      value is known then, such as ``{{ 'x'|center(999) }}``) is counted each time it is
+      printed, as the values printed at run time are: a loop cannot repeat it unseen.
+    """
 
     def visit_Concat(self, node, frame) -> None:
         self.write("environment.sized(")
         super().visit_Concat(node, frame)
         self.write(")")
 
+    def _output_const_repr(self, group) -> str:
+        return f"environment.counted({super()._output_const_repr(group)})"
+
 
 def _callable_by_template(environment: LetterSandbox, function) -> bool:
     """Whether a template may call ``function``: see the module's docstring."""
-    if isinstance(function, Macro | LoopContext):
-        return True
+    if isinstance(function, Macro | LoopContext | Undefined):
+        return True  # an undefined name raises its own error: "'x' is undefined"
     if any(function is environment.globals.get(name) for name in GLOBALS):
         return True
     target = getattr(function, "__wrapped__", function)  # str.format, wrapped by the sandbox
@@ -364,7 +380,7 @@ def _callable_by_template(environment: LetterSandbox, function) -> bool:
 class LetterSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with brief's limits (see the module's docstring)."""
 
-    code_generator_class = _LimitedConcat
+    code_generator_class = _LimitedCode
     intercepted_binops = frozenset(_BINOP_CHECKS)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -374,6 +390,10 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
 
     def sized(self, value):
         return _sized(value)
+
+    def counted(self, text: str) -> str:
+        count_printed(text)
+        return text
 
     def call_binop(self, context, operator: str, left, right):
         _BINOP_CHECKS[operator](left, right)

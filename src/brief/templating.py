@@ -186,6 +186,7 @@ def _mark_filled(value):
         return value  # StrictUndefined raises when it is printed
     xml = getattr(value, "_word_xml", None) if isinstance(value, Inert) else None
     if xml is not None:
+        count_printed(xml)
         return Markup(xml)  # a figure or table, placed by docxtpl as it is
     if isinstance(value, Markup):
         count_printed(value)
