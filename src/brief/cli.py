@@ -45,11 +45,19 @@ EXIT_INTERRUPTED = 130
 
 ProjectOption = Annotated[
     Path | None,
-    typer.Option("--project", help=N_("Project folder (default: this folder or one above it).")),
+    typer.Option(
+        "--project",
+        metavar=N_("FOLDER"),
+        help=N_("Project folder (default: this folder or one above it)."),
+    ),
 ]
 TemplateOption = Annotated[
     Path | None,
-    typer.Option("--template", help=N_("Word template to fill (default: templates/brief.docx).")),
+    typer.Option(
+        "--template",
+        metavar=N_("FILE"),
+        help=N_("Word template to fill (default: templates/brief.docx)."),
+    ),
 ]
 # Read before click parses the command (brief.usage.BriefGroup); declared on every command
 # so that it may stand anywhere in it, and checked here.
@@ -57,6 +65,7 @@ LanguageOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
+        metavar="nl|en",
         callback=checked_language,
         help=N_("Language of brief's messages: nl (Nederlands) or en (English)."),
         show_default=N_("BRIEF_LANG, brief.yaml's taal, the locale, else nl"),
@@ -185,6 +194,7 @@ def build(
         typer.Option(
             "--jobs",
             "-j",
+            metavar=N_("NUMBER"),
             callback=_at_least_one,
             help=N_("Notebooks to run at once, over all years."),
             show_default=N_("brief.yaml, else all cores"),
@@ -193,6 +203,7 @@ def build(
     timeout: Annotated[
         int | None,
         typer.Option(
+            metavar=N_("SECONDS"),
             callback=_at_least_one,
             help=N_("Seconds one notebook cell may take before it is stopped."),
             show_default=N_("brief.yaml, else 600"),
@@ -209,18 +220,28 @@ def build(
         bool, typer.Option("--pdf", help=N_("Also write the PDF (LibreOffice)."))
     ] = False,
     per: Annotated[
-        str | None, typer.Option("--per", help=N_("Also a letter per area: --per area."))
+        str | None,
+        typer.Option(
+            "--per",
+            # TRANSLATORS: the word brief takes after --per, in Dutch: gebied. Both are known.
+            metavar=N_("area"),
+            help=N_("Also a letter per area: --per area."),
+        ),
     ] = None,
     only: Annotated[
         list[str] | None,
         typer.Option(
-            "--only", help=N_("Only this letter of the grid: --only area=NAME (repeatable).")
+            "--only",
+            # TRANSLATORS: in Dutch gebied=NAAM; brief knows both gebied= and area=.
+            metavar=N_("area=NAME"),
+            help=N_("Only this letter of the grid: --only area=NAME (can be repeated)."),
         ),
     ] = None,
     cluster: Annotated[
         str | None,
         typer.Option(
             "--cluster",
+            metavar=N_("ADDRESS"),
             envvar="BRIEF_CLUSTER",
             help=N_("Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N)."),
         ),
@@ -478,15 +499,21 @@ def new(
 def init(
     folder: Annotated[Path, typer.Argument(help=N_("New (or empty) folder for the project."))],
     organisatie: Annotated[
-        str | None, typer.Option(help=N_("Who sends the letter, e.g. 'Gemeente Utrecht'."))
+        str | None,
+        typer.Option(metavar=N_("NAME"), help=N_("Who sends the letter, e.g. 'Gemeente Utrecht'.")),
     ] = None,
     stad: Annotated[
         str | None,
-        typer.Option(help=N_("The name of city-wide rows in the data, e.g. Utrecht.")),
+        typer.Option(
+            metavar=N_("NAME"), help=N_("The name of city-wide rows in the data, e.g. Utrecht.")
+        ),
     ] = None,
     gebieden: Annotated[
         str | None,
-        typer.Option(help=N_("The areas, separated by commas: 'Binnenstad,Oost,Zuid'.")),
+        typer.Option(
+            metavar=N_("AREA,AREA,..."),
+            help=N_("The areas, separated by commas: 'Binnenstad,Oost,Zuid'."),
+        ),
     ] = None,
     lang: LanguageOption = None,
 ) -> None:
@@ -527,6 +554,7 @@ def diff(
         str | None,
         typer.Option(
             "--since",
+            metavar=N_("DATE"),
             help=N_("A kept build: its time or date as listed, e.g. 2024-06-03."),
             show_default=N_("the build before"),
         ),
