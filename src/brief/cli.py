@@ -123,7 +123,7 @@ def _write_error_log(project: Path | None) -> Path:
     """Write the traceback being handled to the project's error log; return its path."""
     try:
         paths = resolve_project(project)
-        log, shown = paths.error_log, paths.relative(paths.error_log)
+        log, shown = paths.error_log, paths.shown(paths.error_log)
     except BriefError:  # no project to write into: the system's temporary folder
         log = Path(tempfile.gettempdir()) / ".brief-error.log"
         shown = str(log)
@@ -308,7 +308,7 @@ def build(
 
 def _report(result, paths: ProjectPaths) -> None:
     """Print what one year's build did, ending with the letter's path."""
-    year, shown = result.year, paths.relative
+    year, shown = result.year, paths.shown
     if not result.built:
         out.print(
             _(
@@ -465,7 +465,7 @@ def new(
     paths = resolve_project(project)
     (year_number,) = parse_years([year], paths)
     started = new_year(paths, year_number)
-    shown = paths.relative
+    shown = paths.shown
     out.print(
         _("Wrote {path} from {source}.").format(
             path=shown(started.params_file), source=started.copied_from.name
@@ -584,7 +584,7 @@ def diff(
         ).format(year=year_number, count=count, finished=made.since.finished),
         markup=False,
     )
-    out.print(paths.relative(made.path), markup=False)
+    out.print(paths.shown(made.path), markup=False)
 
 
 def _at_a_terminal() -> bool:
