@@ -512,12 +512,12 @@ def init(
         str | None,
         typer.Option(
             metavar=N_("AREA,AREA,..."),
-            help=N_("The areas, separated by commas: 'Binnenstad,Oost,Zuid'."),
+            help=N_("The areas, separated by commas (or semicolons): 'Binnenstad,Oost,Zuid'."),
         ),
     ] = None,
     lang: LanguageOption = None,
 ) -> None:
-    from brief.starter import create_project
+    from brief.starter import create_project, split_areas
 
     asked = {"organisatie": organisatie, "stad": stad, "gebieden": gebieden}
     missing = [name for name, value in asked.items() if not value]
@@ -532,7 +532,7 @@ def init(
     organisatie = organisatie or typer.prompt(_("Organisation (e.g. Gemeente Utrecht)"))
     stad = stad or typer.prompt(_("Name of city-wide rows in the data (e.g. Utrecht)"))
     gebieden = gebieden or typer.prompt(_("Areas, separated by commas"))
-    made = create_project(folder, organisatie, stad, gebieden.split(","))
+    made = create_project(folder, organisatie, stad, split_areas(gebieden))
     out.print(
         _("Wrote a new project in {folder}. Build its example letter with:").format(
             folder=made.folder
@@ -540,6 +540,14 @@ def init(
         markup=False,
     )
     out.print(f"  brief build {made.year} --project {made.folder}", markup=False)
+    if made.committed:
+        out.print(
+            _(
+                "It is a git repository with a first commit; notebooks are committed without "
+                "their outputs (nbstripout)."
+            ),
+            markup=False,
+        )
 
 
 @subcommand(
