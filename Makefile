@@ -18,7 +18,8 @@ help: ## List the targets
 
 .uv/bin/uv:
 	@echo "Installing uv $(UV_VERSION) into .uv/"
-	@$(PYTHON) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --target .uv "uv==$(UV_VERSION)"
+	@$(PYTHON) -m venv .uv
+	@.uv/bin/python -m pip install -qq --disable-pip-version-check --root-user-action=ignore "uv==$(UV_VERSION)"
 
 $(STAMP): pyproject.toml uv.lock | $(UV_OWN)
 	@echo "Installing brief with the versions of uv.lock into $(VENV)/ (a few minutes, once)"
