@@ -54,6 +54,8 @@ def render(pyproject: dict, lock: dict) -> str:
         f"  - python={python}",
     ]
     for name in direct_dependencies(pyproject):
+        if name not in versions:
+            raise ValueError(f"{name} is in pyproject.toml but not in uv.lock: run `make lock`")
         lines.append(f"  - {CONDA_NAMES.get(name, name)}={versions[name]}")
     lines += ["  - pip", "  - pip:", "      - -e .", ""]
     return "\n".join(lines)
