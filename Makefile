@@ -3,21 +3,31 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv installs the exact versions of uv.lock. A private copy, pinned, so every machine and the
+# lock agree on it; `make UV=uv ...` uses one of your own instead.
+UV_VERSION := 0.13.9
+UV ?= .uv/bin/uv
+UV_OWN := $(filter .uv/bin/uv,$(UV))
+export UV_PYTHON ?= $(PYTHON)
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast bench lab lint catalog clean
+.PHONY: help report test test-fast bench lab lint catalog lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	touch $(STAMP)
+.uv/bin/uv:
+	@echo "Installing uv $(UV_VERSION) into .uv/"
+	@$(PYTHON) -m venv .uv
+	@.uv/bin/python -m pip install -qq --disable-pip-version-check --root-user-action=ignore "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV_OWN)
+	@echo "Installing brief with the versions of uv.lock into $(VENV)/ (a few minutes, once)"
+	@$(UV) sync --locked --all-extras --quiet
+	@touch $(STAMP)
 
 report: $(STAMP) ## Build the example letter for the latest year into outputs/
-	$(BIN)/brief build
+	@$(BIN)/brief build
 
 test: $(STAMP) ## Run all tests (notebooks and LibreOffice included)
 	$(BIN)/python -m pytest
@@ -31,6 +41,10 @@ bench: $(STAMP) ## Time brief against the naive pipeline (minutes); writes bench
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab notebooks/
 
+lock: | $(UV_OWN) ## After changing dependencies in pyproject.toml: update uv.lock and environment.yml
+	$(UV) lock
+	$(PYTHON) tools/lock.py
+
 catalog: $(STAMP) ## Bring the Dutch message catalog up to date with the code; list what to translate
 	$(BIN)/python tools/catalog.py
 
@@ -39,4 +53,4 @@ lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff format --check src tests tools benchmarks
 
 clean: ## Remove the environment and all generated outputs
-	rm -rf $(VENV) outputs
+	rm -rf $(VENV) .uv outputs

@@ -39,7 +39,23 @@ def test_template_that_is_not_docx(project, tmp_path):
     assert "cannot be opened as a Word document" in result.output
 
 
-def test_new_year_starts_from_the_latest_and_lists_missing_data(project):
+def test_paths_are_printed_from_the_folder_brief_runs_in(project, monkeypatch, tmp_path):
+    letter = project.year_dir(2023) / "brief-2023.docx"
+
+    monkeypatch.chdir(project.root)
+    assert project.shown(letter) == "outputs/2023/brief-2023.docx"
+    monkeypatch.chdir(project.data_dir)
+    assert project.shown(letter) == "../outputs/2023/brief-2023.docx"
+    monkeypatch.chdir(tmp_path)  # the project's parent: the way down into it
+    assert project.shown(letter) == "project/outputs/2023/brief-2023.docx"
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # beside the project: absolute
+    assert project.shown(letter) == str(letter.resolve())
+    assert project.relative(letter) == "outputs/2023/brief-2023.docx"  # records: the project's
+
+
+def test_new_year_starts_from_the_latest_and_lists_missing_data(project, monkeypatch):
+    monkeypatch.chdir(project.root)  # paths are printed from where brief runs
     result = runner.invoke(app, ["new", "2025", "--project", str(project.root)])
 
     assert result.exit_code == 0, result.output
@@ -68,6 +84,8 @@ def test_new_year_starts_from_the_latest_and_lists_missing_data(project):
 
 
 def test_internal_fault_prints_one_line_and_writes_the_traceback_to_a_log(project, monkeypatch):
+    monkeypatch.chdir(project.root)
+
     def broken_plan(*args, **kwargs):
         return {}["no such key"]  # a fault of brief's own, deep inside a build
 

@@ -76,6 +76,14 @@ def test_per_area_is_the_city_letter_then_every_area_in_file_order(project):
     assert len(letters) == 30
 
 
+def test_per_and_only_take_the_dutch_word_too(project):
+    assert expand(project, [2024], per="gebied") == expand(project, [2024], per="area")
+    assert expand(project, [2024], only=["gebied=Charlois", "Area=Delfshaven"]) == [
+        Letter(2024, "Charlois"),
+        Letter(2024, "Delfshaven"),
+    ]
+
+
 def test_only_picks_letters_whatever_the_spelling(project):
     letters = expand(project, [2024], only=["area=charlois", "area=ROTTERDAM", "area=Charlois"])
 
@@ -88,7 +96,7 @@ def test_only_an_unknown_area_suggests_the_one_meant(project):
     with pytest.raises(ProjectError, match="Did you mean 'Charlois'"):
         expand(project, [2024], only=["area=Charlos"])
     with pytest.raises(ProjectError, match="write --only area=NAME"):
-        expand(project, [2024], only=["gebied=Charlois"])
+        expand(project, [2024], only=["wijk=Charlois"])
     with pytest.raises(ProjectError, match="--per 'wijk' is not known"):
         expand(project, [2024], per="wijk")
 

@@ -1,11 +1,14 @@
 """The repository itself: clean notebooks, agreeing dependency lists."""
 
+import importlib.util
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
 import yaml
+from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -32,25 +35,73 @@ def test_each_notebook_has_a_parameters_cell_with_year():
         assert re.search(r"^year\s*=", tagged[0].source, re.M), path.name
 
 
-def _pins(lines):
-    return {
-        re.split(r"[=<>~ ]", line, maxsplit=1)[0].lower(): line.replace(" ", "") for line in lines
+def _tool(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(name: str) -> dict:
+    return tomllib.loads((REPO / name).read_text(encoding="utf-8"))
+
+
+def _key(requirement: Requirement) -> tuple:
+    return (requirement.name.lower(), requirement.specifier, str(requirement.marker))
+
+
+def test_uv_lock_is_up_to_date_with_pyproject():
+    """What uv.lock was resolved for is what pyproject.toml asks now (`uv lock --check`)."""
+    project = _read("pyproject.toml")["project"]
+    brief = next(p for p in _read("uv.lock")["package"] if p["name"] == "brief")
+    asked = {_key(Requirement(r)) for r in project["dependencies"]}
+    for extra, requirements in project["optional-dependencies"].items():
+        asked |= {_key(Requirement(f"{r}; extra == '{extra}'")) for r in requirements}
+
+    locked = {
+        _key(Requirement(entry["name"] + entry.get("specifier", "") + "; " + entry["marker"]))
+        if "marker" in entry
+        else _key(Requirement(entry["name"] + entry.get("specifier", "")))
+        for entry in brief["metadata"]["requires-dist"]
     }
 
+    assert locked == asked, "pyproject.toml changed since uv.lock was written: run `make lock`"
+    assert set(brief["metadata"]["provides-extras"]) == set(project["optional-dependencies"])
 
-def test_environment_yml_mirrors_pyproject():
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    extras = project["optional-dependencies"]
-    wanted = project["dependencies"] + extras["test"] + extras["bench"]
-    environment = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
-    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
-    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
 
-    conda_pins = _pins([d.replace("==", "=").replace("=", "==", 1) for d in conda])
-    conda_pins.pop("python")
-    conda_pins.pop("pip")
-    assert conda_pins == _pins(wanted)
-    assert pip == ["-e ."]
+def test_each_locked_version_is_in_the_range_pyproject_allows():
+    project = _read("pyproject.toml")["project"]
+    versions = _tool("lock").locked_versions(_read("uv.lock"))
+    requirements = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+
+    for requirement in map(Requirement, requirements):
+        assert requirement.specifier, f"{requirement.name} has no range"
+        assert "==" not in str(requirement.specifier), f"{requirement}: a range, not a pin"
+        locked = versions[_tool("lock").normalise(requirement.name)]
+        assert requirement.specifier.contains(locked), f"{requirement}: locked {locked}"
+
+
+def test_environment_yml_is_written_from_the_lock():
+    lock = _tool("lock")
+    expected = lock.render(_read("pyproject.toml"), _read("uv.lock"))
+
+    assert (REPO / "environment.yml").read_text(encoding="utf-8") == expected, (
+        "environment.yml differs from uv.lock: run `make lock`"
+    )
+    environment = yaml.safe_load(expected)
+    pinned = [d for d in environment["dependencies"] if isinstance(d, str) and "=" in d]
+    conda = dict(d.split("=", 1) for d in pinned)
+    assert conda["pandas"] == lock.locked_versions(_read("uv.lock"))["pandas"]
+    assert {"python", "pytest", "babel"} <= set(conda)
+
+
+def test_this_environment_has_the_locked_versions():
+    """`make test` installs from uv.lock, so what runs the tests is what every machine gets."""
+    lock = _tool("lock")
+    versions = lock.locked_versions(_read("uv.lock"))
+
+    for name in lock.direct_dependencies(_read("pyproject.toml")):
+        assert metadata.version(name) == versions[name], f"{name}: run `make test` to sync"
 
 
 NOTEBOOK_SIDE = {"data", "validate", "indicators", "charts", "publish"}

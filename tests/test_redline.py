@@ -678,8 +678,9 @@ def test_cli_diff_with_an_unknown_since_lists_the_builds_kept(tmp_path):
     assert "  - 2024-06-03T10:15:00+02:00\n" in result.output
 
 
-def test_cli_diff_prints_the_path_of_the_redline(tmp_path):
+def test_cli_diff_prints_the_path_of_the_redline(tmp_path, monkeypatch):
     project = kept_project(tmp_path, KEPT)
+    monkeypatch.chdir(project.params_dir)  # printed from where brief runs
 
     result = CliRunner().invoke(
         app, ["diff", "2023", "--since", "2024-06-03", "--project", str(project.root)]
@@ -689,7 +690,7 @@ def test_cli_diff_prints_the_path_of_the_redline(tmp_path):
     assert result.output.splitlines() == [
         "2023: 1 change(s) since the build of 2024-06-03T10:15:00+02:00, tracked as Word "
         "revisions.",
-        "outputs/2023/brief-2023-wijzigingen-sinds-2024-06-03T101500+0200.docx",
+        "../outputs/2023/brief-2023-wijzigingen-sinds-2024-06-03T101500+0200.docx",
     ]
 
 

@@ -125,6 +125,30 @@ def test_help_is_in_the_language_spoken(machine, project):
     assert "Show this message and exit." in english
 
 
+def test_help_shows_what_an_option_takes_in_words_of_the_language(machine):
+    dutch = shown_help("build")
+    assert "--gebieden GEBIED,GEBIED,..." in shown_help("init")
+    english = shown_help("build", "--lang", "en")  # --lang en stays for this process
+
+    for typed in ("<bool>", "<str>", "<int>", "<path>", "<list[str]>"):
+        assert typed not in dutch and typed not in english
+    assert "--force Voer elk notebook opnieuw uit" in dutch  # a flag: nothing between
+    assert "--only gebied=NAAM Alleen deze brief uit de reeks: --only gebied=NAAM" in dutch
+    assert "--per gebied Ook een brief per gebied: --per gebied." in dutch
+    assert "--project MAP" in dutch and "--jobs -j AANTAL" in dutch
+    assert "--only area=NAME Only this letter of the grid: --only area=NAME" in english
+    assert "--per area Also a letter per area" in english
+    assert "--project FOLDER" in english and "--lang nl|en" in english
+
+
+def test_the_dutch_and_english_area_words_both_build_a_grid(machine, project):
+    for per in ("gebied", "area"):
+        shown = run(project, "build", "2031", "--per", per, "--only", "gebied=Charlois")
+
+        assert shown.startswith("Fout: 2031 Charlois: Er is geen params-bestand voor 2031"), shown
+    assert "Een reeks bouw je met --per gebied." in run(project, "build", "--per", "wijk")
+
+
 def test_the_command_list_is_in_the_language_spoken(machine):
     dutch = shown_help()
 

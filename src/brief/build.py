@@ -384,7 +384,8 @@ def _write_pdf(staging: YearOutputs) -> tuple[Path | None, list[str]]:
     """Return the PDF of the letter (None without LibreOffice) and what to warn about.
 
     A font the letter asks for that this machine lacks is a warning, not an error: the PDF
-    is written all the same, and the warning names the package that prints it as intended.
+    is written all the same, and the warning says to install it (brief brings the fonts with
+    the widths of Arial, Times New Roman, Courier New, Calibri and Cambria itself).
     """
     from brief.pdf import INSTALL_HINT, convert_to_pdf, find_soffice, font_warnings
 

@@ -46,11 +46,19 @@ EXIT_INTERRUPTED = 130
 
 ProjectOption = Annotated[
     Path | None,
-    typer.Option("--project", help=N_("Project folder (default: this folder or one above it).")),
+    typer.Option(
+        "--project",
+        metavar=N_("FOLDER"),
+        help=N_("Project folder (default: this folder or one above it)."),
+    ),
 ]
 TemplateOption = Annotated[
     Path | None,
-    typer.Option("--template", help=N_("Word template to fill (default: templates/brief.docx).")),
+    typer.Option(
+        "--template",
+        metavar=N_("FILE"),
+        help=N_("Word template to fill (default: templates/brief.docx)."),
+    ),
 ]
 # Read before click parses the command (brief.usage.BriefGroup); declared on every command
 # so that it may stand anywhere in it, and checked here.
@@ -58,6 +66,7 @@ LanguageOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
+        metavar="nl|en",
         callback=checked_language,
         help=N_("Language of brief's messages: nl (Nederlands) or en (English)."),
         show_default=N_("BRIEF_LANG, brief.yaml's taal, the locale, else nl"),
@@ -115,7 +124,7 @@ def _write_error_log(project: Path | None) -> Path:
     """Write the traceback being handled to the project's error log; return its path."""
     try:
         paths = resolve_project(project)
-        log, shown = paths.writable(paths.error_log), paths.relative(paths.error_log)
+        log, shown = paths.writable(paths.error_log), paths.shown(paths.error_log)
     except BriefError:  # no project to write into: the system's temporary folder
         log = Path(tempfile.gettempdir()) / ".brief-error.log"
         shown = str(log)
@@ -186,6 +195,7 @@ def build(
         typer.Option(
             "--jobs",
             "-j",
+            metavar=N_("NUMBER"),
             callback=_at_least_one,
             help=N_("Notebooks to run at once, over all years."),
             show_default=N_("brief.yaml, else all cores"),
@@ -194,6 +204,7 @@ def build(
     timeout: Annotated[
         int | None,
         typer.Option(
+            metavar=N_("SECONDS"),
             callback=_at_least_one,
             help=N_("Seconds one notebook cell may take before it is stopped."),
             show_default=N_("brief.yaml, else 600"),
@@ -210,18 +221,28 @@ def build(
         bool, typer.Option("--pdf", help=N_("Also write the PDF (LibreOffice)."))
     ] = False,
     per: Annotated[
-        str | None, typer.Option("--per", help=N_("Also a letter per area: --per area."))
+        str | None,
+        typer.Option(
+            "--per",
+            # TRANSLATORS: the word brief takes after --per, in Dutch: gebied. Both are known.
+            metavar=N_("area"),
+            help=N_("Also a letter per area: --per area."),
+        ),
     ] = None,
     only: Annotated[
         list[str] | None,
         typer.Option(
-            "--only", help=N_("Only this letter of the grid: --only area=NAME (repeatable).")
+            "--only",
+            # TRANSLATORS: in Dutch gebied=NAAM; brief knows both gebied= and area=.
+            metavar=N_("area=NAME"),
+            help=N_("Only this letter of the grid: --only area=NAME (can be repeated)."),
         ),
     ] = None,
     cluster: Annotated[
         str | None,
         typer.Option(
             "--cluster",
+            metavar=N_("ADDRESS"),
             envvar="BRIEF_CLUSTER",
             help=N_("Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N)."),
         ),
@@ -288,7 +309,7 @@ def build(
 
 def _report(result, paths: ProjectPaths) -> None:
     """Print what one year's build did, ending with the letter's path."""
-    year, shown = result.year, paths.relative
+    year, shown = result.year, paths.shown
     if not result.built:
         out.print(
             _(
@@ -449,7 +470,7 @@ def new(
     paths = resolve_project(project)
     (year_number,) = parse_years([year], paths)
     started = new_year(paths, year_number)
-    shown = paths.relative
+    shown = paths.shown
     out.print(
         _("Wrote {path} from {source}.").format(
             path=shown(started.params_file), source=started.copied_from.name
@@ -483,19 +504,25 @@ def new(
 def init(
     folder: Annotated[Path, typer.Argument(help=N_("New (or empty) folder for the project."))],
     organisatie: Annotated[
-        str | None, typer.Option(help=N_("Who sends the letter, e.g. 'Gemeente Utrecht'."))
+        str | None,
+        typer.Option(metavar=N_("NAME"), help=N_("Who sends the letter, e.g. 'Gemeente Utrecht'.")),
     ] = None,
     stad: Annotated[
         str | None,
-        typer.Option(help=N_("The name of city-wide rows in the data, e.g. Utrecht.")),
+        typer.Option(
+            metavar=N_("NAME"), help=N_("The name of city-wide rows in the data, e.g. Utrecht.")
+        ),
     ] = None,
     gebieden: Annotated[
         str | None,
-        typer.Option(help=N_("The areas, separated by commas: 'Binnenstad,Oost,Zuid'.")),
+        typer.Option(
+            metavar=N_("AREA,AREA,..."),
+            help=N_("The areas, separated by commas (or semicolons): 'Binnenstad,Oost,Zuid'."),
+        ),
     ] = None,
     lang: LanguageOption = None,
 ) -> None:
-    from brief.starter import create_project
+    from brief.starter import create_project, split_areas
 
     asked = {"organisatie": organisatie, "stad": stad, "gebieden": gebieden}
     missing = [name for name, value in asked.items() if not value]
@@ -510,7 +537,7 @@ def init(
     organisatie = organisatie or typer.prompt(_("Organisation (e.g. Gemeente Utrecht)"))
     stad = stad or typer.prompt(_("Name of city-wide rows in the data (e.g. Utrecht)"))
     gebieden = gebieden or typer.prompt(_("Areas, separated by commas"))
-    made = create_project(folder, organisatie, stad, gebieden.split(","))
+    made = create_project(folder, organisatie, stad, split_areas(gebieden))
     out.print(
         _("Wrote a new project in {folder}. Build its example letter with:").format(
             folder=made.folder
@@ -518,6 +545,14 @@ def init(
         markup=False,
     )
     out.print(f"  brief build {made.year} --project {made.folder}", markup=False)
+    if made.committed:
+        out.print(
+            _(
+                "It is a git repository with a first commit; notebooks are committed without "
+                "their outputs (nbstripout)."
+            ),
+            markup=False,
+        )
 
 
 @subcommand(
@@ -532,6 +567,7 @@ def diff(
         str | None,
         typer.Option(
             "--since",
+            metavar=N_("DATE"),
             help=N_("A kept build: its time or date as listed, e.g. 2024-06-03."),
             show_default=N_("the build before"),
         ),
@@ -561,7 +597,7 @@ def diff(
         ).format(year=year_number, count=count, finished=made.since.finished),
         markup=False,
     )
-    out.print(paths.relative(made.path), markup=False)
+    out.print(paths.shown(made.path), markup=False)
 
 
 def _at_a_terminal() -> bool:

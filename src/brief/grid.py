@@ -40,7 +40,9 @@ from brief.paths import ProjectPaths
 from brief.plan import make_plan
 
 GRID_RECORD_VERSION = 1
-PER_CHOICES = ("area",)
+# The word for an area on the command line, Dutch or English as the user speaks:
+# --per gebied or --per area, --only gebied=NAME or --only area=NAME.
+PER_CHOICES = ("gebied", "area")
 STATUSES = ("built", "reused", "failed")  # a letter's status, as the summary records it
 
 
@@ -52,11 +54,12 @@ def expand(
 ) -> list[Letter]:
     """Return the letters a grid builds, in order: per year the city letter, then the areas.
 
-    ``per="area"``: the city letter and one per area of the areas file. ``only``: just the
-    letters named ``area=NAME`` (the city's own name for the city letter), with or
-    without ``per``. Two areas whose folders would be the same are an error.
+    ``per="area"`` (or ``"gebied"``): the city letter and one per area of the areas file.
+    ``only``: just the letters named ``area=NAME`` or ``gebied=NAME`` (the city's own name
+    for the city letter), with or without ``per``. Two areas whose folders would be the
+    same are an error.
     """
-    if per is not None and per not in PER_CHOICES:
+    if per is not None and per.strip().lower() not in PER_CHOICES:
         raise ProjectError(
             _("--per {per!r} is not known; a grid is built --per area.").format(per=per)
         )
@@ -66,7 +69,7 @@ def expand(
     if only:
         wanted = _only(only, areas, settings.stad)
     else:
-        wanted = [None, *areas] if per == "area" else [None]
+        wanted = [None, *areas] if per is not None else [None]
     return [Letter(year, area) for year in years for area in wanted]
 
 
@@ -76,7 +79,7 @@ def _only(words: list[str], areas: list[str], city: str) -> list[str | None]:
     chosen: list[str | None] = []
     for word in words:
         key, _sep, name = word.partition("=")
-        if key.strip() != "area" or not name.strip():
+        if key.strip().lower() not in PER_CHOICES or not name.strip():
             raise ProjectError(
                 _(
                     "--only {word!r} is not understood; write --only area=NAME, e.g. "

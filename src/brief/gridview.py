@@ -115,7 +115,7 @@ def showing(console: Console):
 
 def report(result: GridResult, paths: ProjectPaths, out: Console, err: Console) -> None:
     """Print what each letter of the grid did, its gaps and errors, then the summaries."""
-    shown = paths.relative
+    shown = paths.shown
     for entry in result.entries:
         if entry.status == "failed":
             err.print(

@@ -158,6 +158,22 @@ class ProjectPaths:
                 continue
         return str(path)
 
+    def shown(self, path: Path) -> str:
+        """Return ``path`` as the user reaches it from the folder brief runs in.
+
+        Run from the project, ``outputs/2023/brief-2023.docx``; from its ``data/``,
+        ``../outputs/2023/brief-2023.docx``; from outside the project, the path from there
+        when the project lies below, else the absolute path. Only for printing: records keep
+        paths relative to the project (``relative``).
+        """
+        here, target = Path.cwd().resolve(), path.resolve()
+        if not (here.is_relative_to(self.root.resolve()) or target.is_relative_to(here)):
+            return str(target)
+        try:
+            return Path(os.path.relpath(target, here)).as_posix()
+        except ValueError:  # another drive (Windows)
+            return str(target)
+
     def notebooks(self) -> list[Path]:
         """Return the chapter notebooks in the order they run and appear (01-, 02-, ...)."""
         return sorted(self.notebooks_dir.glob("[0-9]*.ipynb"))

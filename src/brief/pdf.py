@@ -5,12 +5,16 @@ text in a structure tree), marked PDF/UA-1 and PDF/A-2b, with bookmarks, the doc
 in the viewer's title bar, and every font embedded. LibreOffice sets the letter in the fonts
 the template asks for; a machine that lacks one (Arial, Calibri) sets it in another font
 of other widths, and numbers in table columns sized for the right font break across lines.
-``font_warnings`` names each such font and the Debian package with a metric-compatible one.
+So brief brings the fonts with the widths of Word's usual ones (fonts/: Liberation for Arial,
+Times New Roman and Courier New, Carlito for Calibri, Caladea for Cambria; SIL Open Font
+Licence) and hands them to LibreOffice through a fontconfig file of its own, which adds them
+to the system's fonts for that one process. ``font_warnings`` names each font it cannot bring.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from brief.exceptions import BriefError
 from brief.i18n import N_, _
@@ -42,27 +47,19 @@ EXPORT_OPTIONS: dict[str, bool | int] = {
     "UseLosslessCompression": True,  # charts stay sharp in print (Flate, not JPEG)
 }
 
-# Fonts a template is likely to ask for, the families with the same widths (so lines and
-# table columns break as in Word), and the Debian package that has them.
-METRIC_COMPATIBLE: dict[str, tuple[tuple[str, ...], str]] = {
-    "arial": (("Liberation Sans", "Arimo"), "fonts-liberation2"),
-    "helvetica": (
-        ("Liberation Sans", "Arimo", "Nimbus Sans", "TeX Gyre Heros"),
-        "fonts-liberation2",
-    ),
-    "times new roman": (("Liberation Serif", "Tinos"), "fonts-liberation2"),
-    "times": (
-        ("Liberation Serif", "Tinos", "Nimbus Roman", "TeX Gyre Termes"),
-        "fonts-liberation2",
-    ),
-    "courier new": (("Liberation Mono", "Cousine"), "fonts-liberation2"),
-    "courier": (
-        ("Liberation Mono", "Cousine", "Nimbus Mono PS", "TeX Gyre Cursor"),
-        "fonts-liberation2",
-    ),
-    "calibri": (("Carlito",), "fonts-crosextra-carlito"),
-    "cambria": (("Caladea",), "fonts-crosextra-caladea"),
+# Fonts a template is likely to ask for and the families with the same widths (so lines and
+# table columns break as in Word); the first is in FONTS_DIR.
+METRIC_COMPATIBLE: dict[str, tuple[str, ...]] = {
+    "arial": ("Liberation Sans", "Arimo"),
+    "helvetica": ("Liberation Sans", "Arimo", "Nimbus Sans", "TeX Gyre Heros"),
+    "times new roman": ("Liberation Serif", "Tinos"),
+    "times": ("Liberation Serif", "Tinos", "Nimbus Roman", "TeX Gyre Termes"),
+    "courier new": ("Liberation Mono", "Cousine"),
+    "courier": ("Liberation Mono", "Cousine", "Nimbus Mono PS", "TeX Gyre Cursor"),
+    "calibri": ("Carlito",),
+    "cambria": ("Caladea",),
 }
+FONTS_DIR = Path(__file__).with_name("fonts")
 # Bullet and symbol fonts: LibreOffice maps these to its own OpenSymbol.
 SYMBOL_FONTS = frozenset({"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings"})
 
@@ -89,6 +86,39 @@ def export_filter(options: dict[str, bool | int] = EXPORT_OPTIONS) -> str:
     return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
 
 
+def fontconfig_file(folder: Path) -> Path:
+    """Write a fontconfig file into ``folder`` that adds brief's fonts to the system's.
+
+    It includes the configuration fontconfig would read anyway (``FONTCONFIG_FILE`` when set,
+    else the system's ``fonts.conf``), adds FONTS_DIR, and says which of its fonts stands in
+    for which; its cache goes into ``folder``, so nothing outside it is written.
+    """
+    system = os.environ.get("FONTCONFIG_FILE") or "fonts.conf"
+    aliases = "".join(
+        f'  <alias binding="same"><family>{escape(family.title())}</family>'
+        f"<accept><family>{escape(compatible[0])}</family></accept></alias>\n"
+        for family, compatible in METRIC_COMPATIBLE.items()
+    )
+    config = folder / "brief-fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<fontconfig>\n"
+        f"  <cachedir>{escape(str(folder / 'fontconfig-cache'))}</cachedir>\n"
+        f'  <include ignore_missing="yes">{escape(system)}</include>\n'
+        f"  <dir>{escape(str(FONTS_DIR))}</dir>\n"
+        f"{aliases}"
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def font_environment(folder: Path) -> dict[str, str]:
+    """Return this process's environment with brief's fonts added (see ``fontconfig_file``)."""
+    return {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file(folder))}
+
+
 def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
     """Write ``letter`` as a tagged PDF/UA beside it and return the PDF's path."""
     soffice = find_soffice()
@@ -111,6 +141,7 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
             text=True,
             timeout=timeout,
             check=False,
+            env=font_environment(Path(profile)),
         )
     pdf = letter.with_suffix(".pdf")
     if completed.returncode != 0 or not pdf.is_file():
@@ -126,51 +157,46 @@ def convert_to_pdf(letter: Path, timeout: int = 180) -> Path:
 def font_warnings(letter: Path) -> list[str]:
     """Return a warning for each font of ``letter`` that LibreOffice would set in another.
 
-    Says nothing when fontconfig's ``fc-match`` is not there to ask (macOS, Windows).
+    Fonts brief brings (FONTS_DIR) count as there. Says nothing when fontconfig's
+    ``fc-match`` is not there to ask (macOS, Windows).
     """
     warnings = []
     for family in sorted(letter_fonts(letter), key=str.lower):
         found = matching_font(family)
         if found is None:
             continue
-        compatible, package = METRIC_COMPATIBLE.get(family.lower(), ((), None))
+        compatible = METRIC_COMPATIBLE.get(family.lower(), ())
         if found.lower() in {family.lower(), *(name.lower() for name in compatible)}:
             continue
-        if package:
-            # TRANSLATORS: {font} is the font the letter asks for (Arial), {found} the one
-            # this machine has instead, {package} a Debian package with {compatible}, a font
-            # of the same widths as {font}.
-            warning = _(
-                "The letter uses the font {font}, which this machine lacks: the PDF sets it in "
-                "{found}, whose other widths can break lines and table columns where Word does "
-                "not. Install {package} (`sudo apt-get install {package}` on Debian/Ubuntu), "
-                "whose {compatible} has the widths of {font}, and build again with --pdf."
-            ).format(font=family, found=found, package=package, compatible=compatible[0])
-        else:
-            # TRANSLATORS: {font} is the font the letter asks for, {found} the one this
-            # machine has instead.
-            warning = _(
-                "The letter uses the font {font}, which this machine lacks: the PDF sets it in "
-                "{found}, whose other widths can break lines and table columns where Word does "
-                "not. Install {font}, or a font with its widths, and build again with --pdf."
-            ).format(font=family, found=found)
+        # TRANSLATORS: {font} is the font the letter asks for, {found} the one this
+        # machine has instead.
+        warning = _(
+            "The letter uses the font {font}, which this machine lacks: the PDF sets it in "
+            "{found}, whose other widths can break lines and table columns where Word does "
+            "not. Install {font}, or a font with its widths, and build again with --pdf."
+        ).format(font=family, found=found)
         warnings.append(warning)
     return warnings
 
 
 def matching_font(family: str) -> str | None:
-    """Return the family fontconfig gives for ``family``, or None when fc-match is missing."""
+    """Return the family LibreOffice's fontconfig gives for ``family`` (brief's fonts added).
+
+    None when fc-match is missing.
+    """
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         return None
     try:
-        completed = subprocess.run(
-            [fc_match, "--format=%{family[0]}", family],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="brief-fonts-") as folder:
+            completed = subprocess.run(
+                [fc_match, "--format=%{family[0]}", family],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+                env=font_environment(Path(folder)),
+            )
     except (OSError, subprocess.SubprocessError):
         return None
     if completed.returncode != 0:

@@ -1,15 +1,22 @@
 """`brief init DIR`: a small project that builds at once, for any municipality.
 
 Like ``quarto create`` or ``kedro new``: settings, one chapter notebook, a Word template
-with letterhead, date and reference, a params file for this year, example data marked
-``fictief``, a ``.gitignore`` and a pre-commit hook that strips notebook outputs. It
-refuses to write into a folder that is not empty, so nothing of anyone's is overwritten.
+that looks like a letter (letterhead, date and reference, headings, greeting), a params file
+for this year, example data marked ``fictief`` and a ``.gitignore``. Where git is installed
+the folder becomes a repository with a first commit, and nbstripout (installed with brief)
+strips notebook outputs on every commit. It refuses to write into a folder that is not
+empty, so nothing of anyone's is overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import re
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +43,12 @@ class NewProject:
     folder: Path
     year: int
     files: list[Path]
+    committed: bool = False  # a git repository with a first commit
+
+
+def split_areas(text: str) -> list[str]:
+    """Return the areas of ``--gebieden``: separated by commas, or semicolons as Excel writes."""
+    return [area.strip() for area in re.split(r"[,;]", text) if area.strip()]
 
 
 def create_project(folder: Path, organisation: str, city: str, areas: list[str]) -> NewProject:
@@ -66,7 +79,6 @@ def create_project(folder: Path, organisation: str, city: str, areas: list[str])
         f"data/{DATA}": _example_data(city, areas, year),
         f"params/{year}.yaml": _params(organisation, year),
         ".gitignore": "outputs/\n.venv/\n__pycache__/\n.ipynb_checkpoints/\n~$*.docx\n",
-        ".pre-commit-config.yaml": _pre_commit(),
         "README.md": _readme(organisation, year),
     }
     written = []
@@ -82,7 +94,45 @@ def create_project(folder: Path, organisation: str, city: str, areas: list[str])
     template.parent.mkdir()
     _template(template, organisation)
     written.append(template)
-    return NewProject(folder, year, written)
+    return NewProject(folder, year, written, committed=_first_commit(folder, organisation))
+
+
+def _first_commit(folder: Path, organisation: str) -> bool:
+    """Make ``folder`` a git repository that strips notebook outputs; commit what is there.
+
+    nbstripout comes with brief, so the filter works without installing anything else. Return
+    whether it worked: without git, or when git refuses, the project is there all the same.
+    """
+    git = shutil.which("git")
+    if git is None:
+        return False
+    # Who commits, when git does not know yet: the organisation, so the commit can be made.
+    who = {
+        "GIT_AUTHOR_NAME": organisation,
+        "GIT_COMMITTER_NAME": organisation,
+        "GIT_AUTHOR_EMAIL": "brief@localhost",
+        "GIT_COMMITTER_EMAIL": "brief@localhost",
+    }
+    known = subprocess.run(
+        [git, "config", "user.email"], cwd=folder, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    environment = {**os.environ, **({} if known else who)}
+    steps = [
+        [git, "init", "--quiet"],
+        [sys.executable, "-m", "nbstripout", "--install", "--attributes", ".gitattributes"],
+        [git, "add", "--all"],
+        [git, "commit", "--quiet", "--no-verify", "-m", _("New project, made with brief init")],
+    ]
+    for step in steps:
+        try:
+            done = subprocess.run(
+                step, cwd=folder, env=environment, capture_output=True, text=True, timeout=120
+            )
+        except (OSError, subprocess.SubprocessError):
+            return False
+        if done.returncode != 0:
+            return False
+    return True
 
 
 def _settings(organisation: str, city: str) -> str:
@@ -135,17 +185,6 @@ def _params(organisation: str, year: int) -> str:
     }
     return _("# The letter's own texts for this year; `brief new YEAR` starts the next year.\n") + (
         yaml.safe_dump(params, sort_keys=False, allow_unicode=True)
-    )
-
-
-def _pre_commit() -> str:
-    return (
-        _("# Notebooks are committed without outputs: install with `pre-commit install`.\n")
-        + "repos:\n"
-        "  - repo: https://github.com/kynan/nbstripout\n"
-        "    rev: 0.8.1\n"
-        "    hooks:\n"
-        "      - id: nbstripout\n"
     )
 
 
@@ -221,19 +260,75 @@ def _notebook() -> nbformat.NotebookNode:
 
 
 def _template(path: Path, organisation: str) -> None:
-    """Write a Word template: letterhead with date and reference, headings, values, charts."""
-    import docx
+    """Write a Word template that looks like a letter of the organisation.
 
+    A letterhead (the organisation, with date, reference and page in a block on the right,
+    each on one line), the addressee and subject, numbered headings, a closing paragraph,
+    then the greeting and the signature each on their own. Arial throughout: brief brings a
+    font of its widths for the PDF.
+    """
+    import docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    accent, grey = RGBColor(0x1F, 0x3A, 0x5F), RGBColor(0x55, 0x55, 0x55)
     document = docx.Document()
+    # Arial, not the theme's fonts (Calibri, Calibri Light), which Word prefers when named.
+    for fonts in document.styles.element.iter(qn("w:rFonts")):
+        for name in [name for name in fonts.attrib if name.lower().endswith("theme")]:
+            del fonts.attrib[name]
+        if fonts.get(qn("w:ascii")) is None:
+            fonts.set(qn("w:ascii"), "Arial")
+            fonts.set(qn("w:hAnsi"), "Arial")
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for level, size in ((1, 13), (2, 11)):
+        heading = document.styles[f"Heading {level}"]
+        heading.font.name, heading.font.size = "Arial", Pt(size)
+        heading.font.color.rgb = accent
+        heading.paragraph_format.space_before = Pt(14 if level == 1 else 10)
+        heading.paragraph_format.space_after = Pt(4)
+
     section = document.sections[0]
-    letterhead = section.header.add_table(rows=2, cols=2, width=section.page_width // 2)
-    letterhead.rows[0].cells[0].text = organisation
-    letterhead.rows[0].cells[1].text = "Datum: {{ datum|datum }}"
-    letterhead.rows[1].cells[0].text = "{{ commissie }}"
-    letterhead.rows[1].cells[1].text = "Ons kenmerk: {{ kenmerk }}"
-    section.footer.paragraphs[0].text = "{{ onderwerp }}"
+    section.left_margin = section.right_margin = Cm(2.5)
+    header = section.header
+    name = header.paragraphs[0].add_run(organisation)
+    name.bold, name.font.size, name.font.color.rgb = True, Pt(14), accent
+    block = header.add_table(rows=3, cols=2, width=Cm(7.5))
+    block.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    for row, (label, value) in zip(
+        block.rows,
+        (("Datum:", "{{ datum|datum }}"), ("Ons kenmerk:", "{{ kenmerk }}"), ("Blad:", None)),
+        strict=True,
+    ):
+        row.cells[0].width, row.cells[1].width = Cm(2.7), Cm(4.8)
+        row.cells[0].text = label
+        cell = row.cells[1].paragraphs[0]
+        if value is None:
+            word.add_field(cell, "PAGE")
+            cell.add_run("/")
+            word.add_field(cell, "NUMPAGES")
+        else:
+            cell.add_run(value)
+        for paragraph in (p for c in row.cells for p in c.paragraphs):
+            paragraph.paragraph_format.space_after = Pt(0)
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
+    header.add_paragraph()
+    footer = section.footer.paragraphs[0]
+    footer.text = "{{ onderwerp }}"
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.runs[0].font.size, footer.runs[0].font.color.rgb = Pt(8), grey
+
     document.add_paragraph("Aan de {{ commissie }}")
-    document.add_paragraph("Onderwerp: {{ onderwerp }}")
+    subject = document.add_paragraph()
+    subject.add_run("Onderwerp: ").bold = True
+    subject.add_run("{{ onderwerp }}")
+    subject.paragraph_format.space_after = Pt(18)
     document.add_paragraph("Geachte commissieleden,")
     document.add_paragraph("{{ teksten.inleiding }}")
     document.add_heading("1. Bereik", level=1)
@@ -244,9 +339,18 @@ def _template(path: Path, organisation: str) -> None:
     )
     document.add_paragraph("{{p bereik_trend }}")
     document.add_paragraph("{{p bereik_per_gebied }}")
-    document.add_heading("Tot slot", level=1)
-    document.add_paragraph("Met vriendelijke groet,")
-    document.add_paragraph("{{ ondertekening.naam }}")
+    document.add_heading("2. Tot slot", level=1)
+    document.add_paragraph(
+        "Ik vertrouw erop u hiermee voldoende te hebben geïnformeerd over de voortgang in "
+        "{{ jaar }}."
+    )
+    greeting = document.add_paragraph("Met vriendelijke groet,")
+    greeting.paragraph_format.space_before = Pt(18)
+    greeting.paragraph_format.space_after = Pt(36)  # room for the signature
+    word.keep_with_next(greeting)
+    signatory = document.add_paragraph("{{ ondertekening.naam }}")
+    signatory.paragraph_format.space_after = Pt(0)
+    word.keep_with_next(signatory)
     document.add_paragraph("{{ ondertekening.functie }}")
     word.set_language(document, LANGUAGE)
     properties = document.core_properties

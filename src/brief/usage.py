@@ -146,6 +146,24 @@ def _translate(command) -> None:
             parameter.help = _(parameter.help)
         if isinstance(getattr(parameter, "show_default", None), str):
             parameter.show_default = _(parameter.show_default)
+        _show_what_it_takes(parameter)
+
+
+def _show_what_it_takes(parameter) -> None:
+    """Show in the help what an option takes as a word of the language spoken (NAAM=WAARDE).
+
+    typer shows a Python type there (``<bool>``, ``<list[str]>``); a flag and an argument,
+    whose name says it, show nothing; an option shows its metavar, translated.
+    """
+    if not hasattr(parameter, "english_metavar"):  # help may be shown twice in one process
+        parameter.english_metavar = parameter.metavar
+    if getattr(parameter, "is_flag", False) or parameter.param_type_name == "argument":
+        shown = None
+    elif parameter.english_metavar:
+        shown = _(parameter.english_metavar)
+    else:
+        shown = parameter.display_type(None)  # typer's own: an option brief gave no word
+    parameter.display_type_rich = lambda ctx: shown
 
 
 class _InTheLanguage:
@@ -159,6 +177,8 @@ class _InTheLanguage:
         option = super().get_help_option(ctx)
         if option is not None and option.help == HELP_OPTION:
             option.help = _(HELP_OPTION)
+        if option is not None:
+            _show_what_it_takes(option)
         return option
 
     def format_help(self, ctx, formatter) -> None:
