@@ -74,12 +74,12 @@ class Inert:
 
 
 def inert(value, where: str = "context"):
-    """Return ``value`` if it is inert data (lists made of tuples); raise TypeError if not.
+    """Return ``value`` if it is inert data (tuples made lists); raise TypeError if not.
 
     A guard on brief's own code: the context is built from validated records, so a value
     that fails here is brief's mistake, never the template's.
     """
-    if isinstance(value, INERT_LEAVES):
+    if type(value) in INERT_LEAVES:  # the types themselves: a subclass may add methods
         return value
     if isinstance(value, list | tuple):
         return [inert(item, f"{where}[{index}]") for index, item in enumerate(value)]
