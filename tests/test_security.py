@@ -522,3 +522,35 @@ def test_an_empty_cell_at_the_end_of_an_areas_row_is_no_fault(project):
     areas.write_text(areas.read_text(encoding="utf-8") + "Nieuwegein,Iemand\n", encoding="utf-8")
 
     assert "Nieuwegein" in area_names(project).names
+
+
+def _template_taking_from_outside(project: ProjectPaths, how: str) -> Path:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document(project.default_template)
+    if how == "linked picture":
+        document.part.relate_to(
+            "file:///etc/passwd",
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image",
+            is_external=True,
+        )
+    else:
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), f'{how} "/etc/passwd"')
+        document.add_paragraph("Bijlage: ")._p.append(field)
+    path = project.templates_dir / "buiten.docx"
+    document.save(path)
+    return path
+
+
+@pytest.mark.parametrize("how", ["linked picture", "INCLUDETEXT", "INCLUDEPICTURE", "DDEAUTO"])
+def test_a_template_that_takes_content_from_outside_itself_is_refused(project, how):
+    template = _template_taking_from_outside(project, how)
+
+    result = cli(project, "check", "2023", "--template", str(template))
+
+    shown = " ".join(result.output.split())
+    assert result.exit_code == EXIT_USER_ERROR, result.output
+    assert "The template buiten.docx takes content from outside itself:" in shown
+    assert "/etc/passwd" in shown

@@ -159,6 +159,16 @@ def open_template(path: Path) -> LetterTemplate:
                 name=path.name, reason=exc
             )
         ) from None
+    outside = word.outside_content(template.docx)
+    if outside:
+        raise TemplateError(
+            _(
+                "The template {name} takes content from outside itself: {what}. A letter must "
+                "hold everything it shows, or it would fetch files from this computer or the "
+                "network when it is opened: put the picture or text into the template itself "
+                "(in Word: Insert, Pictures, without 'Link to file'), then save it again."
+            ).format(name=path.name, what="; ".join(outside[:3]))
+        )
     return template
 
 

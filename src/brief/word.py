@@ -175,6 +175,35 @@ def part_elements(document: Document) -> Iterator[tuple[str, object]]:
             yield kind.replace("_", " "), element
 
 
+# Relationships that pull content into the document when Word or LibreOffice opens it.
+_CONTENT_RELATIONS = {
+    "image", "oleObject", "subDocument", "frame", "package", "video", "audio", "aFChunk",
+    "media", "chart", "diagramData", "externalLinkPath",
+}  # fmt: skip
+# Fields that do the same: INCLUDETEXT "C:\\x.docx", INCLUDEPICTURE "http://...", LINK, DDE.
+_CONTENT_FIELDS = re.compile(r"^\s*(INCLUDETEXT|INCLUDEPICTURE|LINK|DDEAUTO|DDE|IMPORT)\b", re.I)
+
+
+def outside_content(document: Document) -> list[str]:
+    """Return what the document takes from outside itself (a linked picture, an included
+    file, a DDE link), as "field INCLUDETEXT" or "image file:///...": when the letter is
+    opened or turned into a PDF, such content is fetched from the machine or the network."""
+    found = []
+    for part in document.part.package.iter_parts():
+        for relation in part.rels.values():
+            kind = relation.reltype.rsplit("/", 1)[-1]
+            if relation.is_external and kind in _CONTENT_RELATIONS:
+                found.append(f"{kind} {relation.target_ref}")
+    for _part_name, element in part_elements(document):
+        instructions = [t.text or "" for t in element.iter(qn("w:instrText"))]
+        instructions += [f.get(qn("w:instr"), "") for f in element.iter(qn("w:fldSimple"))]
+        for instruction in instructions:
+            field = _CONTENT_FIELDS.match(instruction)
+            if field:
+                found.append(f"field {instruction.strip()}")
+    return found
+
+
 def paragraph_texts(document: Document) -> Iterator[tuple[str, str]]:
     """Yield (part name, text) for every paragraph: body, tables, headers, footers, text boxes.
 
