@@ -43,12 +43,7 @@ class Changes:
     @property
     def none(self) -> bool:
         return not (
-            self.values
-            or self.figures
-            or self.tables
-            or self.added
-            or self.removed
-            or self.texts
+            self.values or self.figures or self.tables or self.added or self.removed or self.texts
         )
 
     # What each kind of shown name reports when it differs (records.ChangeLog).
@@ -224,9 +219,7 @@ def summary(changes: Changes) -> str:
         parts.append(ngettext("{count} table(s)", "{count} table(s)", count).format(count=count))
     if changes.texts:
         count = len(changes.texts)
-        parts.append(
-            ngettext("{count} text(s)", "{count} text(s)", count).format(count=count)
-        )
+        parts.append(ngettext("{count} text(s)", "{count} text(s)", count).format(count=count))
     if changes.added or changes.removed:
         added, removed = len(changes.added), len(changes.removed)
         message = ngettext(

@@ -571,8 +571,7 @@ def diff(
         typer.Option(
             "--since",
             help=N_(
-                "A kept letter: its identifier (brief geschiedenis), a date, a time, or "
-                "verzonden."
+                "A kept letter: its identifier (brief geschiedenis), a date, a time, or verzonden."
             ),
             show_default=N_("the letter sent, else the last that differed"),
         ),
