@@ -190,6 +190,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def summary_line(changes: Changes, reference: str | None, path: str) -> str:
+    """Return the line a build prints about its changes: against what, what, and where
+    changes.md is."""
+    if reference is not None:
+        # TRANSLATORS: {reference} is "the letter marked as sent on ... (3f2a9c41d0)" or
+        # "the last letter that differed, built ... (3f2a9c41d0)".
+        line = _("changes since {reference}: {summary}; see {path}")
+    else:
+        line = _("changes: {summary}; see {path}")
+    return line.format(reference=reference, summary=summary(changes), path=path)
+
+
 def summary(changes: Changes) -> str:
     """Return one short line for the terminal."""
     if changes.none:

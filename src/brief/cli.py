@@ -331,22 +331,10 @@ def _report(result, paths: ProjectPaths) -> None:
                     markup=False,
                 )
         if result.changes is not None:
-            from brief.changes import summary
+            from brief.changes import summary_line
 
-            if result.reference is not None:
-                # TRANSLATORS: {reference} is "the letter marked as sent on ... (3f2a9c41d0)"
-                # or "the last letter that differed, built ... (3f2a9c41d0)".
-                line = _("  changes since {reference}: {summary}; see {path}")
-            else:
-                line = _("  changes: {summary}; see {path}")
-            out.print(
-                line.format(
-                    reference=result.reference,
-                    summary=summary(result.changes),
-                    path=shown(result.outputs.changes),
-                ),
-                markup=False,
-            )
+            line = summary_line(result.changes, result.reference, shown(result.outputs.changes))
+            out.print(f"  {line}", markup=False)
         if result.same_letter:
             out.print(
                 _("  the letter reads as the last build's: what was made for it is kept"),
