@@ -18,7 +18,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from brief import word
+from brief import i18n, word
 from brief.cli import app
 from brief.history import history_of
 from brief.letters import Letter
@@ -41,7 +41,8 @@ def rebuilt(built, tmp_path) -> ProjectPaths:
 
 def brief(project: ProjectPaths, *arguments: str) -> list[str]:
     """Run `brief ...` on ``project`` as an advisor would; return the lines it printed."""
-    result = CliRunner().invoke(app, [*arguments, "--project", str(project.root)])
+    with i18n.speaking("en"):  # a --lang holds for its command only, as in a process of its own
+        result = CliRunner().invoke(app, [*arguments, "--project", str(project.root)])
     assert result.exit_code == 0, result.output
     return result.output.splitlines()
 
@@ -54,7 +55,8 @@ def correct(project: ProjectPaths, old: int, new: int) -> None:
 
 
 def changes_line(lines: list[str]) -> str:
-    (line,) = [line.strip() for line in lines if line.strip().startswith("changes")]
+    starts = ("changes since ", "changes: ", "wijzigingen sinds ", "wijzigingen: ")
+    (line,) = [line.strip() for line in lines if line.strip().startswith(starts)]
     return line
 
 

@@ -163,7 +163,9 @@ def _mark_sent(project: ProjectPaths, letter: Letter, since: str | None = None):
     if since is not None:
         chosen = history.select(since, key)
     else:
-        chosen = history.keep(path, outputs.run_record, record.finished, key=key)
+        chosen = history.index().find(key) or history.keep(
+            path, outputs.run_record, record.finished, key=key
+        )
     return history.mark_sent(chosen.key, dt.datetime.now().astimezone())
 
 

@@ -171,7 +171,7 @@ class LetterHistory:
         reference: str | None = None,
     ) -> KeptLetter:
         """Keep the letter in ``letter`` (with its run record and, given, the letter with
-        marks) as built at ``finished``; return its entry.
+        marks) as built at ``finished``; return its entry. Call it once per build.
 
         A letter kept already gets the time added; its files are written only when it is
         new, under a temporary name renamed when complete, so a kept letter is never half
@@ -201,9 +201,8 @@ class LetterHistory:
         if entry is None:
             entry = KeptLetter(key=key, builds=[])
             index.letters.append(entry)
-        if finished not in entry.builds:
-            entry.builds.append(finished)
-            entry.builds.sort(key=_moment)
+        entry.builds.append(finished)  # two builds may finish within one second: both count
+        entry.builds.sort(key=_moment)
         if summary is not None:
             entry.summary = summary
             entry.reference = reference
