@@ -172,6 +172,8 @@ def test_reports_compare_with_the_letter_marked_sent_after_later_corrections(reb
     )
     report = (outputs / "changes.md").read_text(encoding="utf-8")
     assert f"Compared with {against}." in report
+    page = (outputs / "index.html").read_text(encoding="utf-8")
+    assert f"What changed since {against}</a>" in page
     assert "| valpreventie_deelnemers | 715 | 725 |" in report
     redline = outputs / "brief-2023-wijzigingen.docx"
     assert value_revisions(redline) == [("del", "715"), ("ins", "725")] * 2

@@ -287,6 +287,7 @@ def _build(
             record=record,
             has_changes=staging.changes.is_file(),
             accessibility=filled.accessibility,
+            reference=result.reference,
         )
         pausing.reached("review page written")
         progress(year, _("putting the outputs in place"))
