@@ -351,3 +351,16 @@ def test_cli_diff_with_an_unknown_since_lists_the_letters_kept(tmp_path):
 
     assert result.exit_code == 1
     assert "No kept letter of 2023 matches --since 3 juni. Letters kept:\n" in result.output
+
+
+def test_a_letter_removed_by_hand_is_passed_over(tmp_path):
+    project = kept_project(tmp_path, BUILDS)
+    history = history_of(project, Letter(2023))
+    a, b, c, d = history.letters()
+    history.mark_sent(c.key, dt.datetime.fromisoformat(SENT))
+    (project.history_dir(2023) / c.key / "brief.docx").unlink()
+
+    assert history.letters() == [a, b, d]
+    assert history.reference_for(d.key) == b
+    with pytest.raises(BriefError, match="No letter of 2023 is marked as sent"):
+        history.select("verzonden", d.key)

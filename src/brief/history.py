@@ -114,8 +114,10 @@ class LetterHistory:
             return self._adopt_old_builds(HistoryIndex(), every_folder=True)
 
     def letters(self) -> list[KeptLetter]:
-        """Return the kept letters, the one built last at the end."""
-        return sorted(self.index().letters, key=lambda entry: _moment(entry.last_built))
+        """Return the kept letters, the one built last at the end; a letter whose folder
+        was removed by hand is passed over."""
+        kept = [entry for entry in self.index().letters if self.letter_file(entry).is_file()]
+        return sorted(kept, key=lambda entry: _moment(entry.last_built))
 
     def letter_file(self, entry: KeptLetter) -> Path:
         return self.folder / entry.key / LETTER_FILE
@@ -131,7 +133,7 @@ class LetterHistory:
         last, unless it is that one; else the last built that differed from it."""
         index = self.index()
         sent = index.find(index.sent)
-        if sent is not None and sent.key != key:
+        if sent is not None and sent.key != key and self.letter_file(sent).is_file():
             return sent
         others = [entry for entry in self.letters() if entry.key != key]
         return others[-1] if others else None
@@ -309,7 +311,7 @@ class LetterHistory:
         wanted = since.strip()
         if wanted.lower() in SENT_WORDS:
             index = self.index()
-            sent = index.find(index.sent)
+            sent = next((e for e in letters if e.key == index.sent), None)
             if sent is None:
                 raise BriefError(
                     _(
