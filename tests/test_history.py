@@ -316,6 +316,10 @@ def test_cli_lists_the_letters_and_diff_accepts_what_it_lists(tmp_path):
         "brief diff 2023 --since IDENTIFIER"
     )
     assert lines[1] == f"  - {a.ident}  2024-06-01T09:00:00+02:00"
+    assert lines[-1] == (
+        f"  - {history_of(project, Letter(2023)).letters()[-1].ident}  "
+        "2024-06-10T17:30:00+02:00  (the current letter)"
+    )
     assert made.exit_code == 0, made.output
     assert made.output.splitlines() == [
         f"2023: 1 change(s) since the letter built 2024-06-01T09:00:00+02:00 ({a.ident}), "
@@ -338,7 +342,10 @@ def test_cli_verzonden_marks_the_current_letter_and_diff_compares_with_it(tmp_pa
         "later changes are reported against it."
     )
     sent = history_of(project, Letter(2023)).letters()[-1].sent
-    assert f"  - {d.ident}  2024-06-10T17:30:00+02:00  (sent, marked {sent})" in listed.output
+    assert (
+        f"  - {d.ident}  2024-06-10T17:30:00+02:00  (sent, marked {sent})  (the current letter)"
+        in listed.output
+    )
     assert same.output.strip() == (
         f"2023: the letter has not changed since the letter marked as sent on {sent} ({d.ident})."
     )

@@ -607,11 +607,12 @@ def history(
     project: ProjectOption = None,
     lang: LanguageOption = None,
 ) -> None:
-    from brief.history import history_of
+    from brief.history import current_key, history_of
 
     paths = resolve_project(project)
     for letter in _letters(paths, year, only):
         kept = history_of(paths, letter).letters()
+        current = current_key(paths, letter)
         if not kept:
             out.print(
                 _("{letter}: no letter is kept yet; one is kept with every build.").format(
@@ -631,7 +632,7 @@ def history(
             markup=False,
         )
         for entry in kept:
-            out.print(entry.listed(), markup=False)
+            out.print(entry.listed(current=entry.key == current), markup=False)
             if entry.summary:
                 out.print(f"      {entry.summary}", markup=False)
 

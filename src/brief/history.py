@@ -72,12 +72,16 @@ class KeptLetter(_Model):
     def last_built(self) -> str:
         return self.builds[-1]
 
-    def listed(self) -> str:
-        """Return its line in a list of letters: identifier, time, and sent or not."""
+    def listed(self, current: bool = False) -> str:
+        """Return its line in a list of letters: identifier, time, sent or not, and
+        (``current``) that it is the letter in the outputs now."""
         line = f"  - {self.ident}  {self.last_built}"
         if self.sent is not None:
             # TRANSLATORS: after a kept letter in a list; {time} is when it was marked sent.
             line += "  " + _("(sent, marked {time})").format(time=self.sent)
+        if current:
+            # TRANSLATORS: after a kept letter in a list: it is the letter in outputs/ now.
+            line += "  " + _("(the current letter)")
         return line
 
 
@@ -398,6 +402,19 @@ def not_built(project: ProjectPaths, letter: Letter, record: Path) -> BriefError
             letter=letter.label, record=project.relative(record), command=command
         )
     )
+
+
+def current_key(project: ProjectPaths, letter: Letter) -> str | None:
+    """Return the key of the letter in ``letter``'s outputs now; None if there is none."""
+    outputs = letter.outputs(project, "brief")
+    record = RunRecord.read(outputs.run_record)
+    path = outputs.folder / record.outputs.letter if record is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return letter_key(path)
+    except Exception:  # a letter that cannot be read is no current letter to point out
+        return None
 
 
 def letter_key(letter: Path | bytes) -> str:
