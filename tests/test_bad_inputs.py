@@ -91,6 +91,14 @@ def cli_error(project: ProjectPaths, *args: str) -> str:
     return shown.replace(f"{project.root}/", "<project>/")
 
 
+def _history_limit(project: ProjectPaths, count: int) -> bool:
+    """Add brief.yaml's limit of the letters kept; return True to go on."""
+    settings = project.root / "brief.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(f"{text}geschiedenis:\n  aantal: {count}\n", encoding="utf-8")
+    return True
+
+
 def _jeugd_2023(project: ProjectPaths) -> str:
     frame = load_data("jeugd", project)
     with pytest.raises(BriefError) as caught:
@@ -527,6 +535,21 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         "Run `brief new 2031` to start it from the latest year, then fill in this year's date, "
         "reference, texts and commitments.",
     ),
+    "history kept of no letters": (
+        lambda p: cli_error(p, "build", "2023") if _history_limit(p, 0) else "",
+        "Error: brief.yaml has 1 problem(s): - 'geschiedenis, aantal': Input should be greater "
+        "than or equal to 1 (got 0).",
+    ),
+    "diff of a year never built": (
+        lambda p: cli_error(p, "diff", "2023"),
+        "Error: 2023 has not been built yet: there is no outputs/2023/run.json. Run `brief "
+        "build 2023` first.",
+    ),
+    "area letter marked sent before it was built": (
+        lambda p: cli_error(p, "verzonden", "2023", "--only", "area=Noord"),
+        "Error: 2023 Noord has not been built yet: there is no outputs/gebied/noord/2023/run.json."
+        " Run `brief build 2023 --only area=Noord` first.",
+    ),
 }
 
 
@@ -771,6 +794,17 @@ IN_DUTCH: dict[str, str] = {
         "Fout: Er is geen params-bestand voor 2031: <project>/params/2031.yaml bestaat "
         "niet. Voer `brief new 2031` uit om het te beginnen vanuit het laatste jaar, en "
         "vul dan de datum, het kenmerk, de teksten en de toezeggingen van dit jaar in."
+    ),
+    "history kept of no letters": (
+        "Fout: brief.yaml heeft 1 probleem: - 'geschiedenis, aantal': Geef 1 of meer (er staat 0)."
+    ),
+    "diff of a year never built": (
+        "Fout: 2023 is nog niet gebouwd: er is geen outputs/2023/run.json. Voer eerst `brief "
+        "build 2023` uit."
+    ),
+    "area letter marked sent before it was built": (
+        "Fout: 2023 Noord is nog niet gebouwd: er is geen outputs/gebied/noord/2023/run.json. "
+        "Voer eerst `brief build 2023 --only area=Noord` uit."
     ),
 }
 

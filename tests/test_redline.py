@@ -22,24 +22,13 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from PIL import Image
-from typer.testing import CliRunner
 
 from brief import word
 from brief.build import build_year
-from brief.cli import app
-from brief.exceptions import BriefError
-from brief.paths import ProjectPaths, YearOutputs
+from brief.history import history_of
+from brief.letters import Letter
 from brief.records import Origin, RunRecord, ShownFigure, ShownParameter, ShownValue
-from brief.redline import (
-    HISTORY_SIZE,
-    diff_since,
-    keep_build,
-    kept_builds,
-    make_redline,
-    notebook_reason,
-    prune_history,
-    select_build,
-)
+from brief.redline import diff_since, make_redline, notebook_reason
 
 WHEN = dt.datetime(2024, 7, 12, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -529,169 +518,7 @@ def test_libreoffice_accepts_and_rejects_every_kind_of_change_as_word_defines_it
         assert content(files["rejected"]) == content(old), case
 
 
-# --- the builds kept, and the one to compare with ---------------------------------------
-
-
-def kept_project(tmp_path: Path, finished: list[str]) -> ProjectPaths:
-    """A project whose outputs/2023 was built at each of ``finished`` in turn, each kept."""
-    project = ProjectPaths(tmp_path / "project")
-    for folder in ("params", "notebooks", "templates"):  # what makes it a project
-        (project.root / folder).mkdir(parents=True)
-    outputs = YearOutputs(project.year_dir(2023), 2023)
-    outputs.folder.mkdir(parents=True)
-    for moment in finished:
-        outputs.letter.write_bytes(letter(f"Gebouwd {moment}."))
-        record(moment).write(outputs.run_record)
-        keep_build(project, outputs, marked=letter(f"Gebouwd {mark('moment', moment)}."))
-    return project
-
-
-def test_each_build_is_kept_once_with_its_letter_run_record_and_marked_letter(tmp_path):
-    project = kept_project(tmp_path, ["2024-06-03T10:00:00+02:00", "2024-06-04T09:00:00+02:00"])
-    outputs = YearOutputs(project.year_dir(2023), 2023)
-
-    again = keep_build(project, outputs)  # the next build keeps the outgoing one: kept already
-
-    kept = kept_builds(project, 2023)
-    assert [build.name for build in kept] == ["2024-06-03T100000+0200", "2024-06-04T090000+0200"]
-    assert again == kept[-1]
-    folder = project.history_dir(2023) / "2024-06-04T090000+0200"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "brief-2023-gemarkeerd.docx",
-        "brief-2023.docx",
-        "run.json",
-    ]
-    assert content(folder / "brief-2023.docx")["paragraphs"] == [
-        "Gebouwd 2024-06-04T09:00:00+02:00."
-    ]
-    assert project.history_dir(2023) == project.outputs_dir / ".history" / "2023"
-
-
-def test_only_the_last_builds_are_kept_and_a_half_kept_one_is_cleared(tmp_path):
-    moments = [f"2024-06-{day:02d}T10:00:00+02:00" for day in range(1, HISTORY_SIZE + 3)]
-    project = kept_project(tmp_path, moments[:-1])
-    (project.history_dir(2023) / ".partial-dead").mkdir()  # a build killed while keeping
-
-    project_outputs = YearOutputs(project.year_dir(2023), 2023)
-    record(moments[-1]).write(project_outputs.run_record)
-    keep_build(project, project_outputs)
-
-    kept = [build.finished for build in kept_builds(project, 2023)]
-    assert kept == moments[-HISTORY_SIZE:]
-    assert not list(project.history_dir(2023).glob(".partial-*"))
-
-
-def test_pruning_keeps_what_it_is_told_and_says_what_went(tmp_path):
-    moments = ["2024-06-01T10:00:00+02:00", "2024-06-02T10:00:00+02:00"]
-    project = kept_project(tmp_path, moments)
-
-    removed = prune_history(project, 2023, size=1)
-
-    assert removed == ["2024-06-01T100000+0200"]
-    with pytest.raises(ValueError, match="size must be at least 1, got 0"):
-        prune_history(project, 2023, size=0)
-
-
-SENT = "2024-06-03T10:15:00+02:00"
-KEPT = ["2024-06-01T09:00:00+02:00", SENT, "2024-06-10T16:00:00+02:00", "2024-06-10T17:30:00+02:00"]
-
-
-@pytest.mark.parametrize(
-    ("since", "chosen"),
-    [
-        (None, "2024-06-10T16:00:00+02:00"),  # the build before the current one
-        ("2024-06-03", SENT),  # a date
-        ("2024-06-03T10", SENT),  # the start of a time
-        (SENT, SENT),  # a time as listed
-        ("2024-06-03T101500+0200", SENT),  # the kept folder's name
-        ("2024-06-10T16", "2024-06-10T16:00:00+02:00"),
-    ],
-)
-def test_since_picks_a_kept_build_by_its_time_or_date(tmp_path, since, chosen):
-    project = kept_project(tmp_path, KEPT)
-    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
-
-    found = select_build(kept_builds(project, 2023), current, since)
-
-    assert found.finished == chosen
-
-
-def test_since_that_matches_no_build_lists_the_builds_kept(tmp_path):
-    project = kept_project(tmp_path, KEPT)
-    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
-
-    with pytest.raises(BriefError) as raised:
-        select_build(kept_builds(project, 2023), current, "2024-05-31")
-
-    assert str(raised.value) == (
-        "No kept build of 2023 matches --since 2024-05-31. Builds kept:\n"
-        "  - 2024-06-01T09:00:00+02:00\n"
-        "  - 2024-06-03T10:15:00+02:00\n"
-        "  - 2024-06-10T16:00:00+02:00\n"
-        "Give one of these times, or its date (e.g. --since 2024-06-10)."
-    )
-
-
-def test_since_a_date_with_several_builds_asks_for_the_time(tmp_path):
-    project = kept_project(tmp_path, [*KEPT, "2024-06-11T08:00:00+02:00"])
-    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
-
-    with pytest.raises(BriefError, match=r"--since 2024-06-10 matches 2 kept builds of 2023:\n"):
-        select_build(kept_builds(project, 2023), current, "2024-06-10")
-
-
-def test_brief_diff_writes_the_redline_against_the_build_before(tmp_path):
-    project = kept_project(tmp_path, KEPT)
-
-    made = diff_since(project, 2023)
-
-    assert made.since.finished == "2024-06-10T16:00:00+02:00"
-    assert made.path == project.year_dir(2023) / (
-        "brief-2023-wijzigingen-sinds-2024-06-10T160000+0200.docx"
-    )
-    assert [(c.kind, c.name, c.old, c.new) for c in made.changes] == [
-        ("value", "moment", "2024-06-10T16:00:00+02:00", "2024-06-10T17:30:00+02:00")
-    ]
-
-
-def test_cli_diff_of_a_year_never_built_says_to_build_it(tmp_path):
-    project = kept_project(tmp_path, [])
-
-    result = CliRunner().invoke(app, ["diff", "2023", "--project", str(project.root)])
-
-    assert result.exit_code == 1
-    assert result.output.strip() == (
-        "Error: 2023 has not been built yet: there is no outputs/2023/run.json. "
-        "Run `brief build 2023` first."
-    )
-
-
-def test_cli_diff_with_an_unknown_since_lists_the_builds_kept(tmp_path):
-    project = kept_project(tmp_path, KEPT)
-
-    result = CliRunner().invoke(
-        app, ["diff", "2023", "--since", "3 juni", "--project", str(project.root)]
-    )
-
-    assert result.exit_code == 1
-    assert "No kept build of 2023 matches --since 3 juni. Builds kept:\n" in result.output
-    assert "  - 2024-06-03T10:15:00+02:00\n" in result.output
-
-
-def test_cli_diff_prints_the_path_of_the_redline(tmp_path, monkeypatch):
-    project = kept_project(tmp_path, KEPT)
-    monkeypatch.chdir(project.params_dir)  # printed from where brief runs
-
-    result = CliRunner().invoke(
-        app, ["diff", "2023", "--since", "2024-06-03", "--project", str(project.root)]
-    )
-
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "2023: 1 change(s) since the build of 2024-06-03T10:15:00+02:00, tracked as Word "
-        "revisions.",
-        "../outputs/2023/brief-2023-wijzigingen-sinds-2024-06-03T101500+0200.docx",
-    ]
+# --- why a notebook reran, in the comments ------------------------------------------
 
 
 def test_why_a_notebook_reran_between_two_builds():
@@ -752,48 +579,6 @@ def test_comments_name_what_changed_and_why():
         "kenmerk: M1 → M2.",
         "trend: the chart changed.",
     ]
-
-
-def test_diff_without_an_earlier_build_says_how_many_builds_are_kept(tmp_path):
-    project = kept_project(tmp_path, [SENT])
-    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
-
-    with pytest.raises(BriefError) as raised:
-        select_build(kept_builds(project, 2023), current, None)
-
-    assert str(raised.value) == (
-        "No earlier build of 2023 is kept, so there is nothing to compare the letter with. "
-        f"brief keeps the last {HISTORY_SIZE} builds of a year; build 2023 again after a "
-        "change, then compare."
-    )
-
-
-def test_diff_of_a_build_older_than_every_kept_one_asks_for_since(tmp_path):
-    project = kept_project(tmp_path, [SENT])
-    current = record("2024-05-01T10:00:00+02:00")  # built again from an older copy
-
-    with pytest.raises(BriefError) as raised:
-        select_build(kept_builds(project, 2023), current, None)
-
-    assert str(raised.value) == (
-        "No build of 2023 before the current one (2024-05-01T10:00:00+02:00) is kept. "
-        "Builds kept:\n  - 2024-06-03T10:15:00+02:00\nName one with --since."
-    )
-
-
-def test_since_matching_several_builds_lists_them_and_shows_a_full_time(tmp_path):
-    project = kept_project(tmp_path, [*KEPT, "2024-06-11T08:00:00+02:00"])
-    current = RunRecord.read(YearOutputs(project.year_dir(2023), 2023).run_record)
-
-    with pytest.raises(BriefError) as raised:
-        select_build(kept_builds(project, 2023), current, "2024-06-10")
-
-    assert str(raised.value) == (
-        "--since 2024-06-10 matches 2 kept builds of 2023:\n"
-        "  - 2024-06-10T16:00:00+02:00\n"
-        "  - 2024-06-10T17:30:00+02:00\n"
-        "Give more of the time, e.g. --since 2024-06-10T17:30:00+02:00."
-    )
 
 
 # --- a real rebuild: data, a params text and a chart changed ----------------------------
@@ -884,10 +669,11 @@ def test_a_corrected_rebuild_tracks_each_change_in_the_letter(project, tmp_path)
     # The review page links it; brief diff makes the same against the build before.
     page = outputs.review_page.read_text(encoding="utf-8")
     assert '<a href="brief-2023-wijzigingen.docx">' in page
-    kept = kept_builds(project, 2023)
-    assert len(kept) == 2 and kept[-1].outputs.marked_letter.is_file()
+    history = history_of(project, Letter(2023))
+    kept = history.letters()
+    assert len(kept) == 2 and history.marked_file(kept[-1]).is_file()
     again = diff_since(project, 2023)
-    assert again.since.finished == kept[0].finished
+    assert again.since == kept[0]
     assert in_word_order(again.path.read_bytes()) == word.revisions(document)
 
     if SOFFICE is None and not os.environ.get("BRIEF_REQUIRE_SOFFICE"):

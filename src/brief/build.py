@@ -53,6 +53,9 @@ class BuildResult:
     pdf: Path | None = None
     warnings: list[str] = field(default_factory=list)
     key: Letter | None = None  # which letter of a grid (None: built by build_year)
+    reference: str | None = None  # the letter the changes are against, as reports name it
+    same_letter: bool = False  # the letter reads as the last build's did
+    sent: object | None = None  # brief.history.KeptLetter, when it was marked as sent
 
     @property
     def letter(self) -> Path:
@@ -78,10 +81,12 @@ def build_letter(
     progress: Progress | None = None,
     kernels: threading.Semaphore | None = None,
     runner: Callable | None = None,
+    mark_sent: bool = False,
 ) -> BuildResult:
     """Bring one letter of a grid up to date (the city letter of a year, or an area's) and
     return what was done. Each letter has its own folder, lock, run record and staging
-    folders; see :class:`brief.letters.Letter`.
+    folders; see :class:`brief.letters.Letter`. ``mark_sent``: then mark the letter as
+    sent (see :func:`mark_letter_sent`).
 
     ``runner`` runs the notebooks instead of :func:`brief.run.run_notebooks`, with its
     arguments (a Dask cluster's, see :mod:`brief.cluster`).
@@ -135,8 +140,37 @@ def build_letter(
                 letter=letter,
                 runner=runner,
             )
+        if mark_sent:
+            result.sent = _mark_sent(project, letter)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def mark_letter_sent(project: ProjectPaths, letter: Letter, since: str | None = None):
+    """Mark the current letter (or the kept one ``since`` names) of ``letter`` as sent and
+    return its :class:`brief.history.KeptLetter`: from now on changes are reported against
+    it, and it is never pruned from the history."""
+    with _letter_lock(project, letter):
+        return _mark_sent(project, letter, since)
+
+
+def _mark_sent(project: ProjectPaths, letter: Letter, since: str | None = None):
+    from brief.history import history_of, letter_key, not_built
+
+    outputs = letter.outputs(project, "brief")
+    record = RunRecord.read(outputs.run_record)
+    if record is None:
+        raise not_built(project, letter, outputs.run_record)
+    history = history_of(project, letter)
+    path = outputs.folder / record.outputs.letter
+    key = letter_key(path)
+    if since is not None:
+        chosen = history.select(since, key)
+    else:
+        chosen = history.index().find(key) or history.keep(
+            path, outputs.run_record, record.finished, key=key
+        )
+    return history.mark_sent(chosen.key, dt.datetime.now().astimezone())
 
 
 def build_years(
@@ -198,6 +232,7 @@ def _build(
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
     from brief.collect import collect
+    from brief.history import history_of, letter_key
     from brief.params import load_params
     from brief.review import write_review_page
     from brief.templating import open_template
@@ -210,8 +245,8 @@ def _build(
     if not letter.is_city:  # an area's letter says whose it is
         params = params.model_copy(update={"onderwerp": f"{params.onderwerp}: {letter.area}"})
     open_template(template)  # fail on a bad template before minutes of notebooks
-    if letter.is_city:  # the history is kept per year: of the city letters
-        _keep_in_history(project, final)  # the build being replaced, if not kept yet
+    history = history_of(project, letter)
+    _keep_outgoing(history, final, plan.previous)  # if not kept yet (a history from before)
     staging = dataclasses.replace(final, folder=_make_staging(project, letter))
     try:
         pausing.reached("staging folder made")
@@ -228,22 +263,26 @@ def _build(
         filled = _write_letters(template, params, collection, staging, review, when, time_limit)
         used = filled.used.all
         shown = changing.snapshot(params, collection)
-        if plan.previous is not None:
-            result.changes = changing.compare(plan.previous.shown, shown)
-            _write_change_report(staging, plan, result.changes, used)
-            pausing.reached("changes written")
+        key = letter_key(staging.letter)
+        result.same_letter = key == _previous_key(final, plan.previous)
+        if result.same_letter:  # what earlier builds made for this letter stays
+            _carry_over(final, staging, [staging.review_letter, staging.pdf])
 
-        if pdf:
+        if pdf and not staging.pdf.is_file():
             progress(year, _("writing the PDF"))
             result.pdf, pdf_warnings = _write_pdf(staging)
             result.warnings.extend(pdf_warnings)
             pausing.reached("PDF written")
+        elif pdf:
+            result.pdf = staging.pdf
 
         record = _run_record(project, plan, collection, shown, result, when, staging, review)
         record.write(staging.run_record)
         pausing.reached("run record written")
-        if plan.previous is not None:
-            _write_redline(final, staging, plan.previous, record, filled.package)
+        reference = _report_changes(
+            history, final, staging, plan, result, record, filled.package, used, key
+        )
+        pausing.reached("changes written")
         write_review_page(
             staging,
             subject=params.onderwerp,
@@ -251,8 +290,9 @@ def _build(
             collection=collection,
             params=params,
             record=record,
-            has_changes=plan.previous is not None,
+            has_changes=staging.changes.is_file(),
             accessibility=filled.accessibility,
+            reference=result.reference,
         )
         pausing.reached("review page written")
         progress(year, _("putting the outputs in place"))
@@ -263,8 +303,8 @@ def _build(
         shutil.rmtree(staging.folder, ignore_errors=True)
         raise
     result.built = True
-    if letter.is_city:
-        _keep_in_history(project, final, filled.package)
+    summary = changing.summary(result.changes) if result.changes is not None else ""
+    _keep_built(project, history, final, record, filled.package, key, summary, reference)
     if result.pdf is not None:
         result.pdf = final.pdf
 
@@ -348,36 +388,131 @@ def _write_letters(
     return filled
 
 
-def _write_change_report(staging: YearOutputs, plan: BuildPlan, changes, used) -> None:
-    from brief.changes import write_report
+def _previous_key(final: YearOutputs, previous: RunRecord | None) -> str | None:
+    """Return the key of the letter the last build left in ``final``, if any."""
+    from brief.history import letter_key
 
-    report = write_report(
-        changes,
-        staging.year,
-        plan.previous.finished,
-        {n.source.name: n.reason for n in plan.notebooks if n.reruns},
-        [n.source.name for n in plan.notebooks if not n.reruns],
-        used,
+    if previous is None:
+        return None
+    letter = final.folder / previous.outputs.letter
+    try:
+        return letter_key(letter) if letter.is_file() else None
+    except Exception:  # a letter that cannot be read is no letter to keep anything for
+        return None
+
+
+def _carry_over(final: YearOutputs, staging: YearOutputs, paths: list[Path]) -> None:
+    """Copy the files ``paths`` (in staging) from the last build's outputs, where it made
+    them: a build of the same letter never deletes what an earlier one made for it."""
+    for path in paths:
+        before = final.folder / path.name
+        if before.is_file() and not path.exists():
+            shutil.copy2(before, path)
+
+
+def _report_changes(
+    history,
+    final: YearOutputs,
+    staging: YearOutputs,
+    plan: BuildPlan,
+    result: BuildResult,
+    record: RunRecord,
+    marked: bytes,
+    used: set[str],
+    key: str,
+) -> str | None:
+    """Compare the new letter with its reference and write changes.md and the letter with
+    tracked changes from that one comparison; return the reference's key.
+
+    Of the same letter with the same reference, the reports the last build wrote stay.
+    """
+    from brief import changes as changing
+    from brief.redline import make_redline
+
+    reference = history.reference_for(key)
+    kept = history.index().find(key)
+    earlier_reference = kept.reference if kept is not None else None
+    same_reference = reference is None or earlier_reference == reference.key
+    if reference is None and plan.previous is None:
+        return None  # a first build: nothing to compare with
+    if reference is None:
+        # Only this letter is kept: the letter is as the build before left it.
+        result.changes = changing.compare(plan.previous.shown, record.shown)
+        redline, description = None, None
+    else:
+        before = history.record(reference)
+        redline = make_redline(
+            marked,
+            history.letter_file(reference).read_bytes(),
+            before,
+            record,
+            dt.datetime.fromisoformat(record.started),
+        )
+        snapshot = changing.compare(before.shown, record.shown) if before else changing.Changes()
+        result.changes = changing.combine(snapshot, redline.changes)
+        description = history.describe(reference, reference=True)
+        result.reference = description
+    if result.same_letter and same_reference and final.changes.is_file():
+        _carry_over(final, staging, [staging.changes, staging.redline])
+        return reference.key if reference is not None else None
+    previous_build = plan.previous.finished if plan.previous is not None else ""
+    if reference is None or reference.builds[-1] == previous_build:
+        reruns = {n.source.name: n.reason for n in plan.notebooks if n.reruns}
+        reused = [n.source.name for n in plan.notebooks if not n.reruns]
+    else:  # why each notebook's results may differ from the reference's
+        from brief.redline import notebook_reason
+
+        before = history.record(reference)
+        names = [n.source.name for n in plan.notebooks]
+        reasons = {name: notebook_reason(name, before, record) for name in names}
+        reruns = {name: reason for name, reason in reasons.items() if reason}
+        reused = [name for name, reason in reasons.items() if not reason]
+    report = changing.write_report(
+        result.changes, staging.year, previous_build, reruns, reused, used, description
     )
     staging.changes.write_text(report, encoding="utf-8")
+    if redline is not None and redline.changes:
+        redline.save(staging.redline)
+    return reference.key if reference is not None else None
 
 
-def _write_redline(
-    final: YearOutputs, staging: YearOutputs, previous: RunRecord, record: RunRecord, marked
+def _keep_outgoing(history, final: YearOutputs, previous: RunRecord | None) -> None:
+    """Keep the letter of the build being replaced, if the history lacks it (kept before
+    there was an index, or removed by hand); a failure to keep it is no failed build."""
+    if previous is None:
+        return
+    letter = final.folder / previous.outputs.letter
+    if not letter.is_file():
+        return
+    with contextlib.suppress(Exception):
+        if not any(previous.finished in entry.builds for entry in history.letters()):
+            history.keep(letter, final.run_record, previous.finished)
+
+
+def _keep_built(
+    project: ProjectPaths,
+    history,
+    final: YearOutputs,
+    record: RunRecord,
+    marked: bytes,
+    key: str,
+    summary: str,
+    reference: str | None,
 ) -> None:
-    """Write the letter with every change since the build before tracked, if any changed."""
-    from brief.redline import write_redline
-
-    old_letter = final.folder / previous.outputs.letter
-    write_redline(marked, old_letter, previous, record, staging.redline)
-
-
-def _keep_in_history(project: ProjectPaths, final: YearOutputs, marked: bytes | None = None):
-    """Keep the build in ``final`` for `brief diff`; a failure to keep it is no failed build."""
-    from brief.redline import keep_build
-
+    """Keep the letter just built, then prune the history to brief.yaml's limits."""
+    limits = project.settings().geschiedenis
     with contextlib.suppress(OSError):
-        keep_build(project, final, marked)
+        history.keep(
+            final.letter,
+            final.run_record,
+            record.finished,
+            key=key,
+            marked=marked,
+            summary=summary,
+            reference=reference,
+        )
+        protect = {key} | ({reference} if reference else set())
+        history.prune(limits.aantal, limits.dagen, dt.datetime.now().astimezone(), protect)
 
 
 def _write_pdf(staging: YearOutputs) -> tuple[Path | None, list[str]]:
@@ -434,7 +569,9 @@ def _run_record(
         notebooks=notebooks,
         data=dict(sorted(data.items())),
         outputs=OutputsMade(
-            letter=staging.letter.name, review_copy=review, pdf=staging.pdf.exists()
+            letter=staging.letter.name,
+            review_copy=staging.review_letter.is_file(),
+            pdf=staging.pdf.is_file(),
         ),
         shown=shown,
     )

@@ -36,10 +36,15 @@ class Changes:
     tables: dict[str, list[str]] = field(default_factory=dict)  # name -> changed cells
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Text of the letter that reads otherwise and no published name explains (the
+    # template, how a value prints): (before, after), from the comparison of the letters.
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def none(self) -> bool:
-        return not (self.values or self.figures or self.tables or self.added or self.removed)
+        return not (
+            self.values or self.figures or self.tables or self.added or self.removed or self.texts
+        )
 
     # What each kind of shown name reports when it differs (records.ChangeLog).
     def text_changed(self, name: str, before: str, after: str) -> None:
@@ -62,6 +67,42 @@ def compare(before: dict[str, Shown], after: dict[str, Shown]) -> Changes:
     return changes
 
 
+def combine(snapshot: Changes, tracked: list) -> Changes:
+    """Return ``snapshot`` (the published names compared) completed by ``tracked``, the
+    changes found comparing the letters themselves (:class:`brief.redline.TrackedChange`).
+
+    The letters decide what changed in the letter: a value that prints otherwise while
+    its data stayed (a date or number format, rounding) is a changed value, and text that
+    no changed name explains (the template) is listed with its old and new text.
+    """
+    named = {name for name, _before, _after in snapshot.values}
+    explaining = [text for _name, *texts in snapshot.values for text in texts if len(text) >= 3]
+    for change in tracked:
+        if change.kind == "value":
+            if change.name not in named:
+                snapshot.values.append((change.name, change.old, change.new))
+                named.add(change.name)
+        elif change.kind == "picture":
+            if change.name not in snapshot.figures:
+                snapshot.figures.append(change.name or "")
+        elif change.kind == "cell" and change.name in snapshot.tables:
+            continue
+        elif not _explained(change, explaining):
+            snapshot.texts.append((change.old, change.new))
+    return snapshot
+
+
+def _explained(change, texts: list[str]) -> bool:
+    """Whether a paragraph, row or cell that changed holds (or is part of) a changed
+    name's text: a params text, a value in a sentence of the template."""
+    return any(
+        text in side or (len(side) >= 3 and side in text)
+        for text in texts
+        for side in (change.old, change.new)
+        if side
+    )
+
+
 def write_report(
     changes: Changes,
     year: int,
@@ -69,16 +110,25 @@ def write_report(
     reruns: dict[str, str],
     reused: list[str],
     used: set[str],
+    reference: str | None = None,
 ) -> str:
     """Return changes.md: what changed in the letter and which notebooks reran, and why.
 
-    In the language brief speaks; the names, values and file names as they are.
+    ``reference`` names the letter compared with (see :meth:`LetterHistory.describe`);
+    without it, the build of ``previous_build``. In the language brief speaks; the names,
+    values and file names as they are.
     """
+    if reference is None:
+        # TRANSLATORS: {time} is when the earlier build finished: 2026-06-01T10:00:00+02:00
+        compared = _("Compared with the build of {time}.").format(time=previous_build)
+    else:
+        # TRANSLATORS: {reference} is "the letter marked as sent on ... (3f2a9c41d0)" or
+        # "the last letter that differed, built ... (3f2a9c41d0)".
+        compared = _("Compared with {reference}.").format(reference=reference)
     lines = [
         "# " + _("Changes in the {year} letter").format(year=year),
         "",
-        # TRANSLATORS: {time} is when the earlier build finished: 2026-06-01T10:00:00+02:00
-        _("Compared with the build of {time}.").format(time=previous_build),
+        compared,
         "",
         "## " + _("Notebooks"),
         "",
@@ -129,6 +179,14 @@ def write_report(
         )
         lines.append("- " + message.format(name=shown(name), count=len(cells)))
         lines += [f"  - {markdown_text(cell)}" for cell in cells]
+    for before, after in changes.texts:
+        # TRANSLATORS: text of the letter that reads otherwise: its old and its new text.
+        lines.append(
+            "- "
+            + _("Text: “{before}” → “{after}”").format(
+                before=markdown_text(before), after=markdown_text(after)
+            )
+        )
     for name in changes.added:
         lines.append("- " + _("`{name}` is new.").format(name=name))
     for name in changes.removed:
@@ -150,6 +208,18 @@ def markdown_text(text: str) -> str:
     link of ``[x](javascript:...)``."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return escaped.translate(_MARKDOWN_SPECIALS)
+
+
+def summary_line(changes: Changes, reference: str | None, path: str) -> str:
+    """Return the line a build prints about its changes: against what, what, and where
+    changes.md is."""
+    if reference is not None:
+        # TRANSLATORS: {reference} is "the letter marked as sent on ... (3f2a9c41d0)" or
+        # "the last letter that differed, built ... (3f2a9c41d0)".
+        line = _("changes since {reference}: {summary}; see {path}")
+    else:
+        line = _("changes: {summary}; see {path}")
+    return line.format(reference=reference, summary=summary(changes), path=path)
 
 
 def summary(changes: Changes) -> str:
@@ -179,6 +249,9 @@ def summary(changes: Changes) -> str:
     if changes.tables:
         count = len(changes.tables)
         parts.append(ngettext("{count} table(s)", "{count} table(s)", count).format(count=count))
+    if changes.texts:
+        count = len(changes.texts)
+        parts.append(ngettext("{count} text(s)", "{count} text(s)", count).format(count=count))
     if changes.added or changes.removed:
         added, removed = len(changes.added), len(changes.removed)
         message = ngettext(

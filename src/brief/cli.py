@@ -247,6 +247,14 @@ def build(
             help=N_("Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N)."),
         ),
     ] = None,
+    mark_sent: Annotated[
+        bool,
+        typer.Option(
+            "--markeer-verzonden",
+            "--mark-sent",
+            help=N_("Mark the letter as sent: later changes are reported against it."),
+        ),
+    ] = False,
     lang: LanguageOption = None,
 ) -> None:
     from brief.build import build_years
@@ -275,6 +283,7 @@ def build(
                 force=force,
                 review=review,
                 pdf=pdf,
+                mark_sent=mark_sent,
             )
         gridview.report(grid, paths, out, err)
         if grid.failed:
@@ -291,6 +300,7 @@ def build(
             review=review,
             pdf=pdf,
             progress=progress,
+            mark_sent=mark_sent,
         )
     failed = 0
     for year, result in results.items():
@@ -343,12 +353,13 @@ def _report(result, paths: ProjectPaths) -> None:
                     markup=False,
                 )
         if result.changes is not None:
-            from brief.changes import summary
+            from brief.changes import summary_line
 
+            line = summary_line(result.changes, result.reference, shown(result.outputs.changes))
+            out.print(f"  {line}", markup=False)
+        if result.same_letter:
             out.print(
-                _("  changes: {summary}; see {path}").format(
-                    summary=summary(result.changes), path=shown(result.outputs.changes)
-                ),
+                _("  the letter reads as the last build's: what was made for it is kept"),
                 markup=False,
             )
         if result.outputs.redline.exists():
@@ -365,6 +376,8 @@ def _report(result, paths: ProjectPaths) -> None:
                 _("  review copy: {path}").format(path=shown(result.outputs.review_letter)),
                 markup=False,
             )
+    if result.sent is not None:
+        out.print(_sent_line(result.key.label if result.key else year, result.sent), markup=False)
     for warning in result.warnings:
         _warning(warning)
     if result.pdf is not None:
@@ -555,6 +568,28 @@ def init(
         )
 
 
+OnlyAreaOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        metavar=N_("area=NAME"),
+        help=N_("An area's letter instead of the city's: --only area=NAME."),
+    ),
+]
+
+
+def _letters(paths: ProjectPaths, year: str, only: list[str] | None):
+    """Return the letters a command about kept letters is asked about: the city letter of
+    ``year``, or the areas' ``--only`` names."""
+    from brief.grid import expand
+    from brief.letters import Letter
+
+    (year_number,) = parse_years([year], paths)
+    if not only:
+        return [Letter(year_number)]
+    return expand(paths, [year_number], only=only)
+
+
 @subcommand(
     help=N_(
         "Write the letter with every change since an earlier build tracked, as Word shows them."
@@ -567,37 +602,122 @@ def diff(
         str | None,
         typer.Option(
             "--since",
-            metavar=N_("DATE"),
-            help=N_("A kept build: its time or date as listed, e.g. 2024-06-03."),
-            show_default=N_("the build before"),
+            metavar=N_("LETTER"),
+            help=N_(
+                "A kept letter: its identifier (brief geschiedenis), a date, a time, or verzonden."
+            ),
+            show_default=N_("the letter sent, else the last that differed"),
         ),
     ] = None,
+    only: OnlyAreaOption = None,
     project: ProjectOption = None,
     lang: LanguageOption = None,
 ) -> None:
     from brief.redline import diff_since
 
     paths = resolve_project(project)
-    (year_number,) = parse_years([year], paths)
-    made = diff_since(paths, year_number, since)
-    if made.path is None:
+    for letter in _letters(paths, year, only):
+        made = diff_since(paths, letter.year, since, area=letter.area)
+        if made.path is None:
+            out.print(
+                # TRANSLATORS: {reference} is "the letter marked as sent on ... (3f2a9c41d0)"
+                # or "the last letter that differed, built ... (3f2a9c41d0)".
+                _("{letter}: the letter has not changed since {reference}.").format(
+                    letter=letter.label, reference=made.reference
+                ),
+                markup=False,
+            )
+            continue
+        count = len(made.changes)
         out.print(
-            _("{year}: the letter has not changed since the build of {finished}.").format(
-                year=year_number, finished=made.since.finished
-            ),
+            ngettext(
+                "{letter}: {count} change(s) since {reference}, tracked as Word revisions.",
+                "{letter}: {count} change(s) since {reference}, tracked as Word revisions.",
+                count,
+            ).format(letter=letter.label, count=count, reference=made.reference),
             markup=False,
         )
-        return
-    count = len(made.changes)
-    out.print(
-        ngettext(
-            "{year}: {count} change(s) since the build of {finished}, tracked as Word revisions.",
-            "{year}: {count} change(s) since the build of {finished}, tracked as Word revisions.",
-            count,
-        ).format(year=year_number, count=count, finished=made.since.finished),
-        markup=False,
-    )
-    out.print(paths.shown(made.path), markup=False)
+        out.print(paths.shown(made.path), markup=False)
+
+
+HISTORY_HELP = N_("List the letters of a year kept for comparison, sent or not, and what changed.")
+SENT_HELP = N_("Mark the letter as sent: later changes are reported against it, and it is kept.")
+
+
+@subcommand("geschiedenis", help=HISTORY_HELP)
+@reports_errors
+def history(
+    year: Annotated[str, typer.Argument(help=N_("The year whose letters to list, e.g. 2023."))],
+    only: OnlyAreaOption = None,
+    project: ProjectOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    from brief.history import current_key, history_of
+
+    paths = resolve_project(project)
+    for letter in _letters(paths, year, only):
+        kept = history_of(paths, letter).letters()
+        current = current_key(paths, letter)
+        if not kept:
+            out.print(
+                _("{letter}: no letter is kept yet; one is kept with every build.").format(
+                    letter=letter.label
+                ),
+                markup=False,
+            )
+            continue
+        out.print(
+            ngettext(
+                "{letter}: {count} letter(s) kept, the last built last. Compare with one by "
+                "its identifier: brief diff {year} --since IDENTIFIER",
+                "{letter}: {count} letter(s) kept, the last built last. Compare with one by "
+                "its identifier: brief diff {year} --since IDENTIFIER",
+                len(kept),
+            ).format(letter=letter.label, count=len(kept), year=letter.year),
+            markup=False,
+        )
+        for entry in kept:
+            out.print(entry.listed(current=entry.key == current), markup=False)
+            if entry.summary:
+                out.print(f"      {entry.summary}", markup=False)
+
+
+# The English name too: `brief history 2023`.
+app.command("history", cls=BriefCommand, hidden=True, help=HISTORY_HELP)(history)
+
+
+@subcommand("verzonden", help=SENT_HELP)
+@reports_errors
+def sent(
+    year: Annotated[str, typer.Argument(help=N_("The year whose letter was sent, e.g. 2023."))],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help=N_("Mark a kept letter instead: its identifier, date or time."),
+            show_default=N_("the current letter"),
+        ),
+    ] = None,
+    only: OnlyAreaOption = None,
+    project: ProjectOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    from brief.build import mark_letter_sent
+
+    paths = resolve_project(project)
+    for letter in _letters(paths, year, only):
+        out.print(_sent_line(letter.label, mark_letter_sent(paths, letter, since)), markup=False)
+
+
+app.command("sent", cls=BriefCommand, hidden=True, help=SENT_HELP)(sent)
+
+
+def _sent_line(label, entry) -> str:
+    # TRANSLATORS: {ident} identifies the kept letter; {time} is when it was built.
+    return _(
+        "{letter}: the letter {ident} (built {time}) is marked as sent; later changes are "
+        "reported against it."
+    ).format(letter=label, ident=entry.ident, time=entry.last_built)
 
 
 def _at_a_terminal() -> bool:

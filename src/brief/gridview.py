@@ -139,6 +139,12 @@ def report(result: GridResult, paths: ProjectPaths, out: Console, err: Console) 
                 reason=entry.reason,
             )
         out.print(line, markup=False)
+        built = result.results.get(Letter(entry.year, entry.area))
+        if getattr(built, "built", False) and built.changes is not None:
+            from brief.changes import summary_line
+
+            changes = summary_line(built.changes, built.reference, shown(built.outputs.changes))
+            out.print(f"  {changes}", markup=False)
         for gap in entry.gaps:
             # TRANSLATORS: a figure or value of this letter that has no data for its area.
             no_data = _("no data: {name}: {reason}").format(name=gap.name, reason=gap.reason)

@@ -28,9 +28,9 @@ MOMENTS = (
     "notebooks collected",
     "letter written",
     "review copy written",
-    "changes written",
     "PDF written",
     "run record written",
+    "changes written",
     "review page written",
     "outputs swapped",
 )

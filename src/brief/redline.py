@@ -19,18 +19,18 @@ How the changes are found:
   inserted, with a comment; table cells are compared one by one, rows added or removed
   are tracked as rows.
 
-A build keeps its letter and run record in ``outputs/.history/<year>/`` (the last
-:data:`HISTORY_SIZE` builds), so `brief diff YEAR --since RUN` can make the same redline
-against any of them: "what changed since the version we sent on 3 June?".
+Every distinct letter is kept with its run record (:mod:`brief.history`), so `brief diff
+YEAR --since ...` can make the same redline against any of them: "what changed since the
+version we sent on 3 June?".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import io
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,15 +40,14 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from brief import word
-from brief.exceptions import BriefError
-from brief.i18n import _, ngettext
-from brief.paths import ProjectPaths, YearOutputs
+from brief.history import KeptLetter, history_of, letter_key, not_built
+from brief.i18n import _
+from brief.letters import Letter
+from brief.paths import ProjectPaths
 from brief.plan import files_changed
 from brief.records import RunRecord, ShownParameter
 
 AUTHOR = "brief"
-HISTORY_SIZE = 5  # builds kept per year for `brief diff`; a setting later
-_PARTIAL = ".partial-"  # a kept build being written; renamed into place when complete
 
 
 @dataclass(frozen=True)
@@ -473,23 +472,7 @@ def _headers_and_footers(old: Document, new: Document):
             yield before, after
 
 
-# --- the builds kept for `brief diff` ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KeptBuild:
-    """One earlier build of a year, as kept: its letter, run record and marked letter."""
-
-    name: str  # the folder's name: the finished time without colons
-    outputs: YearOutputs
-    record: RunRecord
-
-    @property
-    def finished(self) -> str:
-        return self.record.finished
-
-    def is_build(self, record: RunRecord) -> bool:
-        return (self.record.started, self.record.finished) == (record.started, record.finished)
+# --- `brief diff`: against a kept letter --------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -497,186 +480,47 @@ class Diff:
     """What `brief diff` made: the redline (None when nothing changed) and against what."""
 
     path: Path | None
-    since: KeptBuild
+    since: KeptLetter
     changes: list[TrackedChange]
+    reference: str  # how reports name the letter compared with
 
 
-def kept_builds(project: ProjectPaths, year: int) -> list[KeptBuild]:
-    """Return the builds of ``year`` kept in the history, oldest first."""
-    folder = project.history_dir(year)
-    if not folder.is_dir():
-        return []
-    kept = []
-    for entry in folder.iterdir():
-        if entry.name.startswith(".") or not entry.is_dir():
-            continue
-        record = RunRecord.read(entry / YearOutputs(entry, year).run_record.name)
-        if record is not None:
-            kept.append(KeptBuild(entry.name, _outputs_in(entry, record), record))
-    return sorted(kept, key=lambda build: _moment(build.finished))
+def diff_since(
+    project: ProjectPaths, year: int, since: str | None = None, *, area: str | None = None
+) -> Diff:
+    """Write the redline between the current letter of ``year`` (of ``area``, else the
+    city's) and a kept letter: the one ``since`` names, else its reference.
 
-
-def keep_build(
-    project: ProjectPaths,
-    outputs: YearOutputs,
-    marked: bytes | None = None,
-    size: int = HISTORY_SIZE,
-) -> KeptBuild | None:
-    """Keep the build in ``outputs`` (its letter, run record and, given, the letter with
-    marks) in the history, then remove all but the last ``size`` builds; return it.
-
-    Written under a temporary name and renamed when complete, so a kept build is never
-    half there. A build already kept is left as it is. Call it holding the year's lock.
-    """
-    record = RunRecord.read(outputs.run_record)
-    if record is None:
-        return None
-    outputs = _outputs_in(outputs.folder, record)  # its letter, whatever template it had
-    if not outputs.letter.is_file():
-        return None
-    history = project.history_dir(outputs.year)
-    history.mkdir(parents=True, exist_ok=True)
-    for leftover in history.glob(_PARTIAL + "*"):  # from a build killed while keeping
-        shutil.rmtree(leftover, ignore_errors=True)
-    kept = kept_builds(project, outputs.year)
-    found = next((build for build in kept if build.is_build(record)), None)
-    if found is not None:
-        return found
-    name = record.finished.replace(":", "")  # a folder name on every system
-    target, number = history / name, 1
-    while target.exists():
-        number += 1
-        target = history / f"{name}-{number}"
-    partial = history / f"{_PARTIAL}{os.urandom(4).hex()}"
-    partial.mkdir()
-    try:
-        copy = _outputs_in(partial, record)
-        shutil.copy2(outputs.letter, copy.letter)
-        shutil.copy2(outputs.run_record, copy.run_record)
-        if marked is not None:
-            copy.marked_letter.write_bytes(marked)
-        os.replace(partial, target)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-    prune_history(project, outputs.year, size)
-    return KeptBuild(target.name, _outputs_in(target, record), record)
-
-
-def prune_history(project: ProjectPaths, year: int, size: int = HISTORY_SIZE) -> list[str]:
-    """Remove all but the last ``size`` kept builds of ``year``; return the removed names."""
-    if size < 1:
-        raise ValueError(f"size must be at least 1, got {size}")
-    removed = kept_builds(project, year)[:-size]
-    for build in removed:
-        shutil.rmtree(build.outputs.folder, ignore_errors=True)
-    return [build.name for build in removed]
-
-
-def select_build(kept: list[KeptBuild], current: RunRecord, since: str | None) -> KeptBuild:
-    """Return the kept build to compare ``current`` with: the one ``since`` names (its
-    finished time, or the start of it such as a date, or its folder name), else the last
-    build before ``current``. Raise BriefError naming the builds kept if there is none."""
-    year = current.year
-    earlier = [build for build in kept if not build.is_build(current)]
-    listing = "\n".join(f"  - {build.finished}" for build in earlier)
-    if not earlier:
-        raise BriefError(
-            ngettext(
-                "No earlier build of {year} is kept, so there is nothing to compare the letter "
-                "with. brief keeps the last {count} builds of a year; build {year} again after "
-                "a change, then compare.",
-                "No earlier build of {year} is kept, so there is nothing to compare the letter "
-                "with. brief keeps the last {count} builds of a year; build {year} again after "
-                "a change, then compare.",
-                HISTORY_SIZE,
-            ).format(year=year, count=HISTORY_SIZE)
-        )
-    if since is None:
-        before = [b for b in earlier if _moment(b.finished) < _moment(current.finished)]
-        if not before:
-            raise BriefError(
-                # TRANSLATORS: {builds} is a list, one "  - 2024-06-03T10:15:00+02:00" a line
-                _(
-                    "No build of {year} before the current one ({finished}) is kept. "
-                    "Builds kept:\n{builds}\nName one with --since."
-                ).format(year=year, finished=current.finished, builds=listing)
-            )
-        return before[-1]
-    matches = [b for b in earlier if since in (b.name, b.finished) or b.finished.startswith(since)]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise BriefError(
-            # TRANSLATORS: {since} is what was given after --since; {builds} is a list, one
-            # "  - 2024-06-03T10:15:00+02:00" a line; {date} one of their dates.
-            _(
-                "No kept build of {year} matches --since {since}. Builds kept:\n{builds}\n"
-                "Give one of these times, or its date (e.g. --since {date})."
-            ).format(year=year, since=since, builds=listing, date=earlier[-1].finished[:10])
-        )
-    shown = "\n".join(f"  - {build.finished}" for build in matches)
-    raise BriefError(
-        # TRANSLATORS: {builds} is a list, one "  - 2024-06-10T09:00:00+02:00" a line; {time}
-        # one of their times in full.
-        ngettext(
-            "--since {since} matches {count} kept builds of {year}:\n{builds}\n"
-            "Give more of the time, e.g. --since {time}.",
-            "--since {since} matches {count} kept builds of {year}:\n{builds}\n"
-            "Give more of the time, e.g. --since {time}.",
-            len(matches),
-        ).format(
-            since=since,
-            count=len(matches),
-            year=year,
-            builds=shown,
-            time=matches[-1].finished,
-        )
-    )
-
-
-def diff_since(project: ProjectPaths, year: int, since: str | None = None) -> Diff:
-    """Write the redline between the current letter of ``year`` and a kept earlier build.
-
-    The redline goes beside the letter as ``<letter>-wijzigingen-sinds-<build>.docx``;
+    The redline goes beside the letter as ``<letter>-wijzigingen-sinds-<identifier>.docx``;
     nothing is written when nothing changed.
     """
-    from brief.build import _year_lock  # the build's lock: never write into a swap
+    from brief.build import _letter_lock  # the build's lock: never write into a swap
 
-    current_outputs = YearOutputs(project.year_dir(year), year)
-    current = RunRecord.read(current_outputs.run_record)
+    letter = Letter(year, area)
+    outputs = letter.outputs(project, "brief")
+    current = RunRecord.read(outputs.run_record)
     if current is None:
-        raise BriefError(
-            _(
-                "{year} has not been built yet: there is no {record}. Run `brief build {year}` "
-                "first."
-            ).format(year=year, record=project.relative(current_outputs.run_record))
-        )
-    current_outputs = _outputs_in(current_outputs.folder, current)
-    kept = kept_builds(project, year)
-    chosen = select_build(kept, current, since)
-    this = next((build for build in kept if build.is_build(current)), None)
-    marked = current_outputs.letter
-    if this is not None and this.outputs.marked_letter.is_file():
-        marked = this.outputs.marked_letter  # with marks: values tracked one by one
+        raise not_built(project, letter, outputs.run_record)
+    outputs = dataclasses.replace(
+        outputs, template_stem=current.outputs.letter.split(f"-{year}")[0]
+    )
+    history = history_of(project, letter)
+    key = letter_key(outputs.folder / current.outputs.letter)
+    chosen = history.select(since, key)
+    this = history.index().find(key)
+    marked = outputs.folder / current.outputs.letter
+    if this is not None and history.marked_file(this).is_file():
+        marked = history.marked_file(this)  # with marks: values tracked one by one
     redline = make_redline(
         marked.read_bytes(),
-        chosen.outputs.letter.read_bytes(),
-        chosen.record,
+        history.letter_file(chosen).read_bytes(),
+        history.record(chosen),
         current,
         dt.datetime.fromisoformat(current.started),
     )
+    reference = history.describe(chosen, reference=since is None)
     if not redline.changes:
-        return Diff(None, chosen, [])
-    with _year_lock(project, year):
-        path = redline.save(current_outputs.redline_since(chosen.name))
-    return Diff(path, chosen, redline.changes)
-
-
-def _outputs_in(folder: Path, record: RunRecord) -> YearOutputs:
-    """Return the files of the build ``record`` in ``folder``, named after its template."""
-    stem = record.outputs.letter.removesuffix(f"-{record.year}.docx")
-    return YearOutputs(folder, record.year, stem)
-
-
-def _moment(timestamp: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(timestamp)
+        return Diff(None, chosen, [], reference)
+    with _letter_lock(project, letter):
+        path = redline.save(outputs.folder / outputs.redline_since(chosen.ident).name)
+    return Diff(path, chosen, redline.changes, reference)

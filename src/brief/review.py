@@ -201,8 +201,11 @@ def write_review_page(
     record: RunRecord,
     has_changes: bool,
     accessibility: list[str] = (),
+    reference: str | None = None,
 ) -> Path:
-    """Write ``index.html``: a static page that opens from disk, with no scripts."""
+    """Write ``index.html``: a static page that opens from disk, with no scripts.
+
+    ``reference`` names the letter the changes are against (see brief.history)."""
     environment = page_environment()
     sections: dict[str, list[ReviewEntry]] = {"values": [], "figures": [], "tables": []}
     for name, entry in sorted(collection.items.items()):
@@ -230,6 +233,7 @@ def write_review_page(
         redline=exists(outputs.redline),
         pdf=exists(outputs.pdf),
         changes=file_url(outputs.changes.name) if has_changes else None,
+        reference=reference,
         figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),
         parameters={name: parameter_text(value) for name, value in context.items()},
         commitments=params.toezeggingen,

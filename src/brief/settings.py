@@ -45,6 +45,15 @@ class BuildDefaults(_Strict):
     )
 
 
+class HistoryLimits(_Strict):
+    """How many distinct letters a year keeps for comparison, besides every letter sent."""
+
+    aantal: int = Field(10, ge=1, description="Distinct letters kept (the sent ones aside)")
+    dagen: int | None = Field(
+        None, ge=1, description="Also remove letters not sent, built longer ago than this"
+    )
+
+
 class Settings(_Strict):
     """The schema of brief.yaml."""
 
@@ -64,6 +73,7 @@ class Settings(_Strict):
         description="Per data file, the number notation it is written in; not doubted",
     )
     bouwen: BuildDefaults = BuildDefaults()
+    geschiedenis: HistoryLimits = HistoryLimits()
 
     @field_validator("locale")
     @classmethod

@@ -8,6 +8,7 @@ live here so they never leak into the rest of the package.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from collections import defaultdict
@@ -202,6 +203,38 @@ def outside_content(document: Document) -> list[str]:
             if field:
                 found.append(f"field {instruction.strip()}")
     return found
+
+
+def content_fingerprint(document: Document) -> str:
+    """Return a hash of what a reader of ``document`` sees: the text and pictures of every
+    paragraph, in order, in the body (tables included), headers and footers.
+
+    Styles and document properties (the time it was saved) are left out, so two builds
+    that fill in the same letter have the same fingerprint.
+    """
+    digest = hashlib.sha256()
+    stories = [("body", document.part, document.element.body)]
+    seen = set()
+    for section in document.sections:
+        for kind in ("header", "first_page_header", "even_page_header"):
+            stories += _story(getattr(section, kind), kind, seen)
+        for kind in ("footer", "first_page_footer", "even_page_footer"):
+            stories += _story(getattr(section, kind), kind, seen)
+    for name, part, element in stories:
+        digest.update(f"\x1e{name}".encode())
+        for paragraph in element.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+            digest.update(f"\x1f{text}".encode())
+            for blip in paragraph.iter(qn("a:blip")):
+                digest.update(hashlib.sha256(_image(part, blip)).digest())
+    return digest.hexdigest()
+
+
+def _story(story, kind: str, seen: set) -> list:
+    if story.is_linked_to_previous or id(story._element) in seen:
+        return []
+    seen.add(id(story._element))
+    return [(kind, story.part, story._element)]
 
 
 def paragraph_texts(document: Document) -> Iterator[tuple[str, str]]:
