@@ -300,8 +300,9 @@ def test_cli_diff_of_a_year_never_built_says_to_build_it(tmp_path):
     )
 
 
-def test_cli_lists_the_letters_and_diff_accepts_what_it_lists(tmp_path):
+def test_cli_lists_the_letters_and_diff_accepts_what_it_lists(tmp_path, monkeypatch):
     project = kept_project(tmp_path, BUILDS)
+    monkeypatch.chdir(project.root)  # paths are printed from where brief runs
     a = history_of(project, Letter(2023)).letters()[0]
 
     listed = run(project, "geschiedenis", "2023")
