@@ -156,13 +156,35 @@ def test_review_copy_comments_name_the_notebook_that_published_each_value(review
         name = comment.split(":", 1)[0]
         named.add(name)
         assert f"published by {published[name]}, cell " in comment
-        assert "data/" in comment and " rows)" in comment
+        assert "data/" in comment
+        # Each names the rows behind it, or says the notebook made it (and what it read).
+        assert ", row" in comment or ("computed in the notebook" in comment and " rows)" in comment)
         if shown[name]["kind"] == "value":
             assert anchor == shown[name]["text"], (name, anchor)
         else:  # figures and tables: the comment sits on the caption
             assert shown[name]["text"] in anchor, (name, anchor)
     assert {"valpreventie_deelnemers", "valpreventie_doel_realisatie", "indicatoren"} <= named
     assert "02-ouderen.ipynb" in dict(comments_with_anchors(outputs.review_letter)).get("700", "")
+    assert (
+        "read from data/ouderen.csv, row 3: valpreventie_deelnemers, 2023, Rotterdam, "
+        in (dict(comments_with_anchors(outputs.review_letter))["700"])
+    )
+
+
+def test_review_page_and_run_record_list_the_data_rows_behind_each_value(reviewed):
+    outputs = reviewed["outputs"]
+    page = _Page()
+    page.feed(outputs.review_page.read_text(encoding="utf-8"))
+    shown = json.loads(outputs.run_record.read_text())["shown"]
+
+    rows_cell = page.rows["valpreventie_deelnemers"]["cells"][3]
+    share_cell = page.rows["lokaal_budget_aandeel"]["cells"][3]
+    assert "data/ouderen.csv, row 3: valpreventie_deelnemers, 2023, Rotterdam" in rows_cell
+    assert share_cell.startswith("a share, computed from:")
+    assert "data/lokale_initiatieven.csv, row 6: lokaal_budget_besteed" in share_cell
+    assert "computed in the notebook" in page.rows["aantal_gebieden"]["cells"][3]
+    (row,) = shown["valpreventie_deelnemers"]["lineage"]["rows"]
+    assert (row["file"], row["row"], row["value"]) == ("data/ouderen.csv", 3, 700)
 
 
 def test_normal_letter_has_no_comments_and_no_marks(reviewed):

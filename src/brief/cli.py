@@ -411,22 +411,26 @@ def fields(
     lang: LanguageOption = None,
 ) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from brief import check as checking
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
     params, collection = checking.load_year(paths, year_number)
-    table = Table(
-        # TRANSLATORS: the column headers of `brief fields`.
-        _("name"),
-        _("prints as"),
-        _("type"),
-        _("from"),
-        title=_("Names for {year}").format(year=year_number),
-    )
-    for item in checking.fields(params, collection, paths.params_file(year_number)):
-        table.add_row(item.name, item.shown[:60], _(FIELD_KINDS[item.kind]), item.origin)
+    found = checking.fields(params, collection, paths.params_file(year_number))
+    table = Table(title=_("Names for {year}").format(year=year_number))
+    # A name is what the template must say exactly: never cut or folded, however narrow
+    # the terminal (or 80 columns when redirected); the other columns wrap instead.
+    # TRANSLATORS: the column headers of `brief fields`.
+    table.add_column(_("name"), no_wrap=True, min_width=max(len(f.name) for f in found))
+    table.add_column(_("prints as"), overflow="fold")
+    table.add_column(_("type"))
+    table.add_column(_("from"), overflow="fold")
+    for item in found:
+        origin = f"{item.origin}\n{item.rows}" if item.rows else item.origin
+        cells = (item.name, item.shown[:60], _(FIELD_KINDS[item.kind]), origin)
+        table.add_row(*(Text(cell) for cell in cells))  # as written, never read as markup
     out.print(table)
 
 

@@ -23,9 +23,18 @@ import pandas as pd
 from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS
 from brief.i18n import _
-from brief.records import PUBLISH_MIMETYPE, PublishedFigure, PublishedTable, PublishedValue
+from brief.records import (
+    PUBLISH_MIMETYPE,
+    Lineage,
+    PublishedFigure,
+    PublishedTable,
+    PublishedValue,
+    plain_number,
+)
 
 FIGURE_DPI = 200  # sharp in print at text width
+# Units of whole things: a value of one that is not whole is refused, never rounded away.
+WHOLE_UNITS = ("count",)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -75,7 +84,7 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
     A gap in an area's letter (see :mod:`brief.indicators`) is published as the text
     "geen gegevens voor dit gebied", with the reason kept for the build's summary.
     """
-    from brief.indicators import NO_DATA, gap_reason
+    from brief.indicators import NO_DATA, gap_reason, lineage_of
 
     check_name(name)
     if (reason := gap_reason(value)) is not None:
@@ -105,7 +114,38 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
             raise PublishError(
                 _("Cannot publish {name!r}: the value is missing (NaN).").format(name=name)
             )
-    return PublishedValue(name=name, value=raw, unit=unit, description=description)
+        if unit in WHOLE_UNITS and not isinstance(raw, int):
+            raise PublishError(_not_whole(name, raw, unit, lineage_of(value)))
+    return PublishedValue(
+        name=name, value=raw, unit=unit, description=description, lineage=lineage_of(value)
+    )
+
+
+def _not_whole(name: str, raw: float, unit: str, lineage) -> str:
+    """Say that a count is not whole, and where it came from, rather than round it away."""
+    number = plain_number(raw)
+    if lineage.by_hand:
+        # TRANSLATORS: {unit} is a unit's name as notebooks write it ('count')
+        message = _(
+            "Cannot publish {name!r}: its unit {unit!r} counts whole things, but the value is "
+            "{value}, which the letter would print rounded. Round it in the notebook where "
+            "that is meant (round(...)), or publish it with unit='decimal'."
+        )
+    elif lineage.derived:
+        # TRANSLATORS: {rows} says how the value was computed and from which data rows
+        message = _(
+            "Cannot publish {name!r}: its unit {unit!r} counts whole things, but the value is "
+            "{value} ({rows}), which the letter would print rounded. Round it in the notebook "
+            "where that is meant (round(...)), or publish it with unit='decimal' or 'percent'."
+        )
+    else:
+        # TRANSLATORS: {rows} names the data row the value was read from
+        message = _(
+            "Cannot publish {name!r}: its unit {unit!r} counts whole things, but the value is "
+            "{value} ({rows}), which the letter would print rounded. Correct the number in "
+            "that row, or publish it with unit='decimal'."
+        )
+    return message.format(name=name, unit=unit, value=number, rows=lineage.text)
 
 
 def publish_value(name: str, value, unit: str = "count", description: str = "") -> None:
@@ -137,9 +177,10 @@ def publish_figure(
     `brief check` warns when the last of them is before the letter's year.
     """
     check_name(name)
-    gap = None
+    gap, lineage = None, Lineage()
     if hasattr(figure, "figure") and hasattr(figure, "alt"):  # a brief.charts.Chart
         gap = getattr(figure, "gap", None)
+        lineage = getattr(figure, "lineage", None) or lineage
         alt = alt or figure.alt
         data = figure.data if data is None else data
         if years is None:
@@ -160,6 +201,7 @@ def publish_figure(
         data=None if data is None else data.to_csv(index=False),
         years=_figure_years(name, years, data),
         gap=gap,
+        lineage=lineage,
     )
     _close(figure)
     _show(
@@ -231,9 +273,17 @@ def publish_table(
         units=units,
         row_units=row_units,
         rows=rows,
+        lineage=_table_lineage(table),
     )
     html = table.to_html(index=False, na_rep=MISSING_CELL)
     _show(item, {"text/html": html, "text/plain": item.display_line})
+
+
+def _table_lineage(table: pd.DataFrame) -> Lineage:
+    """Return the data rows of a table brief.indicators made; none for one made otherwise."""
+    from brief.indicators import lineage_of
+
+    return lineage_of(table)
 
 
 def _figure_years(name: str, years, data: pd.DataFrame | None) -> list[int] | None:

@@ -25,7 +25,13 @@ from brief.collect import Collection, Published
 from brief.i18n import _, current_language, decimal, ngettext
 from brief.params import Params, parameter_text
 from brief.paths import YearOutputs
-from brief.records import PublishedFigure, PublishedItem, RunRecord
+from brief.records import (
+    DERIVED,
+    PublishedFigure,
+    PublishedItem,
+    RunRecord,
+    computed_in_notebook,
+)
 
 PAGE_TEMPLATE = "review.html.j2"
 NOTEBOOK_TEMPLATE = "notebook.html.j2"  # nbconvert's lab page, plus charts' alt text
@@ -99,25 +105,44 @@ def cell_link(outputs: YearOutputs, entry: Published) -> str:
 
 
 def source_comments(collection: Collection) -> dict[str, str]:
-    """Return, for every published name, the comment the review copy puts on it."""
+    """Return, for every published name, the comment the review copy puts on it.
+
+    The comment names the data rows the item was read from (see :func:`lineage_text`); of
+    an item the notebook made itself, it says so and lists the files that notebook read.
+    """
     comments = {}
     for name, entry in collection.items.items():
+        lineage = entry.item.lineage
+        if not lineage.by_hand:
+            # TRANSLATORS: a Word comment in the review copy, on a value, figure or table of
+            # the letter; {place} is "01-jeugd.ipynb, cell 4", {rows} the data rows behind it
+            comments[name] = _("{name}: published by {place}; {rows}.").format(
+                name=name, place=entry.origin.place, rows=lineage_text(entry.item)
+            )
+            continue
         reads = collection.inputs.get(entry.origin.notebook, {})
         data = "; ".join(
             _rows_read(path, read.rows) if read.rows is not None else path
             for path, read in sorted(reads.items())
         )
-        # TRANSLATORS: a Word comment in the review copy, on a value, figure or table of
-        # the letter; {place} is "01-jeugd.ipynb, cell 4", {data} the data files it read.
+        # TRANSLATORS: a Word comment in the review copy, on a value the notebook computed
+        # itself; {place} is "01-jeugd.ipynb, cell 4", {data} the data files it read.
         comments[name] = _(
-            "{name}: published by {place}. Data read by that notebook: {data}."
+            "{name}: published by {place}; {computed}. Data read by that notebook: {data}."
         ).format(
             name=name,
             place=entry.origin.place,
+            computed=computed_in_notebook(),
             # TRANSLATORS: in the review copy's comment, for a notebook that read no data.
             data=data or _("none"),
         )
     return comments
+
+
+def lineage_text(item: PublishedItem) -> str:
+    """Return the data rows behind ``item``: each in full for a value, in short for a
+    figure or table (which show many)."""
+    return item.lineage.short if item.is_block else item.lineage.text
 
 
 def _rows_read(path: str, rows: int) -> str:
@@ -138,6 +163,19 @@ class ReviewEntry:
     link: str
     in_letter: bool
     payload: PublishedItem
+    rows: list[str]  # the data rows behind it, one a line; [] when the notebook made it
+    derived: str = ""  # how a value was computed from its rows ("a share"), if it was
+
+
+def _rows_listed(item: PublishedItem) -> dict:
+    """Return the review page's list of the data rows behind ``item``."""
+    lineage = item.lineage
+    if lineage.by_hand:
+        return {"rows": []}
+    if item.is_block:
+        return {"rows": lineage.summary.split("; ")}
+    derived = _(DERIVED[lineage.derived]) if lineage.derived else ""
+    return {"rows": [row.text for row in lineage.rows], "derived": derived}
 
 
 def page_environment() -> jinja2.Environment:
@@ -191,6 +229,7 @@ def write_review_page(
                 link=cell_link(outputs, entry),
                 in_letter=name in used,
                 payload=entry.item,
+                **_rows_listed(entry.item),
             )
         )
     context = params.template_context()
@@ -200,6 +239,7 @@ def write_review_page(
 
     page = environment.get_template(PAGE_TEMPLATE).render(
         year=outputs.year,
+        computed_in_notebook=computed_in_notebook(),
         subject=subject,
         letter=exists(outputs.letter),
         review_letter=exists(outputs.review_letter),
