@@ -118,6 +118,17 @@ def _docx_with_tag(project: ProjectPaths, tag: str) -> str:
     return str(caught.value)
 
 
+def _publish_error(project: ProjectPaths, make: Callable) -> str:
+    """Return the message of publishing what ``make`` computes from data/ouderen.csv."""
+    from brief.publish import value_item
+
+    ouderen = load_data("ouderen", project)
+    deelnemers = indicators.value_for(ouderen, "valpreventie_deelnemers", 2023)
+    with pytest.raises(BriefError) as caught:
+        value_item("deelnemers", make(deelnemers))
+    return str(caught.value)
+
+
 ONE = "jeugd.csv has 1 problem(s):\n  - "
 CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
     # ---- data files -----------------------------------------------------------------
@@ -324,6 +335,21 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         lambda p: edited_params(p, "  - code: 23bb005467\n    omschrijving", "  - omschrijving"),
         "2023.yaml has 1 problem(s):\n  - toezeggingen, item 1: 'code' is missing; add it.",
     ),
+    # ---- what a notebook publishes ----------------------------------------------------
+    "count computed in the notebook that is not whole": (
+        lambda p: _publish_error(p, lambda deelnemers: deelnemers / 8),
+        "Cannot publish 'deelnemers': its unit 'count' counts whole things, but the value is "
+        "87.5, which the letter would print rounded. Round it in the notebook where that is "
+        "meant (round(...)), or publish it with unit='decimal'.",
+    ),
+    "count from a share that is not whole": (
+        lambda p: _publish_error(p, lambda d: indicators.share(d, indicators.total(d, d, d))),
+        "Cannot publish 'deelnemers': its unit 'count' counts whole things, but the value is "
+        "33.333333333333336 (a share, computed from data/ouderen.csv, row 3: "
+        "valpreventie_deelnemers, 2023, Rotterdam, realisation 700 (source: Voortgangsbrief "
+        "welzijn 2024)), which the letter would print rounded. Round it in the notebook where "
+        "that is meant (round(...)), or publish it with unit='decimal' or 'percent'.",
+    ),
     # ---- templates ------------------------------------------------------------------
     "template that is a text file": (
         lambda p: template_error(p, b"Geachte commissie", name="brief.txt"),
@@ -391,6 +417,18 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
 ONE_NL = "jeugd.csv heeft 1 probleem:\n  - "
 # The same mistakes as Dutch advisors read them (brief's default language).
 IN_DUTCH: dict[str, str] = {
+    "count computed in the notebook that is not whole": (
+        "Kan 'deelnemers' niet publiceren: de eenheid 'count' telt hele dingen, maar de "
+        "waarde is 87,5; de brief zou die afgerond tonen. Rond af in het notebook als dat de "
+        "bedoeling is (round(...)), of publiceer het met unit='decimal'."
+    ),
+    "count from a share that is not whole": (
+        "Kan 'deelnemers' niet publiceren: de eenheid 'count' telt hele dingen, maar de "
+        "waarde is 33,333333333333336 (een aandeel, berekend uit data/ouderen.csv, rij 3: "
+        "valpreventie_deelnemers, 2023, Rotterdam, realisatie 700 (bron: Voortgangsbrief "
+        "welzijn 2024)); de brief zou die afgerond tonen. Rond af in het notebook als dat de "
+        "bedoeling is (round(...)), of publiceer het met unit='decimal' of 'percent'."
+    ),
     "value is a word": (ONE_NL + "rij 2, kolom 'value': 'veel' is geen getal."),
     "value has two commas": (ONE_NL + "rij 2, kolom 'value': '12,3,4' is geen getal."),
     "value is empty": (ONE_NL + "rij 2, kolom 'value': de cel is leeg."),

@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 
 import pandas as pd
+from babel.numbers import get_decimal_symbol
 
 from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS
-from brief.i18n import _
+from brief.i18n import _, current_language
 from brief.records import (
     PUBLISH_MIMETYPE,
     Lineage,
@@ -123,7 +124,8 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
 
 def _not_whole(name: str, raw: float, unit: str, lineage) -> str:
     """Say that a count is not whole, and where it came from, rather than round it away."""
-    number = plain_number(raw)
+    # Ungrouped, with the decimal sign of the language spoken: 87.5 in English, 87,5 in Dutch.
+    number = plain_number(raw).replace(".", get_decimal_symbol(current_language()))
     if lineage.by_hand:
         # TRANSLATORS: {unit} is a unit's name as notebooks write it ('count')
         message = _(

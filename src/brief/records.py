@@ -229,9 +229,7 @@ class Lineage(_Record):
     @property
     def text(self) -> str:
         """Every row in full, in the language spoken now; how it was computed first."""
-        return self._said(
-            "; ".join(row.text for row in self.rows) if not self.by_hand else ""
-        )
+        return self._said("; ".join(row.text for row in self.rows) if not self.by_hand else "")
 
     def _said(self, rows: str) -> str:
         if self.by_hand:
