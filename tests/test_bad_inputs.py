@@ -98,6 +98,20 @@ def _jeugd_2023(project: ProjectPaths) -> str:
     return str(caught.value)
 
 
+def _dutch_file_without_target(project: ProjectPaths) -> str:
+    """A provider's file in Dutch (semicolons, 'jaar', 'doel') that lacks next year's target."""
+    csv_with(
+        project,
+        "kinderwerk_pleinen;2023;Rotterdam;88;realisatie;Brief 2024",
+        "kinderwerk_pleinen;2023;Rotterdam;70;doel;Brief 2024",
+        header="indicator;jaar;gebied;waarde;soort;bron",
+    )
+    frame = load_data("jeugd", project)
+    with pytest.raises(BriefError) as caught:
+        indicators.target_year(frame, "kinderwerk_pleinen", 2024)
+    return str(caught.value)
+
+
 def _catalogue(project: ProjectPaths, line: str) -> str:
     path = project.data_dir / "indicatoren.csv"
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
@@ -296,6 +310,11 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         "data/jeugd.csv has the realisation of 'kinderwerk_pleinen' for Rotterdam in 2022–2024, "
         "not in 2031. Add a row 'kinderwerk_pleinen,2031,Rotterdam,<value>,realisation,<source>' "
         "to data/jeugd.csv.",
+    ),
+    "missing target in a Dutch semicolon file": (
+        _dutch_file_without_target,
+        "data/jeugd.csv has no target of 'kinderwerk_pleinen' for Rotterdam in 2024 or later. "
+        "Add a row 'kinderwerk_pleinen;2024;Rotterdam;<waarde>;doel;<bron>' to data/jeugd.csv.",
     ),
     "catalogue with an unknown unit": (
         lambda p: _catalogue(p, "sport_bereik,Sporters,mensen,Overig,Monitor"),
@@ -519,8 +538,13 @@ IN_DUTCH: dict[str, str] = {
     ),
     "year outside the file's range": (
         "data/jeugd.csv heeft voor 'kinderwerk_pleinen' in Rotterdam cijfers van soort "
-        "realisation in 2022–2024, maar niet in 2031. Voeg aan data/jeugd.csv de rij "
+        "realisatie in 2022–2024, maar niet in 2031. Voeg aan data/jeugd.csv de rij "
         "'kinderwerk_pleinen,2031,Rotterdam,<value>,realisation,<source>' toe."
+    ),
+    "missing target in a Dutch semicolon file": (
+        "data/jeugd.csv heeft voor 'kinderwerk_pleinen' in Rotterdam geen doel in 2024 of later. "
+        "Voeg aan data/jeugd.csv de rij 'kinderwerk_pleinen;2024;Rotterdam;<waarde>;doel;<bron>' "
+        "toe."
     ),
     "catalogue with an unknown unit": (
         "indicatoren.csv heeft 1 probleem:\n  - rij 17, kolom 'unit': 'mensen' is geen "

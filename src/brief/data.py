@@ -371,6 +371,7 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     table["file"] = project.relative(path)
     table["sheet"] = frame.attrs.get("sheet", "")
     table.attrs["path"] = project.relative(path)
+    table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
     table.attrs["city"] = settings.stad  # indicators' default area: the whole city
     _record_input(path, project, len(table), checked.notes)
     return table

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Integral, Real
+from pathlib import Path
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from brief.exceptions import DataError
 from brief.formatting import format_value
 from brief.i18n import _
 from brief.paths import find_project
-from brief.records import Derivation, Lineage, SourceRow
+from brief.records import KIND_NAMES, Derivation, Lineage, SourceRow
 
 KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 TARGET_MET = "het doel is gehaald"
@@ -234,6 +235,29 @@ def _where(frame: pd.DataFrame) -> str:
     return frame.attrs.get("path") or _("the data file")
 
 
+def _file_of(frame: pd.DataFrame, indicator: str) -> str:
+    """Return the data file that holds ``indicator`` (of a table joined from several files,
+    the one its rows came from), as messages name it."""
+    if "file" in frame.columns:
+        files = frame.loc[frame["indicator"] == indicator, "file"]
+        if not files.empty:
+            return str(files.iloc[0])
+    return _where(frame)
+
+
+def _suggested_row(frame: pd.DataFrame, indicator: str, year: int, area: str, kind: str) -> str:
+    """Return the row to add, written as the data file writes its rows."""
+    from brief.exceptions import BriefError
+    from brief.rowstyle import PLAIN, row_style
+
+    try:
+        root = frame.attrs.get("root") or find_project().root  # a joined table has none
+        style = row_style(Path(root) / _file_of(frame, indicator))
+    except (BriefError, OSError):  # no project here: brief's own way of writing a row
+        style = PLAIN
+    return style.row(indicator, year, area, kind)
+
+
 def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
     area = _area(frame, area)
     return frame[
@@ -290,8 +314,14 @@ def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None
             # TRANSLATORS: the row in quotes is what to type into the data file, as it is
             _(
                 "{file} has no target of '{indicator}' for {area} in {year} or later. "
-                "Add a row '{indicator},{year},{area},<value>,target,<source>' to {file}."
-            ).format(file=_where(frame), indicator=indicator, area=area, year=year)
+                "Add a row '{row}' to {file}."
+            ).format(
+                file=_file_of(frame, indicator),
+                indicator=indicator,
+                area=area,
+                year=year,
+                row=_suggested_row(frame, indicator, year, area, "target"),
+            )
         )
     return years[0]
 
@@ -316,17 +346,17 @@ def value_for(
             # TRANSLATORS: {kind} is a kind of figure as the data names it (realisation,
             # target, baseline); the row in quotes is what to type into the data file
             message = _(
-                "{file} has no {kind} of '{indicator}' for {area}. "
-                "Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {file}."
+                "{file} has no {kind} of '{indicator}' for {area}. Add a row '{row}' to {file}."
             )
         else:
             message = _(
                 "{file} has the {kind} of '{indicator}' for {area} in {years}, not in {year}. "
-                "Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {file}."
+                "Add a row '{row}' to {file}."
             )
         message = message.format(
-            file=_where(frame),
-            kind=kind,
+            file=_file_of(frame, indicator),
+            kind=_(KIND_NAMES.get(kind, kind)),
+            row=_suggested_row(frame, indicator, year, area, kind),
             indicator=indicator,
             area=area,
             year=year,
