@@ -45,10 +45,8 @@ def test_new_year_starts_from_the_latest_and_lists_missing_data(project):
     assert result.exit_code == 0, result.output
     assert "Wrote params/2025.yaml from 2024.yaml." in result.output
     assert "Fill in: datum, kenmerk" in result.output
-    assert (
-        "  data/ouderen.csv: eenzaamheid_ouderen, valpreventie_deelnemers, vitale_flats"
-        in result.output
-    )
+    assert "  data/ouderen.csv (header: indicator,year,area,value,kind,source)" in result.output
+    assert "      vitale_flats,2025,Rotterdam,<value>,realisation,<source>\n" in result.output
     import yaml
 
     written = yaml.safe_load(project.params_file(2025).read_text(encoding="utf-8"))

@@ -461,18 +461,62 @@ def new(
         ),
         markup=False,
     )
-    if started.missing:
+    if started.skipped:
+        skipped = ", ".join(map(str, started.skipped))
         out.print(
-            _("Data the notebooks read has no {year} figures yet for:").format(year=year_number),
+            # TRANSLATORS: {skipped} lists years ("2025, 2026") that have no params file.
+            ngettext(
+                "Skipped: {skipped} has no params file, so {year} starts from {source} and the "
+                "rows below compare {year} with {latest}.",
+                "Skipped: {skipped} have no params file, so {year} starts from {source} and "
+                "the rows below compare {year} with {latest}.",
+                len(started.skipped),
+            ).format(
+                skipped=skipped,
+                year=year_number,
+                source=started.copied_from.name,
+                latest=started.skipped[0] - 1,
+            ),
             markup=False,
         )
-        for path, indicators in started.missing.items():
-            out.print(f"  {path}: {', '.join(indicators)}", markup=False)
-    else:
+    if not started.missing:
         out.print(
             _("Every data file the notebooks read has {year} figures.").format(year=year_number),
             markup=False,
         )
+        return
+    out.print(
+        _(
+            "The build of {year} will ask for these rows. Add them to each file as it is "
+            "written, with the value and source filled in:"
+        ).format(year=year_number),
+        markup=False,
+    )
+    for path, rows in started.missing.items():
+        # TRANSLATORS: a data file and its header row, as the file writes it
+        heading = _("{file} (header: {header})").format(file=path, header=rows.header)
+        out.print(f"  {heading}", markup=False)
+        for heading, wanted in (
+            (_("realisations"), rows.realisations),
+            (_("targets"), rows.targets),
+        ):
+            if wanted:
+                out.print(f"    {heading}:", markup=False)
+                for row in wanted:
+                    out.print(f"      {row}", markup=False)
+        for group in rows.per_area:
+            # TRANSLATORS: {areas} lists the areas; the rows below are written for the first
+            per_area = ngettext(
+                "per area, for {count} area ({areas}); the rows are written for {first}:",
+                "per area, for each of {count} areas ({areas}); the rows are written for {first}:",
+                len(group.areas),
+            )
+            per_area = per_area.format(
+                count=len(group.areas), areas=", ".join(group.areas), first=group.areas[0]
+            )
+            out.print(f"    {per_area}", markup=False)
+            for row in group.rows:
+                out.print(f"      {row}", markup=False)
 
 
 @subcommand(
