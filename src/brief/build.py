@@ -221,6 +221,10 @@ def _build(
             # language already: "data/jeugd.csv, row 5: '1.234' read as 1234".
             result.warnings.append(_("check this conversion: {note}.").format(note=note))
         filled = _write_letters(template, params, collection, staging, review, when)
+        result.warnings += [
+            _("Accessibility: {finding}").format(finding=finding)
+            for finding in filled.chart_findings
+        ]
         used = filled.used.all
         shown = changing.snapshot(params, collection)
         if plan.previous is not None:

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
@@ -283,6 +283,7 @@ class FilledLetter:
     used: TemplateNames
     marked: bool
     accessibility: list[str]  # what would make the letter hard to read with assistance
+    chart_findings: list[str] = field(default_factory=list)  # of those, the charts' own
 
     def save_letter(self, path: Path) -> None:
         """Write the letter: no comments, no marks."""
@@ -335,11 +336,21 @@ def fill_letter(
     word.remove_fill_marks(template.docx)
     word.number_captions(template.docx)
     _make_accessible(template.docx, params, when or dt.datetime.now().astimezone())
-    charts = [(n, e.item.chart_png) for n, e in collection.items.items() if e.item.chart_png]
+    charts = [
+        (name, entry.item.chart_png, entry.origin.notebook)
+        for name, entry in collection.items.items()
+        if entry.item.chart_png
+    ]
     findings = accessibility.findings(template.docx, charts)
     package = io.BytesIO()
     template.save(package)
-    return FilledLetter(package.getvalue(), used, marked=review, accessibility=findings)
+    return FilledLetter(
+        package.getvalue(),
+        used,
+        marked=review,
+        accessibility=findings,
+        chart_findings=accessibility.chart_findings(charts),
+    )
 
 
 def _make_accessible(document, params: Params, when: dt.datetime) -> None:
