@@ -187,6 +187,17 @@ def test_review_page_and_run_record_list_the_data_rows_behind_each_value(reviewe
     assert (row["file"], row["row"], row["value"]) == ("data/ouderen.csv", 3, 700)
 
 
+def test_review_page_shows_figures_in_the_letters_order_with_their_numbers(reviewed):
+    outputs = reviewed["outputs"]
+    html = outputs.review_page.read_text(encoding="utf-8")
+    letter = docx.Document(outputs.letter)
+
+    captions = [p.text for p in letter.paragraphs if re.match(r"Figuur \d+: ", p.text)]
+    on_page = re.findall(r'<strong lang="nl">(Figuur \d+: [^<]*)</strong>', html)
+
+    assert captions and on_page == captions
+
+
 def test_normal_letter_has_no_comments_and_no_marks(reviewed):
     document = docx.Document(reviewed["outputs"].letter)
 

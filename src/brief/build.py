@@ -252,6 +252,7 @@ def _build(
             record=record,
             has_changes=plan.previous is not None,
             accessibility=filled.accessibility,
+            order=filled.order,
         )
         pausing.reached("review page written")
         progress(year, _("putting the outputs in place"))

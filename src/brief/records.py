@@ -51,6 +51,7 @@ class Origin(_Record):
     notebook: str
     cell: int
     cell_id: str = ""  # the cell's nbformat id; the HTML copy anchors it as #cell-id=<id>
+    count: int | None = None  # its execution count: the n of "In [n]" on the notebook page
 
     @property
     def place(self) -> str:

@@ -22,7 +22,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from brief.collect import Collection, Published
-from brief.i18n import _, current_language, decimal, ngettext
+from brief.i18n import _, current_language, decimal, local_time, ngettext
 from brief.params import Params, parameter_text
 from brief.paths import YearOutputs
 from brief.records import (
@@ -163,8 +163,25 @@ class ReviewEntry:
     link: str
     in_letter: bool
     payload: PublishedItem
+    count: int | None  # the n of "In [n]" on the notebook page, when known
+    number: str | None  # the caption's number in the letter, "Figuur 2", for a block
     rows: list[str]  # the data rows behind it, one a line; [] when the notebook made it
     derived: str = ""  # how a value was computed from its rows ("a share"), if it was
+
+
+def readable_lines(value) -> list[str]:
+    """Return a params-file entry as lines a reader reads, not as JSON: a group as
+    "key: value" lines, a list one line per item (an item's parts joined by " · ")."""
+    if isinstance(value, dict):
+        return [f"{key}: {parameter_text(part)}" for key, part in value.items()]
+    if isinstance(value, list):
+        return [
+            " · ".join(parameter_text(part) for part in item.values())
+            if isinstance(item, dict)
+            else parameter_text(item)
+            for item in value
+        ]
+    return [parameter_text(value)]
 
 
 def _rows_listed(item: PublishedItem) -> dict:
@@ -202,6 +219,7 @@ def page_environment() -> jinja2.Environment:
     environment.install_gettext_callables(_, ngettext, newstyle=True)
     environment.globals["page_language"] = current_language
     environment.filters["seconds"] = decimal
+    environment.filters["local_time"] = local_time
     return environment
 
 
@@ -215,11 +233,16 @@ def write_review_page(
     record: RunRecord,
     has_changes: bool,
     accessibility: list[str] = (),
+    order: dict[str, str | None] | None = None,
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts."""
     environment = page_environment()
     sections: dict[str, list[ReviewEntry]] = {"values": [], "figures": [], "tables": []}
-    for name, entry in sorted(collection.items.items()):
+    order = dict(order or {})
+    place = {name: index for index, name in enumerate(order)}
+    # In the order of the letter; what it does not show after, by name.
+    ranked = sorted(collection.items.items(), key=lambda i: (place.get(i[0], len(place)), i[0]))
+    for name, entry in ranked:
         sections[entry.item.review_section].append(
             ReviewEntry(
                 name=name,
@@ -229,6 +252,8 @@ def write_review_page(
                 link=cell_link(outputs, entry),
                 in_letter=name in used,
                 payload=entry.item,
+                count=entry.origin.count,
+                number=order.get(name),
                 **_rows_listed(entry.item),
             )
         )
@@ -247,7 +272,7 @@ def write_review_page(
         pdf=exists(outputs.pdf),
         changes=outputs.changes.name if has_changes else None,
         figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),
-        parameters={name: parameter_text(value) for name, value in context.items()},
+        parameters={name: readable_lines(value) for name, value in context.items()},
         commitments=params.toezeggingen,
         record=record,
         unused_parameters=sorted(set(context) - used),
