@@ -419,19 +419,47 @@ def fields(
     (year_number,) = parse_years([year] if year else [], paths)
     params, collection = checking.load_year(paths, year_number)
     found = checking.fields(params, collection, paths.params_file(year_number))
-    table = Table(title=_("Names for {year}").format(year=year_number))
+    title = _("Names for {year}").format(year=year_number)
     # A name is what the template must say exactly: never cut or folded, however narrow
-    # the terminal (or 80 columns when redirected); the other columns wrap instead.
+    # the terminal (or 80 columns when redirected). Where a table would leave the other
+    # columns too little room, each name gets lines of its own instead.
+    widest = max(len(f.name) for f in found)
+    if out.width - widest < FIELDS_ROOM:
+        _fields_as_lines(title, found)
+        return
+    table = Table(title=title)
     # TRANSLATORS: the column headers of `brief fields`.
-    table.add_column(_("name"), no_wrap=True, min_width=max(len(f.name) for f in found))
+    table.add_column(_("name"), no_wrap=True, min_width=widest)
     table.add_column(_("prints as"), overflow="fold")
-    table.add_column(_("type"))
+    table.add_column(_("type"), no_wrap=True)
     table.add_column(_("from"), overflow="fold")
     for item in found:
         origin = f"{item.origin}\n{item.rows}" if item.rows else item.origin
         cells = (item.name, item.shown[:60], _(FIELD_KINDS[item.kind]), origin)
         table.add_row(*(Text(cell) for cell in cells))  # as written, never read as markup
     out.print(table)
+
+
+FIELDS_ROOM = 48  # columns `brief fields` needs beside the names to show them as a table
+
+
+def _fields_as_lines(title: str, found) -> None:
+    """Print every name on a line of its own, whole, and what it is below it."""
+    out.print(title, markup=False)
+    for item in found:
+        out.print("", markup=False)
+        out.print(item.name, markup=False, overflow="ignore", crop=False)
+        # TRANSLATORS: below a name in `brief fields`: how it prints and what it is
+        out.print(
+            "  "
+            + _("{kind}; prints as: {shown}").format(
+                kind=_(FIELD_KINDS[item.kind]), shown=item.shown[:60]
+            ),
+            markup=False,
+        )
+        out.print("  " + _("from: {origin}").format(origin=item.origin), markup=False)
+        if item.rows:
+            out.print(f"  {item.rows}", markup=False)
 
 
 @subcommand(
