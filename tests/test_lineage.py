@@ -205,3 +205,22 @@ def test_lineage_of_rows_from_several_files_is_summarised_per_file():
     )
 
     assert lineage.summary == "data/a.csv, rows 2\u20134; data/b.csv, row 9"
+
+
+def test_a_table_cell_of_a_count_that_is_not_whole_is_refused():
+    import pandas as pd
+
+    from brief.publish import publish_table
+
+    table = pd.DataFrame({"Gebied": ["Noord", "Zuid"], "Deelnemers": [12, 7.5]})
+
+    with pytest.raises(PublishError) as caught:
+        publish_table("deelname", table, title="Deelname", source="fictief")
+    publish_table("deelname", table, title="t", source="s", units={"Deelnemers": "decimal"})
+
+    assert str(caught.value) == (
+        "Cannot publish table 'deelname': row 2, column 'Deelnemers' holds 7.5, but its unit "
+        "'count' counts whole things and the letter would print it rounded. Round it in the "
+        "notebook where that is meant, or give the column a unit such as "
+        "units={'Deelnemers': 'decimal'}."
+    )

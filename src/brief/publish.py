@@ -256,13 +256,17 @@ def publish_table(
                 ).format(name=name, units=", ".join(NUMBER_UNITS), unit=unit)
             )
     rows = []
-    for record in table.itertuples(index=False):
+    columns = [str(c) for c in table.columns]
+    for number, record in enumerate(table.itertuples(index=False)):
         row = []
-        for cell in record:
+        for column, cell in zip(columns, record, strict=True):
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
                 row.append(None)
             elif isinstance(cell, Real) and not isinstance(cell, bool):
                 row.append(_plain_number(cell))
+                unit = units.get(column) or (row_units[number] if row_units else "count")
+                if unit in WHOLE_UNITS and not isinstance(row[-1], int):
+                    raise PublishError(_not_whole_cell(name, number + 1, column, row[-1], unit))
             else:
                 row.append(str(cell))
         rows.append(row)
@@ -279,6 +283,19 @@ def publish_table(
     )
     html = table.to_html(index=False, na_rep=MISSING_CELL)
     _show(item, {"text/html": html, "text/plain": item.display_line})
+
+
+def _not_whole_cell(name: str, row: int, column: str, value: float, unit: str) -> str:
+    """Say that a table cell of a whole unit is not whole, rather than round it away."""
+    number = plain_number(value).replace(".", get_decimal_symbol(current_language()))
+    # TRANSLATORS: {row} counts the table's rows from 1, below its header; {unit} is a
+    # unit's name as notebooks write it ('count')
+    return _(
+        "Cannot publish table {name!r}: row {row}, column {column!r} holds {value}, but its "
+        "unit {unit!r} counts whole things and the letter would print it rounded. Round it "
+        "in the notebook where that is meant, or give the column a unit such as "
+        "units={{{column!r}: 'decimal'}}."
+    ).format(name=name, row=row, column=column, value=number, unit=unit)
 
 
 def _table_lineage(table: pd.DataFrame) -> Lineage:
