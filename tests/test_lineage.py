@@ -224,3 +224,20 @@ def test_a_table_cell_of_a_count_that_is_not_whole_is_refused():
         "notebook where that is meant, or give the column a unit such as "
         "units={'Deelnemers': 'decimal'}."
     )
+
+
+def test_a_gap_in_an_areas_letter_is_commented_with_its_reason():
+    origin = Origin(notebook="02-ouderen.ipynb", cell=4)
+    gap = PublishedValue(
+        name="deelnemers",
+        value="geen gegevens voor dit gebied",
+        unit="text",
+        gap="data/ouderen.csv has no realisation of 'x' for Noord.",
+    )
+
+    comments = source_comments(Collection(items={"deelnemers": Published(gap, origin)}))
+
+    assert comments["deelnemers"] == (
+        "deelnemers: published by 02-ouderen.ipynb, cell 5; no data for this area: "
+        "data/ouderen.csv has no realisation of 'x' for Noord."
+    )

@@ -113,6 +113,13 @@ def source_comments(collection: Collection) -> dict[str, str]:
     comments = {}
     for name, entry in collection.items.items():
         lineage = entry.item.lineage
+        if entry.item.gap is not None:
+            # TRANSLATORS: a Word comment on what an area's letter prints where its data
+            # has no figure; {reason} says which figure is missing from which file
+            comments[name] = _(
+                "{name}: published by {place}; no data for this area: {reason}"
+            ).format(name=name, place=entry.origin.place, reason=entry.item.gap)
+            continue
         if not lineage.by_hand:
             # TRANSLATORS: a Word comment in the review copy, on a value, figure or table of
             # the letter; {place} is "01-jeugd.ipynb, cell 4", {rows} the data rows behind it
@@ -187,6 +194,8 @@ def readable_lines(value) -> list[str]:
 def _rows_listed(item: PublishedItem) -> dict:
     """Return the review page's list of the data rows behind ``item``."""
     lineage = item.lineage
+    if item.gap is not None:  # an area's letter without this figure: say why
+        return {"rows": [item.gap]}
     if lineage.by_hand:
         return {"rows": []}
     if item.is_block:
