@@ -143,6 +143,18 @@ def _publish_error(project: ProjectPaths, make: Callable) -> str:
     return str(caught.value)
 
 
+def _table_error(project: ProjectPaths) -> str:
+    """Return the message of publishing a table whose count column holds a half."""
+    import pandas as pd
+
+    from brief.publish import publish_table
+
+    table = pd.DataFrame({"Gebied": ["Noord", "Zuid"], "Deelnemers": [12, 7.5]})
+    with pytest.raises(BriefError) as caught:
+        publish_table("deelname", table, title="Deelname", source="fictief")
+    return str(caught.value)
+
+
 ONE = "jeugd.csv has 1 problem(s):\n  - "
 CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
     # ---- data files -----------------------------------------------------------------
@@ -369,6 +381,13 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         "welzijn 2024)), which the letter would print rounded. Round it in the notebook where "
         "that is meant (round(...)), or publish it with unit='decimal' or 'percent'.",
     ),
+    "table cell of a count that is not whole": (
+        _table_error,
+        "Cannot publish table 'deelname': row 2, column 'Deelnemers' holds 7.5, but its unit "
+        "'count' counts whole things and the letter would print it rounded. Round it in the "
+        "notebook where that is meant, or give the column a unit such as "
+        "units={'Deelnemers': 'decimal'}.",
+    ),
     # ---- templates ------------------------------------------------------------------
     "template that is a text file": (
         lambda p: template_error(p, b"Geachte commissie", name="brief.txt"),
@@ -436,6 +455,12 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
 ONE_NL = "jeugd.csv heeft 1 probleem:\n  - "
 # The same mistakes as Dutch advisors read them (brief's default language).
 IN_DUTCH: dict[str, str] = {
+    "table cell of a count that is not whole": (
+        "Kan tabel 'deelname' niet publiceren: rij 2, kolom 'Deelnemers' bevat 7,5, maar de "
+        "eenheid 'count' telt hele dingen en de brief zou het afgerond tonen. Rond af in het "
+        "notebook als dat de bedoeling is, of geef de kolom een eenheid, zoals "
+        "units={'Deelnemers': 'decimal'}."
+    ),
     "count computed in the notebook that is not whole": (
         "Kan 'deelnemers' niet publiceren: de eenheid 'count' telt hele dingen, maar de "
         "waarde is 87,5; de brief zou die afgerond tonen. Rond af in het notebook als dat de "
