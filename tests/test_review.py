@@ -277,3 +277,18 @@ def test_pages_speak_the_builds_language_and_mark_the_letters_dutch(reviewed):
         assert '<html lang="en">' in html, notebook.name
         markdown = re.findall(r'<div[^>]*class="jp-Cell jp-MarkdownCell[^>]*>', html)
         assert markdown and all('lang="nl"' in div for div in markdown), notebook.name
+
+
+def test_review_page_names_each_cell_as_the_notebook_page_numbers_it(reviewed):
+    outputs = reviewed["outputs"]
+    page = _Page()
+    page.feed(outputs.review_page.read_text(encoding="utf-8"))
+
+    for name in ("valpreventie_deelnemers", "kinderwerk_bereik", "lokaal_budget_aandeel"):
+        row = page.rows[name]
+        count = re.search(r"cell \[(\d+)\]$", row["cells"][2]).group(1)
+        notebook, anchor = row["link"].split("#")
+        html = (outputs.folder / notebook).read_text(encoding="utf-8")
+        cell = html[html.index(f'id="{anchor}"') :]
+        prompt = re.search(r'class="jp-InputPrompt jp-InputArea-prompt">In\s*\[(\d+)\]:', cell)
+        assert prompt.group(1) == count, name
