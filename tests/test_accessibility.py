@@ -121,7 +121,45 @@ def test_a_pale_chart_colour_is_found():
     found = accessibility._chart_findings("budget", chart_png("#FFD966"))
 
     assert len(found) == 1
-    assert found[0].startswith("The chart 'budget' uses the colour #FFD966 with a contrast of 1.")
+    assert found[0].startswith(
+        "The chart 'budget' has a colour (#FFD966) that readers with low vision can hardly "
+        "tell from its background: contrast 1."
+    )
+
+
+def test_a_pale_chart_colour_names_the_notebook_to_change():
+    found = accessibility.chart_findings([("budget", chart_png("#FFD966"), "04-lokaal.ipynb")])
+
+    assert len(found) == 1
+    assert found[0].endswith(
+        "where at least 3:1 is needed. Give it a darker colour in 04-lokaal.ipynb, for "
+        "instance one of brief's charts.PALETTE."
+    )
+
+
+@pytest.mark.slow
+def test_a_build_warns_about_a_pale_chart_in_the_advisors_words(project):
+    import json
+
+    from brief.build import build_year
+
+    path = project.notebooks_dir / "02-ouderen.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cell = notebook["cells"][-1]  # the last cell also publishes a chart in a pale colour
+    cell["source"] = "".join(cell["source"]) + (
+        "\nimport matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots()\n"
+        "ax.bar([1, 2], [3, 4], color='#FFD966')\n"
+        "brief.publish_figure('bleek', fig, title='Bleek', source='test')\n"
+    )
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+    result = build_year(project, 2023, jobs=2)
+
+    pale = [w for w in result.warnings if "'bleek'" in w]
+    assert len(pale) == 1
+    assert pale[0].startswith("Accessibility: The chart 'bleek' has a colour (#FFD966)")
+    assert "Give it a darker colour in 02-ouderen.ipynb" in pale[0]
 
 
 @pytest.mark.slow
@@ -148,3 +186,17 @@ def test_the_built_letter_says_what_assistive_technology_needs(built):
     assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
     assert all(header for _, header, _, _ in word.table_facts(document))
     assert not re.search("python-docx", properties.comments or "")
+
+
+def test_the_hatched_target_bars_of_the_house_style_pass_the_contrast_check():
+    import pandas as pd
+
+    from brief.publish import FIGURE_DPI
+
+    realised = pd.Series([1_200_000, 1_700_000, 2_400_000], index=[2022, 2023, 2024])
+    target = pd.Series([2_500_000, 2_800_000, 3_000_000], index=[2022, 2023, 2024])
+    chart = charts.target_bars(realised, target, title="t", what="w", unit="euro_mln")
+    buffer = io.BytesIO()
+    chart.figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
+
+    assert accessibility.chart_findings([("lokaal_budget", buffer.getvalue())]) == []

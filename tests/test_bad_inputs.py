@@ -106,6 +106,20 @@ def _jeugd_2023(project: ProjectPaths) -> str:
     return str(caught.value)
 
 
+def _dutch_file_without_target(project: ProjectPaths) -> str:
+    """A provider's file in Dutch (semicolons, 'jaar', 'doel') that lacks next year's target."""
+    csv_with(
+        project,
+        "kinderwerk_pleinen;2023;Rotterdam;88;realisatie;Brief 2024",
+        "kinderwerk_pleinen;2023;Rotterdam;70;doel;Brief 2024",
+        header="indicator;jaar;gebied;waarde;soort;bron",
+    )
+    frame = load_data("jeugd", project)
+    with pytest.raises(BriefError) as caught:
+        indicators.target_year(frame, "kinderwerk_pleinen", 2024)
+    return str(caught.value)
+
+
 def _catalogue(project: ProjectPaths, line: str) -> str:
     path = project.data_dir / "indicatoren.csv"
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
@@ -186,6 +200,29 @@ def _zip_bomb(project: ProjectPaths) -> str:
         out.writestr("word/padding.xml", b" " * 40_000_000)
     with pytest.raises(BriefError) as caught:
         open_template(bomb)
+    return str(caught.value)
+
+
+def _publish_error(project: ProjectPaths, make: Callable) -> str:
+    """Return the message of publishing what ``make`` computes from data/ouderen.csv."""
+    from brief.publish import value_item
+
+    ouderen = load_data("ouderen", project)
+    deelnemers = indicators.value_for(ouderen, "valpreventie_deelnemers", 2023)
+    with pytest.raises(BriefError) as caught:
+        value_item("deelnemers", make(deelnemers))
+    return str(caught.value)
+
+
+def _table_error(project: ProjectPaths) -> str:
+    """Return the message of publishing a table whose count column holds a half."""
+    import pandas as pd
+
+    from brief.publish import publish_table
+
+    table = pd.DataFrame({"Gebied": ["Noord", "Zuid"], "Deelnemers": [12, 7.5]})
+    with pytest.raises(BriefError) as caught:
+        publish_table("deelname", table, title="Deelname", source="fictief")
     return str(caught.value)
 
 
@@ -379,6 +416,11 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         "inside the project folder <project>: copy the file into the project (for example into "
         "data/) and refer to it from there.",
     ),
+    "missing target in a Dutch semicolon file": (
+        _dutch_file_without_target,
+        "data/jeugd.csv has no target of 'kinderwerk_pleinen' for Rotterdam in 2024 or later. "
+        "Add a row 'kinderwerk_pleinen;2024;Rotterdam;<waarde>;doel;<bron>' to data/jeugd.csv.",
+    ),
     "catalogue with an unknown unit": (
         lambda p: _catalogue(p, "sport_bereik,Sporters,mensen,Overig,Monitor"),
         "indicatoren.csv has 1 problem(s):\n  - row 17, column 'unit': 'mensen' is not a unit; "
@@ -462,6 +504,28 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
     "commitment without a code": (
         lambda p: edited_params(p, "  - code: 23bb005467\n    omschrijving", "  - omschrijving"),
         "2023.yaml has 1 problem(s):\n  - toezeggingen, item 1: 'code' is missing; add it.",
+    ),
+    # ---- what a notebook publishes ----------------------------------------------------
+    "count computed in the notebook that is not whole": (
+        lambda p: _publish_error(p, lambda deelnemers: deelnemers / 8),
+        "Cannot publish 'deelnemers': its unit 'count' counts whole things, but the value is "
+        "87.5, which the letter would print rounded. Round it in the notebook where that is "
+        "meant (round(...)), or publish it with unit='decimal'.",
+    ),
+    "count from a share that is not whole": (
+        lambda p: _publish_error(p, lambda d: indicators.share(d, indicators.total(d, d, d))),
+        "Cannot publish 'deelnemers': its unit 'count' counts whole things, but the value is "
+        "33.333333333333336 (a share, computed from data/ouderen.csv, row 3: "
+        "valpreventie_deelnemers, 2023, Rotterdam, realisation 700 (source: Voortgangsbrief "
+        "welzijn 2024)), which the letter would print rounded. Round it in the notebook where "
+        "that is meant (round(...)), or publish it with unit='decimal' or 'percent'.",
+    ),
+    "table cell of a count that is not whole": (
+        _table_error,
+        "Cannot publish table 'deelname': row 2, column 'Deelnemers' holds 7.5, but its unit "
+        "'count' counts whole things and the letter would print it rounded. Round it in the "
+        "notebook where that is meant, or give the column a unit such as "
+        "units={'Deelnemers': 'decimal'}.",
     ),
     # ---- templates ------------------------------------------------------------------
     "template that is a text file": (
@@ -556,6 +620,24 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
 ONE_NL = "jeugd.csv heeft 1 probleem:\n  - "
 # The same mistakes as Dutch advisors read them (brief's default language).
 IN_DUTCH: dict[str, str] = {
+    "table cell of a count that is not whole": (
+        "Kan tabel 'deelname' niet publiceren: rij 2, kolom 'Deelnemers' bevat 7,5, maar de "
+        "eenheid 'count' telt hele dingen en de brief zou het afgerond tonen. Rond af in het "
+        "notebook als dat de bedoeling is, of geef de kolom een eenheid, zoals "
+        "units={'Deelnemers': 'decimal'}."
+    ),
+    "count computed in the notebook that is not whole": (
+        "Kan 'deelnemers' niet publiceren: de eenheid 'count' telt hele dingen, maar de "
+        "waarde is 87,5; de brief zou die afgerond tonen. Rond af in het notebook als dat de "
+        "bedoeling is (round(...)), of publiceer het met unit='decimal'."
+    ),
+    "count from a share that is not whole": (
+        "Kan 'deelnemers' niet publiceren: de eenheid 'count' telt hele dingen, maar de "
+        "waarde is 33,333333333333336 (een aandeel, berekend uit data/ouderen.csv, rij 3: "
+        "valpreventie_deelnemers, 2023, Rotterdam, realisatie 700 (bron: Voortgangsbrief "
+        "welzijn 2024)); de brief zou die afgerond tonen. Rond af in het notebook als dat de "
+        "bedoeling is (round(...)), of publiceer het met unit='decimal' of 'percent'."
+    ),
     "value is a word": (ONE_NL + "rij 2, kolom 'value': 'veel' is geen getal."),
     "value has two commas": (ONE_NL + "rij 2, kolom 'value': '12,3,4' is geen getal."),
     "value is empty": (ONE_NL + "rij 2, kolom 'value': de cel is leeg."),
@@ -646,8 +728,13 @@ IN_DUTCH: dict[str, str] = {
     ),
     "year outside the file's range": (
         "data/jeugd.csv heeft voor 'kinderwerk_pleinen' in Rotterdam cijfers van soort "
-        "realisation in 2022–2024, maar niet in 2031. Voeg aan data/jeugd.csv de rij "
+        "realisatie in 2022–2024, maar niet in 2031. Voeg aan data/jeugd.csv de rij "
         "'kinderwerk_pleinen,2031,Rotterdam,<value>,realisation,<source>' toe."
+    ),
+    "missing target in a Dutch semicolon file": (
+        "data/jeugd.csv heeft voor 'kinderwerk_pleinen' in Rotterdam geen doel in 2024 of later. "
+        "Voeg aan data/jeugd.csv de rij 'kinderwerk_pleinen;2024;Rotterdam;<waarde>;doel;<bron>' "
+        "toe."
     ),
     "catalogue with an unknown unit": (
         "indicatoren.csv heeft 1 probleem:\n  - rij 17, kolom 'unit': 'mensen' is geen "

@@ -147,11 +147,19 @@ def test_failing_notebook_keeps_previous_letter(project):
     with pytest.raises(NotebookError) as caught:
         build_year(project, 2023, jobs=2)
 
-    assert "02-ouderen.ipynb failed for 2023" in str(caught.value)
-    assert "DataError" in str(caught.value)
-    assert str(caught.value).startswith("ouderen.csv has 1 problem(s):")
+    # Both notebooks that read the file fail, and both are reported, each with its error.
+    message = str(caught.value)
+    assert message.startswith("2 notebooks failed:\n\n1. ouderen.csv has 1 problem(s):")
+    assert "02-ouderen.ipynb failed for 2023" in message
+    assert "\n\n2. ouderen.csv has 1 problem(s):" in message
+    assert "05-indicatoren.ipynb failed for 2023" in message
+    assert "DataError" in message
     assert first.letter.read_bytes() == before
-    assert (project.year_dir(2023) / "failed" / "02-ouderen.ipynb").is_file()
+    failed = project.year_dir(2023) / "failed"
+    assert (failed / "02-ouderen.ipynb").is_file()
+    page = failed / "02-ouderen.html"  # the failed notebook as a page an advisor can open
+    assert f"open {page} to read it in a web browser" in message
+    assert "zevenhonderd" in page.read_text(encoding="utf-8")
     assert not list(project.outputs_dir.glob(".2023-building-*"))
 
 

@@ -61,10 +61,8 @@ def test_new_year_starts_from_the_latest_and_lists_missing_data(project, monkeyp
     assert result.exit_code == 0, result.output
     assert "Wrote params/2025.yaml from 2024.yaml." in result.output
     assert "Fill in: datum, kenmerk" in result.output
-    assert (
-        "  data/ouderen.csv: eenzaamheid_ouderen, valpreventie_deelnemers, vitale_flats"
-        in result.output
-    )
+    assert "  data/ouderen.csv (header: indicator,year,area,value,kind,source)" in result.output
+    assert "      vitale_flats,2025,Rotterdam,<value>,realisation,<source>\n" in result.output
     import yaml
 
     written = yaml.safe_load(project.params_file(2025).read_text(encoding="utf-8"))
@@ -104,3 +102,29 @@ def test_internal_fault_prints_one_line_and_writes_the_traceback_to_a_log(projec
     log = (project.outputs_dir / ".brief-error.log").read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" in log
     assert "broken_plan" in log and "command:" in log
+
+
+def test_fields_never_cuts_a_name_at_80_columns(project, monkeypatch):
+    from brief import check as checking
+    from brief.collect import Collection, Published
+    from brief.records import Origin, PublishedValue
+    from tests.test_escaping import params
+
+    names = [
+        "valpreventie_doel_realisatie_per_gebied_in_het_jaar_van_de_brief",
+        "valpreventie_doel_realisatie_per_gebied_in_het_jaar_ervoor",
+    ]
+    origin = Origin(notebook="02-ouderen-met-een-lange-naam.ipynb", cell=4)
+    items = {n: Published(PublishedValue(name=n, value=700), origin) for n in names}
+    monkeypatch.setattr(
+        checking, "load_year", lambda paths, year: (params(), Collection(items=items))
+    )
+
+    result = runner.invoke(app, ["fields", "2023", "--project", str(project.root)])
+
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    for name in names:
+        assert name in result.output
+    assert "…" not in result.output
+    assert "computed in the notebook" in " ".join(result.output.split())

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -323,6 +324,8 @@ def test_a_worker_speaks_the_language_of_the_build_whatever_its_own(cluster, tmp
 
     assert "ValueError: kernel: en" in english  # the kernel on the worker spoke English
     assert "Notebook 06-taal.ipynb failed for 2024" in english  # and so did the worker
+    page = Path(re.search(r"open (\S+06-taal\.html) to read it", english).group(1))
+    assert page.is_file() and page.is_relative_to(tmp_path)  # made here, from the worker's
     assert "ValueError: kernel: nl" in dutch
     assert refused.startswith("The Dask worker tcp://127.0.0.1:")  # said on the worker
     assert "pandas" in refused and "(the coordinator has 0.0.1)" in refused

@@ -172,3 +172,21 @@ def test_the_reasons_are_said_in_the_language_spoken_when_the_plan_is_made(proje
     assert first.letter_reason == first_build
     assert reasons(second)["02-ouderen.ipynb"] == changed
     assert second.letter_reason == reran
+
+
+def test_a_data_file_replaced_by_a_workbook_is_named_as_replaced(project):
+    import openpyxl
+
+    record_a_build(project, {"02-ouderen.ipynb": ["data/ouderen.csv"]})
+    csv_path = project.data_dir / "ouderen.csv"
+    workbook = openpyxl.Workbook()
+    for line in csv_path.read_text(encoding="utf-8").splitlines():
+        workbook.active.append(line.split(","))
+    workbook.save(project.data_dir / "ouderen.xlsx")
+    csv_path.unlink()
+
+    result = plan(project)
+
+    assert (
+        reasons(result)["02-ouderen.ipynb"] == "data/ouderen.csv was replaced by data/ouderen.xlsx"
+    )

@@ -156,13 +156,46 @@ def test_review_copy_comments_name_the_notebook_that_published_each_value(review
         name = comment.split(":", 1)[0]
         named.add(name)
         assert f"published by {published[name]}, cell " in comment
-        assert "data/" in comment and " rows)" in comment
+        assert "data/" in comment
+        # Each names the rows behind it, or says the notebook made it (and what it read).
+        assert ", row" in comment or ("computed in the notebook" in comment and " rows)" in comment)
         if shown[name]["kind"] == "value":
             assert anchor == shown[name]["text"], (name, anchor)
         else:  # figures and tables: the comment sits on the caption
             assert shown[name]["text"] in anchor, (name, anchor)
     assert {"valpreventie_deelnemers", "valpreventie_doel_realisatie", "indicatoren"} <= named
     assert "02-ouderen.ipynb" in dict(comments_with_anchors(outputs.review_letter)).get("700", "")
+    assert (
+        "read from data/ouderen.csv, row 3: valpreventie_deelnemers, 2023, Rotterdam, "
+        in (dict(comments_with_anchors(outputs.review_letter))["700"])
+    )
+
+
+def test_review_page_and_run_record_list_the_data_rows_behind_each_value(reviewed):
+    outputs = reviewed["outputs"]
+    page = _Page()
+    page.feed(outputs.review_page.read_text(encoding="utf-8"))
+    shown = json.loads(outputs.run_record.read_text())["shown"]
+
+    rows_cell = page.rows["valpreventie_deelnemers"]["cells"][3]
+    share_cell = page.rows["lokaal_budget_aandeel"]["cells"][3]
+    assert "data/ouderen.csv, row 3: valpreventie_deelnemers, 2023, Rotterdam" in rows_cell
+    assert share_cell.startswith("a share, computed from:")
+    assert "data/lokale_initiatieven.csv, row 6: lokaal_budget_besteed" in share_cell
+    assert "computed in the notebook" in page.rows["aantal_gebieden"]["cells"][3]
+    (row,) = shown["valpreventie_deelnemers"]["lineage"]["rows"]
+    assert (row["file"], row["row"], row["value"]) == ("data/ouderen.csv", 3, 700)
+
+
+def test_review_page_shows_figures_in_the_letters_order_with_their_numbers(reviewed):
+    outputs = reviewed["outputs"]
+    html = outputs.review_page.read_text(encoding="utf-8")
+    letter = docx.Document(outputs.letter)
+
+    captions = [p.text for p in letter.paragraphs if re.match(r"Figuur \d+: ", p.text)]
+    on_page = re.findall(r'<strong lang="nl">(Figuur \d+: [^<]*)</strong>', html)
+
+    assert captions and on_page == captions
 
 
 def test_normal_letter_has_no_comments_and_no_marks(reviewed):
@@ -244,3 +277,18 @@ def test_pages_speak_the_builds_language_and_mark_the_letters_dutch(reviewed):
         assert '<html lang="en">' in html, notebook.name
         markdown = re.findall(r'<div[^>]*class="jp-Cell jp-MarkdownCell[^>]*>', html)
         assert markdown and all('lang="nl"' in div for div in markdown), notebook.name
+
+
+def test_review_page_names_each_cell_as_the_notebook_page_numbers_it(reviewed):
+    outputs = reviewed["outputs"]
+    page = _Page()
+    page.feed(outputs.review_page.read_text(encoding="utf-8"))
+
+    for name in ("valpreventie_deelnemers", "kinderwerk_bereik", "lokaal_budget_aandeel"):
+        row = page.rows[name]
+        count = re.search(r"cell \[(\d+)\]$", row["cells"][2]).group(1)
+        notebook, anchor = row["link"].split("#")
+        html = (outputs.folder / notebook).read_text(encoding="utf-8")
+        cell = html[html.index(f'id="{anchor}"') :]
+        prompt = re.search(r'class="jp-InputPrompt jp-InputArea-prompt">In\s*\[(\d+)\]:', cell)
+        assert prompt.group(1) == count, name

@@ -78,8 +78,8 @@ def test_comments_name_the_cell_and_the_data_read():
     comments = source_comments(collection())
 
     assert comments["bereik"] == (
-        "bereik: published by 01-jeugd.ipynb, cell 4. "
-        "Data read by that notebook: data/jeugd.csv (12 rows)."
+        "bereik: published by 01-jeugd.ipynb, cell 4; computed in the notebook, not read from "
+        "a data row by brief. Data read by that notebook: data/jeugd.csv (12 rows)."
     )
 
 
@@ -128,6 +128,41 @@ def test_review_page_lists_each_kind_in_its_section_escaped(tmp_path):
     assert "12 juli 2024" in page  # the params file's date, printed as the letter prints it
 
 
+def test_review_page_follows_the_letter_with_numbers_readable_params_and_local_time(tmp_path):
+    import datetime as dt
+
+    from brief.i18n import local_time
+
+    outputs = YearOutputs(tmp_path, 2023)
+    items = collection().items
+    counted = Origin(notebook="01-jeugd.ipynb", cell=3, cell_id="abc", count=2)
+    items["bereik"] = Published(items["bereik"].item, counted)
+    order = {"tabel": "Tabel 1", "intern": None, "kaart": "Figuur 1", "trend": "Figuur 2"}
+
+    page = write_review_page(
+        outputs,
+        subject="Onderwerp",
+        used=set(order),
+        collection=Collection(items=items, inputs={}),
+        params=params(inleiding="x"),
+        record=record(),
+        has_changes=False,
+        order=order,
+    ).read_text(encoding="utf-8")
+
+    values = page[page.index('id="values"') : page.index('id="figures"')]
+    assert values.index('id="value-intern"') < values.index('id="value-bereik"')  # not in it
+    assert "01-jeugd.ipynb, cell [2]</a>" in values  # as the notebook page numbers it: In [2]
+    assert page.index('id="figure-kaart"') < page.index('id="figure-trend"')
+    assert "Figuur 1: Kaart" in page and "Figuur 2: Trend" in page and "Tabel 1: Tabel" in page
+    assert "naam: A<br>functie: B" in page and '{"naam"' not in page
+    when = dt.datetime.fromisoformat("2026-06-03T10:00:08+02:00").astimezone()
+    assert local_time("2026-06-03T10:00:08+02:00") in page
+    assert f"{when:%H:%M:%S}".lstrip("0") in local_time("2026-06-03T10:00:08+02:00")
+    with speaking("nl"):
+        assert local_time("2026-06-03T10:00:08+02:00").startswith("3 jun 2026")
+
+
 def test_chart_data_opens_in_dutch_excel(tmp_path):
     import pandas as pd
 
@@ -156,7 +191,8 @@ def test_comments_say_so_when_a_notebook_read_no_data_or_a_file_without_rows():
     plain = Collection(items=items, inputs={"01-jeugd.ipynb": {unrowed.path: unrowed}})
 
     assert source_comments(bare)["trend"] == (
-        "trend: published by 01-jeugd.ipynb, cell 4. Data read by that notebook: none."
+        "trend: published by 01-jeugd.ipynb, cell 4; computed in the notebook, not read from "
+        "a data row by brief. Data read by that notebook: none."
     )
     assert source_comments(plain)["trend"].endswith(
         "Data read by that notebook: data/gebieden.csv."
@@ -362,6 +398,7 @@ def test_notebook_page_is_in_the_language_spoken_and_marks_the_notebooks_dutch(t
 
     page = _Texts(html)
     assert page.root == "en" and _Texts(dutch).root == "nl"
+    assert ".jp-Cell:target" in html  # the cell a review link points at is marked
     assert "Kinderwerk en jongerenwerk." in page.in_dutch()
     assert sorted(page.images) == [
         ("Chart without a description", "en"),

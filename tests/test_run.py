@@ -88,8 +88,11 @@ def test_the_kernel_speaks_the_language_of_the_build(project, tmp_path, language
         # Cell 4: the parameters, papermill's injected parameters, the print, load_data.
         where = _("Notebook {notebook} failed for {year} on this, in cell {cell} ({kind}).")
         where = where.format(notebook=source.name, year=2023, cell=4, kind="DataError")
-        kept = _("The partly run notebook is kept at {path}; the failing cell is marked in it.")
-        kept = kept.format(path=failed / source.name)
+        kept = _(
+            "The partly run notebook is kept at {path}, the failing cell marked in it; open "
+            "{page} to read it in a web browser."
+        )
+        kept = kept.format(path=failed / source.name, page=failed / "09-taal.html")
 
     # The kernel's part is what the build's process says of the file in its language, and
     # the build's parts follow in that language: the kernel was started speaking it.

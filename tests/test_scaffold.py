@@ -37,12 +37,14 @@ def test_missing_data_lists_indicators_the_latest_year_has_and_the_new_one_lacks
     missing = missing_data(project, 2024, 2025)
 
     assert "data/jeugd.csv" in missing
-    assert "kinderwerk_bereik" in missing["data/jeugd.csv"]
+    jeugd = missing["data/jeugd.csv"]
+    assert "kinderwerk_bereik,2025,Rotterdam,<value>,realisation,<source>" in jeugd.realisations
+    assert "kinderwerk_bereik,2025,Rotterdam,<value>,target,<source>" in jeugd.targets
 
     path = project.data_dir / "jeugd.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
-    added = [r.replace(",2024,", ",2025,") for r in rows if ",2024," in r and "realisation" in r]
+    added = [r.replace(",2024,", ",2025,") for r in rows if ",2024," in r and "baseline" not in r]
     path.write_text("\n".join([header, *rows, *added]) + "\n", encoding="utf-8")
 
     assert "data/jeugd.csv" not in missing_data(project, 2024, 2025)

@@ -261,6 +261,10 @@ def _build(
             result.warnings.append(_("check this conversion: {note}.").format(note=note))
         time_limit = project.settings().bouwen.vul_timeout
         filled = _write_letters(template, params, collection, staging, review, when, time_limit)
+        result.warnings += [
+            _("Accessibility: {finding}").format(finding=finding)
+            for finding in filled.chart_findings
+        ]
         used = filled.used.all
         shown = changing.snapshot(params, collection)
         key = letter_key(staging.letter)
@@ -293,6 +297,7 @@ def _build(
             has_changes=staging.changes.is_file(),
             accessibility=filled.accessibility,
             reference=result.reference,
+            order=filled.order,
         )
         pausing.reached("review page written")
         progress(year, _("putting the outputs in place"))

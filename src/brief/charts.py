@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from brief.formatting import format_value  # noqa: E402
 from brief.i18n import _  # noqa: E402
+from brief.records import Lineage  # noqa: E402
 
 # Okabe-Ito blue, vermillion, bluish green (darkened) and reddish purple (darkened).
 PALETTE = ("#0072B2", "#D55E00", "#00795C", "#A8527F")
@@ -60,6 +61,7 @@ class Chart:
     data: pd.DataFrame
     years: tuple[int, ...] = ()
     gap: str | None = None  # why an area's letter has no data for it (see no_data_chart)
+    lineage: Lineage | None = None  # the data rows it shows, when they come from brief's tables
 
 
 def _new_figure(title: str) -> tuple[Figure, plt.Axes]:
@@ -139,7 +141,7 @@ def trend_chart(
     data = pd.DataFrame({"jaar": years, "realisatie": realised.values})
     if target is not None:
         data["doel"] = [target.get(y) for y in years]
-    return Chart(figure, alt, data, _plain_years(years))
+    return Chart(figure, alt, data, _plain_years(years), lineage=_rows_shown(realised, target))
 
 
 def target_bars(
@@ -202,7 +204,8 @@ def target_bars(
             labels[1].lower(): [target.get(y) for y in years],
         }
     )
-    return Chart(figure, alt, data, _plain_years(realised.index))
+    lineage = _rows_shown(realised, target)
+    return Chart(figure, alt, data, _plain_years(realised.index), lineage=lineage)
 
 
 def area_bars(
@@ -235,7 +238,8 @@ def area_bars(
         f"({format_value(ordered.iloc[0], unit)})."
     )
     data = ordered[::-1].rename_axis("gebied").reset_index(name="waarde")
-    return Chart(figure, alt, data, () if year is None else _plain_years([year]))
+    years = () if year is None else _plain_years([year])
+    return Chart(figure, alt, data, years, lineage=_rows_shown(values))
 
 
 def no_data_chart(title: str, what: str, reason: str) -> Chart:
@@ -251,6 +255,13 @@ def no_data_chart(title: str, what: str, reason: str) -> Chart:
         figure.tight_layout()
     alt = f"{NO_DATA.capitalize()}: {what}."
     return Chart(figure, alt, pd.DataFrame({"jaar": []}), (), gap=reason)
+
+
+def _rows_shown(*series: pd.Series | None) -> Lineage:
+    """Return the data rows behind the series a chart shows (see brief.indicators)."""
+    from brief.indicators import lineage_of
+
+    return Lineage.joined(*(lineage_of(s) for s in series if s is not None))
 
 
 def _missing(realised: pd.Series, title: str, what: str) -> Chart | None:

@@ -32,6 +32,7 @@ class Field:
     shown: str
     kind: str  # value, figure, table or parameter
     origin: str
+    rows: str = ""  # the data rows it was read from (see brief.records.Lineage.summary)
 
 
 @dataclass
@@ -73,7 +74,8 @@ def fields(params: Params, collection: Collection, params_file: Path) -> list[Fi
     for name, value in params.template_context().items():
         result.append(Field(name, _shown_parameter(name, value), "parameter", params_file.name))
     for name, entry in sorted(collection.items.items()):
-        result.append(Field(name, entry.item.text, entry.item.type, entry.origin.place))
+        rows = entry.item.lineage.short
+        result.append(Field(name, entry.item.text, entry.item.type, entry.origin.place, rows))
     return result
 
 

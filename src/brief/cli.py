@@ -450,23 +450,55 @@ def fields(
     lang: LanguageOption = None,
 ) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from brief import check as checking
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
     params, collection = checking.load_year(paths, year_number)
-    table = Table(
-        # TRANSLATORS: the column headers of `brief fields`.
-        _("name"),
-        _("prints as"),
-        _("type"),
-        _("from"),
-        title=_("Names for {year}").format(year=year_number),
-    )
-    for item in checking.fields(params, collection, paths.params_file(year_number)):
-        table.add_row(item.name, item.shown[:60], _(FIELD_KINDS[item.kind]), item.origin)
+    found = checking.fields(params, collection, paths.params_file(year_number))
+    title = _("Names for {year}").format(year=year_number)
+    # A name is what the template must say exactly: never cut or folded, however narrow
+    # the terminal (or 80 columns when redirected). Where a table would leave the other
+    # columns too little room, each name gets lines of its own instead.
+    widest = max(len(f.name) for f in found)
+    if out.width - widest < FIELDS_ROOM:
+        _fields_as_lines(title, found)
+        return
+    table = Table(title=title)
+    # TRANSLATORS: the column headers of `brief fields`.
+    table.add_column(_("name"), no_wrap=True, min_width=widest)
+    table.add_column(_("prints as"), overflow="fold")
+    table.add_column(_("type"), no_wrap=True)
+    table.add_column(_("from"), overflow="fold")
+    for item in found:
+        origin = f"{item.origin}\n{item.rows}" if item.rows else item.origin
+        cells = (item.name, item.shown[:60], _(FIELD_KINDS[item.kind]), origin)
+        table.add_row(*(Text(cell) for cell in cells))  # as written, never read as markup
     out.print(table)
+
+
+FIELDS_ROOM = 48  # columns `brief fields` needs beside the names to show them as a table
+
+
+def _fields_as_lines(title: str, found) -> None:
+    """Print every name on a line of its own, whole, and what it is below it."""
+    out.print(title, markup=False)
+    for item in found:
+        out.print("", markup=False)
+        out.print(item.name, markup=False, overflow="ignore", crop=False)
+        # TRANSLATORS: below a name in `brief fields`: how it prints and what it is
+        out.print(
+            "  "
+            + _("{kind}; prints as: {shown}").format(
+                kind=_(FIELD_KINDS[item.kind]), shown=item.shown[:60]
+            ),
+            markup=False,
+        )
+        out.print("  " + _("from: {origin}").format(origin=item.origin), markup=False)
+        if item.rows:
+            out.print(f"  {item.rows}", markup=False)
 
 
 @subcommand(
@@ -496,18 +528,62 @@ def new(
         ),
         markup=False,
     )
-    if started.missing:
+    if started.skipped:
+        skipped = ", ".join(map(str, started.skipped))
         out.print(
-            _("Data the notebooks read has no {year} figures yet for:").format(year=year_number),
+            # TRANSLATORS: {skipped} lists years ("2025, 2026") that have no params file.
+            ngettext(
+                "Skipped: {skipped} has no params file, so {year} starts from {source} and the "
+                "rows below compare {year} with {latest}.",
+                "Skipped: {skipped} have no params file, so {year} starts from {source} and "
+                "the rows below compare {year} with {latest}.",
+                len(started.skipped),
+            ).format(
+                skipped=skipped,
+                year=year_number,
+                source=started.copied_from.name,
+                latest=started.skipped[0] - 1,
+            ),
             markup=False,
         )
-        for path, indicators in started.missing.items():
-            out.print(f"  {path}: {', '.join(indicators)}", markup=False)
-    else:
+    if not started.missing:
         out.print(
             _("Every data file the notebooks read has {year} figures.").format(year=year_number),
             markup=False,
         )
+        return
+    out.print(
+        _(
+            "The build of {year} will ask for these rows. Add them to each file as it is "
+            "written, with the value and source filled in:"
+        ).format(year=year_number),
+        markup=False,
+    )
+    for path, rows in started.missing.items():
+        # TRANSLATORS: a data file and its header row, as the file writes it
+        heading = _("{file} (header: {header})").format(file=path, header=rows.header)
+        out.print(f"  {heading}", markup=False)
+        for heading, wanted in (
+            (_("realisations"), rows.realisations),
+            (_("targets"), rows.targets),
+        ):
+            if wanted:
+                out.print(f"    {heading}:", markup=False)
+                for row in wanted:
+                    out.print(f"      {row}", markup=False)
+        for group in rows.per_area:
+            # TRANSLATORS: {areas} lists the areas; the rows below are written for the first
+            per_area = ngettext(
+                "per area, for {count} area ({areas}); the rows are written for {first}:",
+                "per area, for each of {count} areas ({areas}); the rows are written for {first}:",
+                len(group.areas),
+            )
+            per_area = per_area.format(
+                count=len(group.areas), areas=", ".join(group.areas), first=group.areas[0]
+            )
+            out.print(f"    {per_area}", markup=False)
+            for row in group.rows:
+                out.print(f"      {row}", markup=False)
 
 
 @subcommand(

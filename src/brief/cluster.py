@@ -36,7 +36,7 @@ from brief import pausing
 from brief.exceptions import BriefError, ClusterError, NotebookError
 from brief.i18n import _, current_language, ngettext, speaking
 from brief.paths import ProjectPaths
-from brief.run import NotebookRun
+from brief.run import NotebookRun, failed_page, raise_failures
 from brief.shipping import Bundle, facts, pack, refuse_if_different, unpack, worker_root
 
 ENV_CLUSTER = "BRIEF_CLUSTER"  # the scheduler's address when --cluster is not given
@@ -359,9 +359,7 @@ class ClusterRunner:
             runs[source] = run
             if after_run is not None:
                 after_run(run)
-        for source in sources:
-            if source in errors:
-                raise errors[source]
+        raise_failures([errors[source] for source in sources if source in errors])
         return [runs[source] for source in sources]
 
     def _as_completed(self, futures: dict, label: str):
@@ -427,7 +425,11 @@ class ClusterRunner:
         failed_dir.mkdir(parents=True, exist_ok=True)
         kept = failed_dir / remote.notebook
         kept.write_bytes(remote.failed_notebook)
+        failed_page(kept)
         message = str(error).replace(remote.failed_path or "\0", str(kept))
+        if remote.failed_path:  # the web page of it, made here too
+            page = str(Path(remote.failed_path).with_suffix(".html"))
+            message = message.replace(page, str(kept.with_suffix(".html")))
         return NotebookError(message, notebook=error.notebook, cell=error.cell)
 
     def close(self) -> None:

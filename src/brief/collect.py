@@ -79,7 +79,12 @@ def collect(executed: list[Path]) -> Collection:
                 if PUBLISH_MIMETYPE not in data:
                     continue
                 item = read_published(data[PUBLISH_MIMETYPE], path.name)
-                origin = Origin(notebook=path.name, cell=index, cell_id=cell.get("id", ""))
+                origin = Origin(
+                    notebook=path.name,
+                    cell=index,
+                    cell_id=cell.get("id", ""),
+                    count=cell.get("execution_count"),
+                )
                 entry = Published(item, origin)
                 earlier = collection.items.get(item.name)
                 if earlier is not None:

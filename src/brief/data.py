@@ -35,6 +35,7 @@ from brief.settings import Settings, load_settings
 from brief.validate import COLUMN_ALIASES, AreaNames, check_rows
 
 COLUMNS = ("indicator", "year", "area", "value", "kind", "source")
+LINEAGE_COLUMNS = ("row", "file", "sheet")  # where each row of a loaded table came from
 CATALOGUE_FILE = "indicatoren.csv"
 CATALOGUE_COLUMNS = ("indicator", "label", "unit", "type", "monitor")
 AREAS_COLUMNS = ("area", "provider")
@@ -195,7 +196,9 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     if not any(cell not in (None, "") for row in rows for cell in row):
         raise DataError(_empty(path))
     header = ["" if cell is None else str(cell) for cell in rows[0]]
-    return pd.DataFrame(rows[1:], columns=header, dtype=object)
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=object)
+    frame.attrs["sheet"] = title  # for the lineage of what is published from it
+    return frame
 
 
 def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> None:
@@ -412,8 +415,13 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     if problems:
         _raise_problems(path, problems)
 
-    table = pd.DataFrame(checked.rows, columns=["row", *COLUMNS]).drop(columns="row")
+    # Each row keeps its lineage (file, sheet, row as the spreadsheet counts it), so what a
+    # notebook publishes through brief.indicators can name the row behind every number.
+    table = pd.DataFrame(checked.rows, columns=[*COLUMNS, "row"])
+    table["file"] = project.relative(path)
+    table["sheet"] = frame.attrs.get("sheet", "")
     table.attrs["path"] = project.relative(path)
+    table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
     table.attrs["city"] = settings.stad  # indicators' default area: the whole city
     _record_input(path, project, len(table), checked.notes)
     return table

@@ -183,6 +183,20 @@ def decimal(number: float, digits: int = 1) -> str:
     return format_decimal(number, pattern, locale=current_language())
 
 
+def local_time(moment: str) -> str:
+    """Return a moment written in ISO 8601 (as run records keep it) in this computer's time
+    zone, the way the language writes a date and time: "22 nov 2026 17:49:51"."""
+    import datetime as dt
+
+    from babel.dates import format_datetime
+
+    try:
+        when = dt.datetime.fromisoformat(moment)
+    except (TypeError, ValueError):
+        return str(moment)  # not a moment brief wrote: shown as it is
+    return format_datetime(when.astimezone(), format="medium", locale=current_language())
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
     """Mark ``message`` for the catalog without translating it yet (module constants)."""
     return message

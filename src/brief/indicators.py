@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
+from numbers import Integral, Real
+from pathlib import Path
 
 import pandas as pd
 
-from brief.data import FICTITIOUS_MARK
+from brief.data import FICTITIOUS_MARK, LINEAGE_COLUMNS
 from brief.exceptions import DataError
 from brief.formatting import format_value
 from brief.i18n import _
 from brief.paths import find_project
+from brief.records import KIND_NAMES, Derivation, Lineage, SourceRow
 
 KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 TARGET_MET = "het doel is gehaald"
@@ -47,6 +49,147 @@ class NoData(float):
         made = super().__new__(cls, "nan")
         made.reason = reason
         return made
+
+
+# --- lineage: the data rows behind a number ---------------------------------------------
+# A figure these functions return remembers the rows it was read from (``.lineage``), so
+# publish_value can record them and a reviewer sees "data/ouderen.csv, row 3" beside the
+# number. The figure is an int, float or str like any other; arithmetic on it gives a plain
+# number again, which brief then honestly calls computed in the notebook. share(), total()
+# and change() compute the usual derived figures and keep the rows they used.
+
+
+class TracedInt(int):
+    """A whole number read from data rows; ``lineage`` names them."""
+
+    lineage: Lineage
+
+
+class TracedFloat(float):
+    """A number read from data rows; ``lineage`` names them."""
+
+    lineage: Lineage
+
+
+class TracedText(str):
+    """A text the letter prints, made from data rows (a target sentence)."""
+
+    lineage: Lineage
+
+
+def traced(value, lineage: Lineage):
+    """Return ``value`` carrying ``lineage``; unchanged when it has no rows or is a gap."""
+    if lineage.by_hand or isinstance(value, NoData | bool):
+        return value
+    if isinstance(value, Integral):
+        made = TracedInt(value)
+    elif isinstance(value, Real):
+        made = TracedFloat(value)
+    elif isinstance(value, str):
+        made = TracedText(value)
+    else:
+        return value
+    made.lineage = lineage
+    return made
+
+
+def lineage_of(value) -> Lineage:
+    """Return the rows behind a figure, series or table; none when brief cannot know them."""
+    if isinstance(value, pd.Series | pd.DataFrame):
+        found = value.attrs.get("lineage")
+    else:
+        found = getattr(value, "lineage", None)
+    if not isinstance(found, Lineage):
+        return Lineage()
+    # pandas copies attrs to a selection (series[series.index >= 2020]): keep the rows of
+    # the years or areas the selection still shows.
+    key = value.index.name if isinstance(value, pd.Series) else None
+    if key in ("year", "area"):
+        shown = set(value.index)
+        kept = [row for row in found.rows if getattr(row, key) in shown]
+        return found.model_copy(update={"rows": kept})
+    return found
+
+
+def _lineage(rows: pd.DataFrame, derived: Derivation | None = None) -> Lineage:
+    """Return the lineage of ``rows`` of a table brief.load_data read (none for others)."""
+    if not set(LINEAGE_COLUMNS) <= set(rows.columns):
+        return Lineage()
+    return Lineage(
+        rows=[
+            SourceRow(
+                file=str(row["file"]),
+                row=int(row["row"]),
+                sheet=str(row["sheet"] or ""),
+                indicator=str(row["indicator"]),
+                year=int(row["year"]),
+                area=str(row["area"]),
+                kind=str(row["kind"]),
+                value=row["value"].item() if hasattr(row["value"], "item") else row["value"],
+                source=str(row["source"]),
+            )
+            for row in rows.to_dict("records")
+        ],
+        derived=derived,
+    )
+
+
+def _gap_among(values) -> float | None:
+    """Return the first gap (NoData or NaN) among ``values``, or None when all are figures."""
+    for value in values:
+        if isinstance(value, Real) and not isinstance(value, bool) and math.isnan(value):
+            return value
+    return None
+
+
+def share(part: float, whole: float, percent: bool = True) -> float:
+    """Return ``part`` as a share of ``whole``: in percentage points (27.5), or a fraction.
+
+    Keeps the rows of both, so the review copy names them.
+    """
+    if (gap := _gap_among([part, whole])) is not None:
+        return gap
+    if whole == 0:
+        raise DataError(
+            _("Cannot compute a share of a total of 0 ({rows}).").format(
+                rows=lineage_of(whole).summary
+            )
+        )
+    return _derived((100 if percent else 1) * float(part) / float(whole), [part, whole], "share")
+
+
+def total(*values: float) -> float:
+    """Return the sum of ``values``, keeping the rows of each."""
+    if (gap := _gap_among(values)) is not None:
+        return gap
+    return _derived(sum(values), values, "sum")
+
+
+def change(before: float, after: float, relative: bool = False) -> float:
+    """Return how much ``after`` differs from ``before``: the difference, or with
+    ``relative`` the change in percentage points of ``before`` (publish it as percent).
+
+    Keeps the rows of both.
+    """
+    if (gap := _gap_among([before, after])) is not None:
+        return gap
+    if relative and before == 0:
+        raise DataError(
+            _("Cannot compute a change relative to 0 ({rows}).").format(
+                rows=lineage_of(before).summary
+            )
+        )
+    value = 100 * (after - before) / before if relative else after - before
+    return _derived(value, [before, after], "change" if relative else "difference")
+
+
+def _derived(value, inputs, how: Derivation):
+    """Return ``value`` with the rows of all ``inputs``; plain when one of them has none
+    (a number typed in the notebook), so it is never passed off as read from the data."""
+    lineages = [lineage_of(figure) for figure in inputs]
+    if not lineages or any(lineage.by_hand for lineage in lineages):
+        return value
+    return traced(value, Lineage.joined(*lineages, derived=how))
 
 
 def letter_area() -> str | None:
@@ -92,6 +235,29 @@ def _where(frame: pd.DataFrame) -> str:
     return frame.attrs.get("path") or _("the data file")
 
 
+def _file_of(frame: pd.DataFrame, indicator: str) -> str:
+    """Return the data file that holds ``indicator`` (of a table joined from several files,
+    the one its rows came from), as messages name it."""
+    if "file" in frame.columns:
+        files = frame.loc[frame["indicator"] == indicator, "file"]
+        if not files.empty:
+            return str(files.iloc[0])
+    return _where(frame)
+
+
+def _suggested_row(frame: pd.DataFrame, indicator: str, year: int, area: str, kind: str) -> str:
+    """Return the row to add, written as the data file writes its rows."""
+    from brief.exceptions import BriefError
+    from brief.rowstyle import PLAIN, row_style
+
+    try:
+        root = frame.attrs.get("root") or find_project().root  # a joined table has none
+        style = row_style(Path(root) / _file_of(frame, indicator))
+    except (BriefError, OSError):  # no project here: brief's own way of writing a row
+        style = PLAIN
+    return style.row(indicator, year, area, kind)
+
+
 def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
     area = _area(frame, area)
     return frame[
@@ -112,9 +278,10 @@ def series(
     """
     area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
-    result = rows.set_index("year")["value"].sort_index().rename(indicator)
     if years is not None:
-        result = result[result.index.isin(list(years))]
+        rows = rows[rows["year"].isin(list(years))]
+    result = rows.set_index("year")["value"].sort_index().rename(indicator)
+    result.attrs["lineage"] = _lineage(rows.sort_values("year"))
     return result
 
 
@@ -147,8 +314,14 @@ def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None
             # TRANSLATORS: the row in quotes is what to type into the data file, as it is
             _(
                 "{file} has no target of '{indicator}' for {area} in {year} or later. "
-                "Add a row '{indicator},{year},{area},<value>,target,<source>' to {file}."
-            ).format(file=_where(frame), indicator=indicator, area=area, year=year)
+                "Add a row '{row}' to {file}."
+            ).format(
+                file=_file_of(frame, indicator),
+                indicator=indicator,
+                area=area,
+                year=year,
+                row=_suggested_row(frame, indicator, year, area, "target"),
+            )
         )
     return years[0]
 
@@ -173,17 +346,17 @@ def value_for(
             # TRANSLATORS: {kind} is a kind of figure as the data names it (realisation,
             # target, baseline); the row in quotes is what to type into the data file
             message = _(
-                "{file} has no {kind} of '{indicator}' for {area}. "
-                "Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {file}."
+                "{file} has no {kind} of '{indicator}' for {area}. Add a row '{row}' to {file}."
             )
         else:
             message = _(
                 "{file} has the {kind} of '{indicator}' for {area} in {years}, not in {year}. "
-                "Add a row '{indicator},{year},{area},<value>,{kind},<source>' to {file}."
+                "Add a row '{row}' to {file}."
             )
         message = message.format(
-            file=_where(frame),
-            kind=kind,
+            file=_file_of(frame, indicator),
+            kind=_(KIND_NAMES.get(kind, kind)),
+            row=_suggested_row(frame, indicator, year, area, kind),
             indicator=indicator,
             area=area,
             year=year,
@@ -192,7 +365,7 @@ def value_for(
         if for_an_area(frame):
             return NoData(message)
         raise DataError(message)
-    return found["value"].iloc[0]
+    return traced(found["value"].iloc[0], _lineage(found.iloc[:1]))
 
 
 def _span(years: list[int]) -> str:
@@ -215,7 +388,9 @@ def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisa
                 indicator=indicator, year=year
             )
         )
-    return rows.set_index("area")["value"].rename(indicator)
+    result = rows.set_index("area")["value"].rename(indicator)
+    result.attrs["lineage"] = _lineage(rows)
+    return result
 
 
 def source_note(
@@ -274,7 +449,8 @@ def target_sentence(realisation: float, target: float, higher_is_better: bool = 
     for figure in (realisation, target):
         if isinstance(figure, float) and math.isnan(figure):
             return figure if isinstance(figure, NoData) else NoData(_("a figure is missing"))
-    return TARGET_MET if target_met(realisation, target, higher_is_better) else TARGET_NOT_MET
+    sentence = TARGET_MET if target_met(realisation, target, higher_is_better) else TARGET_NOT_MET
+    return _derived(sentence, [realisation, target], "comparison")
 
 
 def indicator_table(
@@ -292,7 +468,7 @@ def indicator_table(
     so the units come back per row for ``publish_table(row_units=...)``.
     """
     years = list(range(year - years_back, year + 1))
-    records, units = [], []
+    records, units, lineages = [], [], []
     for indicator in indicators:
         if indicator not in catalogue.index:
             raise DataError(
@@ -315,7 +491,14 @@ def indicator_table(
         record["Monitor"] = info["monitor"]
         records.append(record)
         units.append(info["unit"])
-    return pd.DataFrame.from_records(records), units
+        lineages += [
+            lineage_of(baseline.iloc[:1]),
+            lineage_of(realised[realised.index.isin(years)]),
+            lineage_of(target[target.index == year]),
+        ]
+    table = pd.DataFrame.from_records(records)
+    table.attrs["lineage"] = Lineage.joined(*lineages)  # read by publish_table
+    return table, units
 
 
 def _baseline_text(baseline: pd.Series, unit: str) -> str | float:

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
@@ -41,6 +41,7 @@ FALLBACK_TABLE_STYLE = "Table Grid"
 TABLE_FONT = Pt(9)
 WIDE_TABLE_FONT = Pt(8)  # for tables of WIDE_TABLE columns or more, such as the indicators
 WIDE_TABLE = 7
+CAPTION_LABELS = ("Figuur", "Tabel")  # the words before a caption's number, in the letter
 # A {{ name }} tag; a name followed by . or [ is a part of it (aanbieders.rijen), not a block.
 _TAG_NAME = re.compile(r"\{\{(-?)\s*(?:([pr])\s+)?([A-Za-z_][A-Za-z0-9_]*)(?![\w.\[])")
 # A tag left in the filled letter, per part (word.leftover_tags): a whole sentence each,
@@ -203,7 +204,7 @@ class _Builder:
         word.set_picture_alt_text(shape, item.alt, item.title)
         word.keep_with_next(picture)
         caption = sub.add_paragraph(style=self.caption_style)
-        word.add_caption(caption, "Figuur", self._title(item))
+        word.add_caption(caption, CAPTION_LABELS[0], self._title(item))
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
         return Block(item, str(sub), rows=[])
@@ -215,7 +216,7 @@ class _Builder:
         """Return the table with caption "Tabel N: ..." above it and source line below."""
         sub = self.template.new_subdoc()
         caption = sub.add_paragraph(style=self.caption_style)
-        word.add_caption(caption, "Tabel", self._title(item))
+        word.add_caption(caption, CAPTION_LABELS[1], self._title(item))
         word.keep_with_next(caption)
 
         table = sub.add_table(rows=1, cols=len(item.columns))
@@ -296,6 +297,10 @@ class FilledLetter:
     used: TemplateNames
     marked: bool
     accessibility: list[str]  # what would make the letter hard to read with assistance
+    chart_findings: list[str] = field(default_factory=list)  # of those, the charts' own
+    # The names in the order the letter shows them, a figure or table with its caption
+    # number ("Figuur 2"); known when filled with review marks.
+    order: dict[str, str | None] = field(default_factory=dict)
 
     def save_letter(self, path: Path) -> None:
         """Write the letter: no comments, no marks."""
@@ -349,12 +354,24 @@ def fill_letter(
         raise TemplateError(_(_LEFT_OVER[part]).format(text=text[:80]))
     word.remove_fill_marks(template.docx)
     word.number_captions(template.docx)
+    order = word.letter_order(template.docx, CAPTION_LABELS) if review else {}
     _make_accessible(template.docx, params, when or dt.datetime.now().astimezone())
-    charts = [(n, e.item.chart_png) for n, e in collection.items.items() if e.item.chart_png]
+    charts = [
+        (name, entry.item.chart_png, entry.origin.notebook)
+        for name, entry in collection.items.items()
+        if entry.item.chart_png
+    ]
     findings = accessibility.findings(template.docx, charts)
     package = io.BytesIO()
     template.save(package)
-    return FilledLetter(package.getvalue(), used, marked=review, accessibility=findings)
+    return FilledLetter(
+        package.getvalue(),
+        used,
+        marked=review,
+        accessibility=findings,
+        chart_findings=accessibility.chart_findings(charts),
+        order=order,
+    )
 
 
 def _make_accessible(document, params: Params, when: dt.datetime) -> None:

@@ -121,8 +121,34 @@ def _notebook_reason(
         return _("brief or a library it uses changed")
     reads = earlier.reads.items()
     changed = [path for path, read in reads if maybe_hash(project.root / path) != read.sha256]
+    replaced = [_replacement(project, path) for path in sorted(changed)]
+    if any(replaced):
+        # TRANSLATORS: why a notebook reruns: a data file was replaced by one of another
+        # kind; {before} is "data/ouderen.csv", {after} "data/ouderen.xlsx"
+        said = [
+            _("{before} was replaced by {after}").format(before=path, after=new)
+            for path, new in zip(sorted(changed), replaced, strict=True)
+            if new
+        ]
+        rest = [path for path, new in zip(sorted(changed), replaced, strict=True) if not new]
+        return "; ".join([*said, *([files_changed(rest)] if rest else [])])
     if changed:
         return files_changed(sorted(changed))
+    return None
+
+
+def _replacement(project: ProjectPaths, path: str) -> str | None:
+    """Return the file that now stands where ``path`` was (data/x.xlsx for a removed
+    data/x.csv), or None when ``path`` is still there or nothing replaced it."""
+    from brief.data import SUFFIXES
+
+    old = project.root / path
+    if old.exists():
+        return None
+    for suffix in SUFFIXES:
+        new = old.with_suffix(suffix)
+        if new != old and new.is_file():
+            return project.relative(new)
     return None
 
 

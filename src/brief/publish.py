@@ -19,13 +19,23 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 
 import pandas as pd
+from babel.numbers import get_decimal_symbol
 
 from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS
-from brief.i18n import _
-from brief.records import PUBLISH_MIMETYPE, PublishedFigure, PublishedTable, PublishedValue
+from brief.i18n import _, current_language
+from brief.records import (
+    PUBLISH_MIMETYPE,
+    Lineage,
+    PublishedFigure,
+    PublishedTable,
+    PublishedValue,
+    plain_number,
+)
 
 FIGURE_DPI = 200  # sharp in print at text width
+# Units of whole things: a value of one that is not whole is refused, never rounded away.
+WHOLE_UNITS = ("count",)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -75,7 +85,7 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
     A gap in an area's letter (see :mod:`brief.indicators`) is published as the text
     "geen gegevens voor dit gebied", with the reason kept for the build's summary.
     """
-    from brief.indicators import NO_DATA, gap_reason
+    from brief.indicators import NO_DATA, gap_reason, lineage_of
 
     check_name(name)
     if (reason := gap_reason(value)) is not None:
@@ -105,7 +115,39 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
             raise PublishError(
                 _("Cannot publish {name!r}: the value is missing (NaN).").format(name=name)
             )
-    return PublishedValue(name=name, value=raw, unit=unit, description=description)
+        if unit in WHOLE_UNITS and not isinstance(raw, int):
+            raise PublishError(_not_whole(name, raw, unit, lineage_of(value)))
+    return PublishedValue(
+        name=name, value=raw, unit=unit, description=description, lineage=lineage_of(value)
+    )
+
+
+def _not_whole(name: str, raw: float, unit: str, lineage) -> str:
+    """Say that a count is not whole, and where it came from, rather than round it away."""
+    # Ungrouped, with the decimal sign of the language spoken: 87.5 in English, 87,5 in Dutch.
+    number = plain_number(raw).replace(".", get_decimal_symbol(current_language()))
+    if lineage.by_hand:
+        # TRANSLATORS: {unit} is a unit's name as notebooks write it ('count')
+        message = _(
+            "Cannot publish {name!r}: its unit {unit!r} counts whole things, but the value is "
+            "{value}, which the letter would print rounded. Round it in the notebook where "
+            "that is meant (round(...)), or publish it with unit='decimal'."
+        )
+    elif lineage.derived:
+        # TRANSLATORS: {rows} says how the value was computed and from which data rows
+        message = _(
+            "Cannot publish {name!r}: its unit {unit!r} counts whole things, but the value is "
+            "{value} ({rows}), which the letter would print rounded. Round it in the notebook "
+            "where that is meant (round(...)), or publish it with unit='decimal' or 'percent'."
+        )
+    else:
+        # TRANSLATORS: {rows} names the data row the value was read from
+        message = _(
+            "Cannot publish {name!r}: its unit {unit!r} counts whole things, but the value is "
+            "{value} ({rows}), which the letter would print rounded. Correct the number in "
+            "that row, or publish it with unit='decimal'."
+        )
+    return message.format(name=name, unit=unit, value=number, rows=lineage.text)
 
 
 def publish_value(name: str, value, unit: str = "count", description: str = "") -> None:
@@ -137,9 +179,10 @@ def publish_figure(
     `brief check` warns when the last of them is before the letter's year.
     """
     check_name(name)
-    gap = None
+    gap, lineage = None, Lineage()
     if hasattr(figure, "figure") and hasattr(figure, "alt"):  # a brief.charts.Chart
         gap = getattr(figure, "gap", None)
+        lineage = getattr(figure, "lineage", None) or lineage
         alt = alt or figure.alt
         data = figure.data if data is None else data
         if years is None:
@@ -160,6 +203,7 @@ def publish_figure(
         data=None if data is None else data.to_csv(index=False),
         years=_figure_years(name, years, data),
         gap=gap,
+        lineage=lineage,
     )
     _close(figure)
     _show(
@@ -212,13 +256,17 @@ def publish_table(
                 ).format(name=name, units=", ".join(NUMBER_UNITS), unit=unit)
             )
     rows = []
-    for record in table.itertuples(index=False):
+    columns = [str(c) for c in table.columns]
+    for number, record in enumerate(table.itertuples(index=False)):
         row = []
-        for cell in record:
+        for column, cell in zip(columns, record, strict=True):
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
                 row.append(None)
             elif isinstance(cell, Real) and not isinstance(cell, bool):
                 row.append(_plain_number(cell))
+                unit = units.get(column) or (row_units[number] if row_units else "count")
+                if unit in WHOLE_UNITS and not isinstance(row[-1], int):
+                    raise PublishError(_not_whole_cell(name, number + 1, column, row[-1], unit))
             else:
                 row.append(str(cell))
         rows.append(row)
@@ -231,9 +279,30 @@ def publish_table(
         units=units,
         row_units=row_units,
         rows=rows,
+        lineage=_table_lineage(table),
     )
     html = table.to_html(index=False, na_rep=MISSING_CELL)
     _show(item, {"text/html": html, "text/plain": item.display_line})
+
+
+def _not_whole_cell(name: str, row: int, column: str, value: float, unit: str) -> str:
+    """Say that a table cell of a whole unit is not whole, rather than round it away."""
+    number = plain_number(value).replace(".", get_decimal_symbol(current_language()))
+    # TRANSLATORS: {row} counts the table's rows from 1, below its header; {unit} is a
+    # unit's name as notebooks write it ('count')
+    return _(
+        "Cannot publish table {name!r}: row {row}, column {column!r} holds {value}, but its "
+        "unit {unit!r} counts whole things and the letter would print it rounded. Round it "
+        "in the notebook where that is meant, or give the column a unit such as "
+        "units={{{column!r}: 'decimal'}}."
+    ).format(name=name, row=row, column=column, value=number, unit=unit)
+
+
+def _table_lineage(table: pd.DataFrame) -> Lineage:
+    """Return the data rows of a table brief.indicators made; none for one made otherwise."""
+    from brief.indicators import lineage_of
+
+    return lineage_of(table)
 
 
 def _figure_years(name: str, years, data: pd.DataFrame | None) -> list[int] | None:

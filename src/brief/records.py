@@ -30,11 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS, format_value
-from brief.i18n import _, current_language, ngettext
+from brief.i18n import N_, _, current_language, ngettext
 
 PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
 INPUT_MIMETYPE = "application/vnd.brief.input+json"
-PUBLISH_SCHEMA = 2  # bump when a published item changes shape
+PUBLISH_SCHEMA = 3  # bump when a published item changes shape (3: with its lineage)
 RECORD_VERSION = 2  # bump when run.json changes shape; an old record then means "rebuild"
 
 Unit = Literal[NUMBER_UNITS]  # the one list of units lives in brief.formatting
@@ -51,6 +51,7 @@ class Origin(_Record):
     notebook: str
     cell: int
     cell_id: str = ""  # the cell's nbformat id; the HTML copy anchors it as #cell-id=<id>
+    count: int | None = None  # its execution count: the n of "In [n]" on the notebook page
 
     @property
     def place(self) -> str:
@@ -151,6 +152,152 @@ class DataRead(_Record):
     table: Literal["figures", "catalogue", "areas"] = "figures"
 
 
+# --- where a published number came from ------------------------------------------------
+
+# How a value was made from its rows by an indicator function (see brief.indicators).
+Derivation = Literal["share", "sum", "difference", "change", "comparison"]
+
+
+class SourceRow(_Record):
+    """One data row a published item was read from, as a spreadsheet shows it."""
+
+    file: str  # as written inside the project: data/ouderen.csv
+    row: int  # as a spreadsheet counts it, the header being row 1
+    sheet: str = ""  # the sheet of a workbook; "" for a CSV file
+    indicator: str
+    year: int
+    area: str
+    kind: str  # realisation, target or baseline
+    value: int | float
+    source: str = ""  # the row's source column
+
+    @property
+    def place(self) -> str:
+        """The row as a reader finds it: 'data/ouderen.csv, row 3'."""
+        if self.sheet:
+            # TRANSLATORS: a row of a sheet of an Excel workbook, counted as Excel counts it
+            return _("{file}, sheet {sheet!r}, row {row}").format(
+                file=self.file, sheet=self.sheet, row=self.row
+            )
+        # TRANSLATORS: a row of a data file, counted as a spreadsheet counts it (header: 1)
+        return _("{file}, row {row}").format(file=self.file, row=self.row)
+
+    @property
+    def text(self) -> str:
+        """The row and what it says: its figure, indicator, year, area, kind and source."""
+        # TRANSLATORS: one data row behind a number of the letter; {kind} is realisation,
+        # target or baseline, {source} the row's own source column
+        return _("{place}: {indicator}, {year}, {area}, {kind} {value} (source: {source})").format(
+            place=self.place,
+            indicator=self.indicator,
+            year=self.year,
+            area=self.area,
+            kind=_(KIND_NAMES.get(self.kind, self.kind)),
+            value=plain_number(self.value),
+            source=self.source or "-",
+        )
+
+
+# The kinds of figure, as messages name them (translated where shown).
+KIND_NAMES = {"realisation": N_("realisation"), "target": N_("target"), "baseline": N_("baseline")}
+
+
+class Lineage(_Record):
+    """Where a published item came from: the data rows it was read or computed from.
+
+    No rows: the notebook made it itself (a literal, or a computation outside the
+    indicator functions), and the review copy says so rather than guess.
+    """
+
+    rows: list[SourceRow] = []
+    derived: Derivation | None = None  # how the value was computed from its rows, if it was
+
+    @property
+    def by_hand(self) -> bool:
+        return not self.rows
+
+    @classmethod
+    def joined(cls, *lineages: Lineage | None, derived: Derivation | None = None) -> Lineage:
+        """Return one lineage holding every row of ``lineages``, each once, in file order."""
+        rows = {
+            (row.file, row.sheet, row.row): row
+            for lineage in lineages
+            if lineage is not None
+            for row in lineage.rows
+        }
+        return cls(rows=[rows[key] for key in sorted(rows)], derived=derived)
+
+    @property
+    def text(self) -> str:
+        """Every row in full, in the language spoken now; how it was computed first."""
+        return self._said("; ".join(row.text for row in self.rows) if not self.by_hand else "")
+
+    def _said(self, rows: str) -> str:
+        if self.by_hand:
+            return computed_in_notebook()
+        if self.derived is None:
+            # TRANSLATORS: {rows} lists the data rows a number of the letter was read from
+            return _("read from {rows}").format(rows=rows)
+        # TRANSLATORS: {how} is "a share", "a sum", ...; {rows} lists the data rows used
+        return _("{how}, computed from {rows}").format(how=_(DERIVED[self.derived]), rows=rows)
+
+    @property
+    def short(self) -> str:
+        """The rows in short, with how: 'read from data/jeugd.csv, rows 8-9, 11-12'."""
+        return self._said(self.summary)
+
+    @property
+    def summary(self) -> str:
+        """The rows in short, per file: 'data/jeugd.csv rows 2-4, 9' (figures, tables)."""
+        if self.by_hand:
+            return computed_in_notebook()
+        by_file: dict[tuple[str, str], list[int]] = {}
+        for row in self.rows:
+            by_file.setdefault((row.file, row.sheet), []).append(row.row)
+        parts = []
+        for (file, sheet), numbers in by_file.items():
+            spans = _spans(sorted(numbers))
+            if sheet:
+                # TRANSLATORS: data rows of a sheet of a workbook: "data/x.xlsx, sheet 'data',
+                # rows 2-4, 9"
+                text = ngettext(
+                    "{file}, sheet {sheet!r}, row {rows}",
+                    "{file}, sheet {sheet!r}, rows {rows}",
+                    len(numbers),
+                )
+            else:
+                # TRANSLATORS: data rows of a file: "data/jeugd.csv, rows 2-4, 9"
+                text = ngettext("{file}, row {rows}", "{file}, rows {rows}", len(numbers))
+            parts.append(text.format(file=file, sheet=sheet, rows=spans))
+        return "; ".join(parts)
+
+
+def computed_in_notebook() -> str:
+    """What the review copy says of a value no data row stands behind."""
+    # TRANSLATORS: said of a published value that was not read from a data row by brief's
+    # indicator functions: a number typed in the notebook, or computed there
+    return _("computed in the notebook, not read from a data row by brief")
+
+
+DERIVED: dict[str, str] = {
+    "share": N_("a share"),
+    "sum": N_("a sum"),
+    "difference": N_("a difference"),
+    "change": N_("a change"),
+    "comparison": N_("a comparison"),
+}
+
+
+def _spans(numbers: list[int]) -> str:
+    """Return row numbers as spans: [2, 3, 4, 9] -> '2-4, 9'."""
+    spans, start = [], numbers[0]
+    for previous, number in zip(numbers, [*numbers[1:], None], strict=True):
+        if number != previous + 1 if number is not None else True:
+            spans.append(str(start) if start == previous else f"{start}\u2013{previous}")
+            start = number
+    return ", ".join(spans)
+
+
 # --- what the letter showed, compared between builds ------------------------------------
 
 
@@ -181,6 +328,7 @@ class ShownValue(_ShownText):
 
     kind: Literal["value"] = "value"
     origin: Origin
+    lineage: Lineage | None = None  # None: recorded by a brief that kept no lineage
 
 
 class ShownFigure(_Record):
@@ -190,6 +338,7 @@ class ShownFigure(_Record):
     text: str
     image: str
     origin: Origin
+    lineage: Lineage | None = None
 
     def compare_with(self, name: str, before: Shown, log: ChangeLog) -> None:
         if getattr(before, "image", None) != self.image:
@@ -204,6 +353,7 @@ class ShownTable(_Record):
     columns: list[str]
     cells: list[list[str]]
     origin: Origin
+    lineage: Lineage | None = None
 
     def compare_with(self, name: str, before: Shown, log: ChangeLog) -> None:
         old_cells = getattr(before, "cells", None)
@@ -257,10 +407,12 @@ class LetterBuilder(Protocol):
 
 
 class _Published(_Record):
-    schema_version: Literal[2] = PUBLISH_SCHEMA
+    schema_version: Literal[3] = PUBLISH_SCHEMA
     name: str
     # Why an area's letter has no figure here (it prints "geen gegevens voor dit gebied").
     gap: str | None = None
+    # The data rows it was read or computed from; none: made in the notebook itself.
+    lineage: Lineage = Lineage()
     review_section: ClassVar[str]  # where the review page lists it
     is_block: ClassVar[bool] = False  # placed as a paragraph of its own: {{p name }}
 
@@ -301,7 +453,7 @@ class PublishedValue(_Published):
         return f"{self.name} = {self.text}"
 
     def shown(self, origin: Origin) -> ShownValue:
-        return ShownValue(text=self.text, origin=origin)
+        return ShownValue(text=self.text, origin=origin, lineage=self.lineage)
 
     def for_letter(self, builder: LetterBuilder):
         return builder.value(self)
@@ -348,7 +500,7 @@ class PublishedFigure(_Block):
 
     def shown(self, origin: Origin) -> ShownFigure:
         image = hashlib.sha256(self.png.encode()).hexdigest()
-        return ShownFigure(text=self.title, image=image, origin=origin)
+        return ShownFigure(text=self.title, image=image, origin=origin, lineage=self.lineage)
 
     def for_letter(self, builder: LetterBuilder):
         return builder.figure(self)
@@ -388,7 +540,13 @@ class PublishedTable(_Block):
         ]
 
     def shown(self, origin: Origin) -> ShownTable:
-        return ShownTable(text=self.title, columns=self.columns, cells=self.cells(), origin=origin)
+        return ShownTable(
+            text=self.title,
+            columns=self.columns,
+            cells=self.cells(),
+            origin=origin,
+            lineage=self.lineage,
+        )
 
     def for_letter(self, builder: LetterBuilder):
         return builder.table(self)

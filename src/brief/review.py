@@ -24,10 +24,16 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from brief.collect import Collection, Published
-from brief.i18n import _, current_language, decimal, ngettext
+from brief.i18n import _, current_language, decimal, local_time, ngettext
 from brief.params import Params, parameter_text
 from brief.paths import YearOutputs
-from brief.records import PublishedFigure, PublishedItem, RunRecord
+from brief.records import (
+    DERIVED,
+    PublishedFigure,
+    PublishedItem,
+    RunRecord,
+    computed_in_notebook,
+)
 
 PAGE_TEMPLATE = "review.html.j2"
 NOTEBOOK_TEMPLATE = "notebook.html.j2"  # nbconvert's lab page, plus charts' alt text
@@ -122,25 +128,51 @@ def file_url(path: str) -> str:
 
 
 def source_comments(collection: Collection) -> dict[str, str]:
-    """Return, for every published name, the comment the review copy puts on it."""
+    """Return, for every published name, the comment the review copy puts on it.
+
+    The comment names the data rows the item was read from (see :func:`lineage_text`); of
+    an item the notebook made itself, it says so and lists the files that notebook read.
+    """
     comments = {}
     for name, entry in collection.items.items():
+        lineage = entry.item.lineage
+        if entry.item.gap is not None:
+            # TRANSLATORS: a Word comment on what an area's letter prints where its data
+            # has no figure; {reason} says which figure is missing from which file
+            comments[name] = _(
+                "{name}: published by {place}; no data for this area: {reason}"
+            ).format(name=name, place=entry.origin.place, reason=entry.item.gap)
+            continue
+        if not lineage.by_hand:
+            # TRANSLATORS: a Word comment in the review copy, on a value, figure or table of
+            # the letter; {place} is "01-jeugd.ipynb, cell 4", {rows} the data rows behind it
+            comments[name] = _("{name}: published by {place}; {rows}.").format(
+                name=name, place=entry.origin.place, rows=lineage_text(entry.item)
+            )
+            continue
         reads = collection.inputs.get(entry.origin.notebook, {})
         data = "; ".join(
             _rows_read(path, read.rows) if read.rows is not None else path
             for path, read in sorted(reads.items())
         )
-        # TRANSLATORS: a Word comment in the review copy, on a value, figure or table of
-        # the letter; {place} is "01-jeugd.ipynb, cell 4", {data} the data files it read.
+        # TRANSLATORS: a Word comment in the review copy, on a value the notebook computed
+        # itself; {place} is "01-jeugd.ipynb, cell 4", {data} the data files it read.
         comments[name] = _(
-            "{name}: published by {place}. Data read by that notebook: {data}."
+            "{name}: published by {place}; {computed}. Data read by that notebook: {data}."
         ).format(
             name=name,
             place=entry.origin.place,
+            computed=computed_in_notebook(),
             # TRANSLATORS: in the review copy's comment, for a notebook that read no data.
             data=data or _("none"),
         )
     return comments
+
+
+def lineage_text(item: PublishedItem) -> str:
+    """Return the data rows behind ``item``: each in full for a value, in short for a
+    figure or table (which show many)."""
+    return item.lineage.short if item.is_block else item.lineage.text
 
 
 def _rows_read(path: str, rows: int) -> str:
@@ -161,6 +193,38 @@ class ReviewEntry:
     link: str
     in_letter: bool
     payload: PublishedItem
+    count: int | None  # the n of "In [n]" on the notebook page, when known
+    number: str | None  # the caption's number in the letter, "Figuur 2", for a block
+    rows: list[str]  # the data rows behind it, one a line; [] when the notebook made it
+    derived: str = ""  # how a value was computed from its rows ("a share"), if it was
+
+
+def readable_lines(value) -> list[str]:
+    """Return a params-file entry as lines a reader reads, not as JSON: a group as
+    "key: value" lines, a list one line per item (an item's parts joined by " · ")."""
+    if isinstance(value, dict):
+        return [f"{key}: {parameter_text(part)}" for key, part in value.items()]
+    if isinstance(value, list):
+        return [
+            " · ".join(parameter_text(part) for part in item.values())
+            if isinstance(item, dict)
+            else parameter_text(item)
+            for item in value
+        ]
+    return [parameter_text(value)]
+
+
+def _rows_listed(item: PublishedItem) -> dict:
+    """Return the review page's list of the data rows behind ``item``."""
+    lineage = item.lineage
+    if item.gap is not None:  # an area's letter without this figure: say why
+        return {"rows": [item.gap]}
+    if lineage.by_hand:
+        return {"rows": []}
+    if item.is_block:
+        return {"rows": lineage.summary.split("; ")}
+    derived = _(DERIVED[lineage.derived]) if lineage.derived else ""
+    return {"rows": [row.text for row in lineage.rows], "derived": derived}
 
 
 def page_environment() -> jinja2.Environment:
@@ -188,6 +252,7 @@ def page_environment() -> jinja2.Environment:
     environment.globals["page_language"] = current_language
     environment.filters["seconds"] = decimal
     environment.filters["url"] = file_url
+    environment.filters["local_time"] = local_time
     return environment
 
 
@@ -202,13 +267,18 @@ def write_review_page(
     has_changes: bool,
     accessibility: list[str] = (),
     reference: str | None = None,
+    order: dict[str, str | None] | None = None,
 ) -> Path:
     """Write ``index.html``: a static page that opens from disk, with no scripts.
 
     ``reference`` names the letter the changes are against (see brief.history)."""
     environment = page_environment()
     sections: dict[str, list[ReviewEntry]] = {"values": [], "figures": [], "tables": []}
-    for name, entry in sorted(collection.items.items()):
+    order = dict(order or {})
+    place = {name: index for index, name in enumerate(order)}
+    # In the order of the letter; what it does not show after, by name.
+    ranked = sorted(collection.items.items(), key=lambda i: (place.get(i[0], len(place)), i[0]))
+    for name, entry in ranked:
         sections[entry.item.review_section].append(
             ReviewEntry(
                 name=name,
@@ -218,6 +288,9 @@ def write_review_page(
                 link=cell_link(outputs, entry),
                 in_letter=name in used,
                 payload=entry.item,
+                count=entry.origin.count,
+                number=order.get(name),
+                **_rows_listed(entry.item),
             )
         )
     context = params.template_context()
@@ -227,6 +300,7 @@ def write_review_page(
 
     page = environment.get_template(PAGE_TEMPLATE).render(
         year=outputs.year,
+        computed_in_notebook=computed_in_notebook(),
         subject=subject,
         letter=exists(outputs.letter),
         review_letter=exists(outputs.review_letter),
@@ -235,7 +309,7 @@ def write_review_page(
         changes=file_url(outputs.changes.name) if has_changes else None,
         reference=reference,
         figures_dir=outputs.figures_dir.relative_to(outputs.folder).as_posix(),
-        parameters={name: parameter_text(value) for name, value in context.items()},
+        parameters={name: readable_lines(value) for name, value in context.items()},
         commitments=params.toezeggingen,
         record=record,
         unused_parameters=sorted(set(context) - used),

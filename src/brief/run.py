@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from brief.exceptions import DataError, NotebookError, ParamsError, PublishError
+from brief.exceptions import BriefError, DataError, NotebookError, ParamsError, PublishError
 from brief.i18n import _, ngettext
 from brief.plan import notebook_parameters
 from brief.settings import DEFAULT_CELL_TIMEOUT
@@ -121,9 +121,15 @@ def run_notebook(
         )
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
         kept = _keep_failed(executed, failed_dir)
-        kept_at = _(
-            "The partly run notebook is kept at {path}; the failing cell is marked in it."
-        ).format(path=kept)
+        if kept.with_suffix(".html").is_file():
+            kept_at = _(
+                "The partly run notebook is kept at {path}, the failing cell marked in it; open "
+                "{page} to read it in a web browser."
+            ).format(path=kept, page=kept.with_suffix(".html"))
+        else:
+            kept_at = _(
+                "The partly run notebook is kept at {path}; the failing cell is marked in it."
+            ).format(path=kept)
         raise NotebookError(
             f"{_reason(exc, source.name, year, timeout)}\n{kept_at}",
             notebook=source.name,
@@ -192,12 +198,27 @@ def _reason(exc: Exception, notebook: str, year: int, timeout: int) -> str:
 
 
 def _keep_failed(executed: Path, failed_dir: Path) -> Path:
-    """Move a partly executed notebook into ``failed_dir`` and return its new path."""
+    """Move a partly executed notebook into ``failed_dir`` and return its new path; beside
+    it goes the notebook as a web page (see :func:`failed_page`)."""
     failed_dir.mkdir(parents=True, exist_ok=True)
     kept = failed_dir / executed.name
     if executed.exists():
         shutil.move(executed, kept)
+        failed_page(kept)
     return kept
+
+
+def failed_page(kept: Path) -> Path | None:
+    """Write the failed notebook ``kept`` as a web page beside it, which an advisor opens
+    without Jupyter; return its path, or None when the page could not be made."""
+    page = kept.with_suffix(".html")
+    try:
+        from brief.review import write_notebook_html
+
+        return write_notebook_html(kept, page)
+    except Exception:  # noqa: BLE001 - the page of a broken run is a help, never a failure
+        page.unlink(missing_ok=True)
+        return None
 
 
 def run_notebooks(
@@ -250,4 +271,28 @@ def run_notebooks(
     # A thread per notebook; the semaphore, not the pool, limits the running kernels, so
     # a notebook's after_run never holds up the next notebook's start.
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
-        return list(pool.map(run_one, sources))
+        futures = [pool.submit(run_one, source) for source in sources]
+    failed = [f.exception() for f in futures if isinstance(f.exception(), NotebookError)]
+    raise_failures(failed)
+    return [future.result() for future in futures]  # another error: raised as it is
+
+
+def raise_failures(errors: list[BriefError]) -> None:
+    """Raise the notebooks' failures as one error that gives each, in notebook order, so
+    an advisor mends them all before building again; do nothing when there are none.
+
+    An error that is not a notebook's own (a cluster that went away) is raised as it is.
+    """
+    others = [error for error in errors if not isinstance(error, NotebookError)]
+    if others:
+        raise others[0]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        heading = ngettext(
+            "{count} notebook failed:", "{count} notebooks failed:", len(errors)
+        ).format(count=len(errors))
+        parts = [f"{number}. {error}" for number, error in enumerate(errors, start=1)]
+        raise NotebookError(
+            "\n\n".join([heading, *parts]), notebook=errors[0].notebook, cell=errors[0].cell
+        )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from brief.exceptions import ProjectError
@@ -12,6 +13,7 @@ from brief.i18n import _
 from brief.params import FILL_IN, read_yaml
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import RunRecord
+from brief.validate import KIND_ALIASES
 
 # Fields that differ every year: the advisor must write them anew.
 CLEARED = ("datum", "kenmerk")
@@ -24,7 +26,8 @@ class NewYear:
     params_file: Path
     copied_from: Path
     to_fill: list[str]
-    missing: dict[str, list[str]]  # data file -> indicators without a figure for the year
+    missing: dict[str, MissingRows]  # data file -> the rows it still needs for the year
+    skipped: list[int]  # years between the one copied and this one, which have no params
 
 
 def new_year(project: ProjectPaths, year: int) -> NewYear:
@@ -54,7 +57,13 @@ def new_year(project: ProjectPaths, year: int) -> NewYear:
         + yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=88),
         encoding="utf-8",
     )
-    return NewYear(target, source, to_fill, missing_data(project, earlier[-1], year))
+    return NewYear(
+        target,
+        source,
+        to_fill,
+        missing_data(project, earlier[-1], year),
+        list(range(earlier[-1] + 1, year)),
+    )
 
 
 def _header(year: int, source: str) -> str:
@@ -96,28 +105,86 @@ def _next_params(document: dict, latest: int, year: int) -> tuple[dict, list[str
     return new, to_fill
 
 
-def missing_data(project: ProjectPaths, latest: int, year: int) -> dict[str, list[str]]:
-    """Return, per data file the notebooks read, the indicators with a figure for
-    ``latest`` but none yet for ``year``.
+@dataclass(frozen=True)
+class AreaRows:
+    """Rows the areas need, alike but for the area: one row to copy, and the areas."""
+
+    areas: list[str]
+    rows: list[str]  # each written for the first of ``areas``
+
+
+@dataclass(frozen=True)
+class MissingRows:
+    """The rows one data file still needs for the new year, as that file writes rows."""
+
+    header: str  # the file's header row, as it writes it
+    realisations: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    per_area: list[AreaRows] = field(default_factory=list)
+
+
+def missing_data(project: ProjectPaths, latest: int, year: int) -> dict[str, MissingRows]:
+    """Return, per data file the notebooks read, every row the build of ``year`` will ask
+    for that the file lacks, written as that file writes rows: the city's realisations of
+    ``latest`` that have none for ``year``, the targets that end before ``year``, and the
+    rows per area.
 
     Which files the notebooks read comes from the latest year's run record; without one,
     every data file in the long format is checked.
     """
     from brief.data import COLUMNS, read_long_table
+    from brief.rowstyle import row_style
 
     record = RunRecord.read(YearOutputs(project.year_dir(latest), latest).run_record)
     if record is not None:
         files = sorted(project.root / path for path in record.data)
     else:
-        files = sorted(project.data_dir.glob("*.csv"))
+        files = sorted([*project.data_dir.glob("*.csv"), *project.data_dir.glob("*.xlsx")])
+    city = project.settings().stad
     missing = {}
     for path in files:
         frame = read_long_table(path)
         if frame is None or not set(COLUMNS) <= set(frame.columns):
             continue  # the catalogue and the list of areas are not yearly figures
-        realised = frame[frame["kind"] == "realisation"]
-        had = set(realised.loc[realised["year"] == str(latest), "indicator"])
-        has = set(realised.loc[realised["year"] == str(year), "indicator"])
-        if had - has:
-            missing[project.relative(path)] = sorted(had - has)
+        style = row_style(path)
+        kinds = frame["kind"].str.lower().map(lambda word: KIND_ALIASES.get(word, word))
+        frame = frame.assign(kind=kinds, year=pd.to_numeric(frame["year"], errors="coerce"))
+        needed = _needed(frame, city, latest, year)
+        if not any(needed.values()):
+            continue
+        rows = MissingRows(header=style.header_line())
+        for indicator, kind in needed["city"]:
+            wanted = rows.realisations if kind == "realisation" else rows.targets
+            wanted.append(style.row(indicator, year, city, kind))
+        by_areas: dict[tuple[str, ...], list[str]] = {}
+        for (indicator, kind), areas in needed["areas"].items():
+            by_areas.setdefault(tuple(areas), []).append(style.row(indicator, year, areas[0], kind))
+        rows.per_area.extend(AreaRows(list(a), r) for a, r in by_areas.items())
+        missing[project.relative(path)] = rows
     return missing
+
+
+def _needed(frame, city: str, latest: int, year: int) -> dict:
+    """Return the (indicator, kind) the city lacks for ``year``, and per (indicator, kind)
+    the areas that lack it."""
+    city_rows = frame[frame["area"] == city]
+    area_rows = frame[frame["area"] != city]
+    wanted = []
+    realised = city_rows[city_rows["kind"] == "realisation"]
+    had = set(realised.loc[realised["year"] == latest, "indicator"])
+    has = set(realised.loc[realised["year"] == year, "indicator"])
+    wanted += [(indicator, "realisation") for indicator in sorted(had - has)]
+    targets = city_rows[city_rows["kind"] == "target"]
+    last_target = targets.groupby("indicator")["year"].max()
+    wanted += [(name, "target") for name, last in last_target.items() if latest <= last < year]
+    areas: dict[tuple[str, str], list[str]] = {}
+    for kind in ("realisation", "target"):
+        rows = area_rows[area_rows["kind"] == kind]
+        for indicator, group in rows.groupby("indicator"):
+            had = set(group.loc[group["year"] == latest, "area"])
+            # A target for a later year counts (see brief.indicators.target_year).
+            reached = group["year"] >= year if kind == "target" else group["year"] == year
+            has = set(group.loc[reached, "area"])
+            if had - has:
+                areas[(indicator, kind)] = sorted(had - has)
+    return {"city": wanted, "areas": areas}

@@ -529,6 +529,24 @@ _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relat
 _NUMBER = re.compile(r"^\d+$")
 
 
+def letter_order(document: Document, labels: tuple[str, ...]) -> dict[str, str | None]:
+    """Return the marked names in the order the letter shows them, each once, with the
+    caption number of a figure or table ("Figuur 2"); None for a value.
+
+    Reads a document filled with review marks, its captions numbered (number_captions).
+    """
+    caption = re.compile(rf"^({'|'.join(map(re.escape, labels))}) (\d+)\b")
+    order: dict[str, str | None] = {}
+    for paragraph in document.element.body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        if MARK_START not in text:
+            continue
+        numbered = caption.match(text)
+        for name, _text in marked_values(text):
+            order.setdefault(name, numbered.group(0) if numbered else None)
+    return order
+
+
 def marked_values(text: str) -> list[tuple[str, str]]:
     """Return (name, text) of every value :func:`mark` bracketed in ``text``, in order."""
     return [(match.group(1), match.group(2)) for match in _MARKED.finditer(text)]
