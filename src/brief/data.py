@@ -158,20 +158,17 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    body = content.rstrip(b"\r\n\t ")
-    if b"\n\n" in body or b"\n\r\n" in body or b"\r\r" in body:
-        return None
+    for blank_line in (b"\n\n", b"\n\r\n", b"\r\r"):
+        at = content.find(blank_line)
+        if at >= 0 and not content[at:].isspace():  # blank lines at the end count for nothing
+            return None
     try:
-        header = next(
-            csv.reader(
-                [content.decode("utf-8-sig", errors="replace").splitlines()[0]], delimiter=delimiter
-            )
-        )
+        header = next(csv.reader([_header(content)], delimiter=delimiter))
         if len(set(header)) != len(header) or "" in header:
             return None
         table = pcsv.read_csv(
             pa.py_buffer(content),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=b"\"" in content),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=False,

@@ -121,7 +121,7 @@ class ReadNote(_Record):
                 self.more,
             )
         elif self.doubt == "above" and not self.more:
-            # TRANSLATORS: a percentage in the data over 100; {number} as the language writes it
+            # TRANSLATORS: a percentage in the data over 100, which may be a typo
             message = _(
                 "column {column!r}, row {row}: {written!r} is a percentage over 100; check it"
             )
