@@ -75,9 +75,7 @@ def test_duplicate_rows_are_refused(project):
     )
 
 
-def write_rows(
-    project, name: str, values: list[str], indicator: str = "kinderwerk_bereik"
-) -> None:
+def write_rows(project, name: str, values: list[str], indicator: str = "kinderwerk_bereik") -> None:
     """Write data/<name>.csv, as Dutch Excel saves it, one row per value, years 2001 on."""
     header = ";".join(["indicator", "jaar", "gebied", "waarde", "soort", "bron"])
     rows = [

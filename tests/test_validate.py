@@ -18,8 +18,8 @@ from brief.validate import (
     TEXT,
     CloseNames,
     NotANumber,
-    parse_number,
     _read_numbers,
+    parse_number,
 )
 
 HEADER = "indicator,year,area,value,kind,source"
@@ -78,7 +78,7 @@ def test_a_count_written_with_a_thousands_comma_is_refused_with_its_likely_meani
 
 
 def test_a_fractional_count_is_refused_not_rounded(project):
-    csv_with(project, "kinderwerk_bereik,2023,Rotterdam,\"1.234,5\",realisation,x")
+    csv_with(project, 'kinderwerk_bereik,2023,Rotterdam,"1.234,5",realisation,x')
 
     assert data_error(project) == (
         "jeugd.csv has 1 problem(s):\n  - row 2, column 'value': '1.234,5' is not a whole "
@@ -118,9 +118,7 @@ def test_a_percentage_over_100_is_noted_with_its_row(project, monkeypatch):
 
     load_data("jeugd", project)
 
-    note = ReadNote(
-        column="value", row=3, written="128", read_as=128, doubt="above", more=1
-    )
+    note = ReadNote(column="value", row=3, written="128", read_as=128, doubt="above", more=1)
     assert shown[-1]["text/plain"].endswith(
         "data/jeugd.csv, column 'value', row 3: '128' is a percentage over 100; check it and "
         "1 more value(s) over 100"

@@ -168,7 +168,9 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
             return None
         table = pcsv.read_csv(
             pa.py_buffer(content),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=b"\"" in content),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=b'"' in content
+            ),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=False,
