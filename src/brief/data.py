@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from brief import tablecache
 from brief.exceptions import DataError
 from brief.files import file_hash, is_ole_file
 from brief.formatting import NUMBER_UNITS
@@ -33,7 +34,7 @@ from brief.paths import ProjectPaths, find_project
 from brief.problems import listed_message, problems_message
 from brief.records import INPUT_MIMETYPE, DataRead, ReadNote
 from brief.settings import Settings, load_settings
-from brief.validate import COLUMN_ALIASES, COLUMNS, TEXT, AreaNames, check_table
+from brief.validate import COLUMN_ALIASES, COLUMNS, TEXT, AreaNames, Checked, check_table
 
 CATALOGUE_FILE = "indicatoren.csv"
 CATALOGUE_COLUMNS = ("indicator", "label", "unit", "type", "monitor")
@@ -48,7 +49,12 @@ SHEET = "data"  # the sheet brief reads from a workbook with more than one
 
 
 def _record_input(
-    path: Path, project: ProjectPaths, rows: int, notes: list[ReadNote], table: str = "figures"
+    path: Path,
+    project: ProjectPaths,
+    rows: int,
+    notes: list[ReadNote],
+    table: str = "figures",
+    sha256: str | None = None,
 ) -> None:
     """Show which data file was read, so the build can track what a notebook depends on.
 
@@ -70,7 +76,8 @@ def _record_input(
         # TRANSLATORS: above the numbers of a data file whose reading a person should check
         shown += "\n" + _("Converted, check:") + "\n"
         shown += "\n".join(f"  {relative}, {note.text}" for note in notes)
-    read = DataRead(path=relative, sha256=file_hash(path), rows=rows, notes=notes, table=table)
+    sha256 = sha256 or file_hash(path)
+    read = DataRead(path=relative, sha256=sha256, rows=rows, notes=notes, table=table)
     display({INPUT_MIMETYPE: read.model_dump(mode="json"), "text/plain": shown}, raw=True)
 
 
@@ -376,26 +383,63 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     """Return the checked long-format table ``data/<name>.csv`` (or ``.xlsx``).
 
     Values become numbers and years integers; every problem in the file is reported
-    together, each with its row number as the user sees it in a spreadsheet.
+    together, each with its row number as the user sees it in a spreadsheet. A file is
+    checked once per content: the checked table is kept in ``outputs/.cache/``.
     """
     project = project or find_project()
     path = data_file(project, name)
-    frame = _read_table(path, COLUMNS)
-    catalogue = load_catalogue(project)["unit"].to_dict()
     settings = load_settings(project.root)
-    areas = area_names(project, settings)
-
-    # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
-    frame.index = frame.index + 2
-    checked = check_table(frame, catalogue, areas, settings.notatie.get(path.name))
-    if checked.found:
-        raise DataError(problems_message(path.name, checked.found))
-    if checked.table.empty:
-        raise DataError(_no_data_rows(path))
+    checked, sha256 = _checked_table(path, project, settings)
 
     # The checked table keeps each row's spreadsheet row; the notebook gets the data's columns.
     table = checked.table.drop(columns="row")
     table.attrs["path"] = project.relative(path)
     table.attrs["city"] = settings.stad  # indicators' default area: the whole city
-    _record_input(path, project, len(table), checked.notes)
+    _record_input(path, project, len(table), checked.notes, sha256=sha256)
     return table
+
+
+def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tuple[Checked, str]:
+    """Return the file's checked table (from the cache when it has it) and the file's hash.
+
+    The catalogue and the areas file are recorded as read either way: the notebook
+    depends on them, since the check did.
+    """
+    cache = tablecache.cache_dir(project.outputs_dir)
+    catalogue_path = project.data_dir / CATALOGUE_FILE
+    areas_path = project.root / settings.gebieden
+    notation = settings.notatie.get(path.name)
+    try:
+        hashes = {
+            "data": tablecache.content_hash(path, cache),
+            "catalogue": tablecache.content_hash(catalogue_path, cache),
+            "areas": tablecache.content_hash(areas_path, cache),
+        }
+    except OSError:  # a file that is not there is reported below, by the reader
+        hashes = None
+    key = hashes and tablecache.table_key(**hashes, city=settings.stad, notation=notation)
+    kept = key and tablecache.read_table(cache, path, key)
+    if kept:
+        table, notes, facts = kept
+        for read, table_kind in ((catalogue_path, "catalogue"), (areas_path, "areas")):
+            rows, sha256 = facts[table_kind]
+            _record_input(read, project, rows, [], table_kind, sha256=sha256)
+        return Checked(table, [], notes), hashes["data"]
+
+    frame = _read_table(path, COLUMNS)
+    catalogue = load_catalogue(project)
+    areas = area_names(project, settings)
+    # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
+    frame.index = frame.index + 2
+    checked = check_table(frame, catalogue["unit"].to_dict(), areas, notation)
+    if checked.found:
+        raise DataError(problems_message(path.name, checked.found))
+    if checked.table.empty:
+        raise DataError(_no_data_rows(path))
+    if key:
+        facts = {
+            "catalogue": (len(catalogue), hashes["catalogue"]),
+            "areas": (len(areas.names), hashes["areas"]),
+        }
+        tablecache.write_table(cache, path, key, checked.table, checked.notes, facts)
+    return checked, hashes["data"] if hashes else file_hash(path)
