@@ -202,3 +202,67 @@ def test_row_ranges_are_short():
     assert row_ranges(np.array([5])) == "row 5"
     assert row_ranges(np.array([2, 3, 4, 9])) == "rows 2–4, 9"
     assert row_ranges(np.arange(2, 40, 2)) == "rows 2, 4, 6, 8 and 15 more"
+
+
+def workbook_with(path, rows: list[list]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "data"
+    for values in rows:
+        workbook.active.append(values)
+    workbook.save(path)
+
+
+def test_calamine_reads_a_workbook_as_openpyxl_does(tmp_path):
+    import datetime as dt
+
+    from brief.data import _read_xlsx_calamine, _read_xlsx_openpyxl
+
+    path = tmp_path / "cijfers.xlsx"
+    workbook_with(
+        path,
+        [
+            ["indicator", "jaar", "gebied", "waarde", "soort", "bron", 2024],
+            ["kinderwerk_bereik", 2023, "Rotterdam", 30133, "realisatie", None, None],
+            ["kinderwerk_bereik", 2024.0, "Noord", 12.5, "doel", 7, True],
+            [None, None, None, None, None, None, None],
+            ["x", dt.datetime(2024, 3, 1), "Zuid", -4, "doel", "€ 1.234,5", False],
+        ],
+    )
+
+    assert _read_xlsx_calamine(path) == _read_xlsx_openpyxl(path)
+
+
+def test_a_workbook_with_stored_formula_results_is_read_by_calamine(project):
+    import re
+    import zipfile
+
+    (project.data_dir / "jeugd.csv").unlink()
+    plain = project.data_dir / "plain.xlsx"
+    workbook_with(
+        plain,
+        [
+            HEADER.split(","),
+            ["kinderwerk_bereik", 2023, "Rotterdam", 30133, "realisation", None],
+            ["kinderwerk_bereik", 2024, "Rotterdam", "=D2*2", "realisation", "x"],
+        ],
+    )
+    # As Excel saves it: the formula with its result (openpyxl writes no results).
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(project.data_dir / "jeugd.xlsx", "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb"<f>D2\*2</f><v>\s*</v>|<f>D2\*2</f>", b"<f>D2*2</f><v>60266</v>", data
+                )
+            target.writestr(item, data)
+    plain.unlink()
+
+    frame = load_data("jeugd", project)
+
+    assert list(frame["value"]) == [30133, 60266]
+    assert list(frame["source"]) == ["", "x"]

@@ -18,8 +18,10 @@ output, so a build knows what each notebook depends on and a reviewer sees what 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -200,6 +202,88 @@ def _no_data_rows(path: Path) -> str:
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
+    """Return a workbook's cells: read by calamine, or by openpyxl where calamine cannot.
+
+    Calamine reads a workbook several times faster, with the cells openpyxl gives once
+    converted: whole numbers as int, empty cells as None, dates as datetimes. A formula
+    whose result the file does not store looks empty to both; only openpyxl can say
+    which formula it is, so it reads the workbook again when the workbook has formulas.
+    """
+    fast = _read_xlsx_calamine(path)
+    rows, title = fast if fast is not None else _read_xlsx_openpyxl(path)
+    if any(cell is None for row in rows[1:] for cell in row) and (
+        fast is None or _has_formulas(path)
+    ):
+        _refuse_unstored_formulas(path, title, rows)
+    if not any(cell not in (None, "") for row in rows for cell in row):
+        raise DataError(_empty(path))
+    header = ["" if cell is None else str(cell) for cell in rows[0]]
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=object)
+    for column in frame.columns.unique():  # columns of text only are read as text at once
+        cells = frame[column]
+        if isinstance(cells, pd.Series) and all(isinstance(c, str) for c in cells.dropna()):
+            frame[column] = cells.astype(TEXT)
+    return frame
+
+
+def _sheet_to_read(path: Path, names: list[str]) -> str:
+    """Return the only sheet, or the sheet named 'data'; raise when neither is there."""
+    if len(names) == 1:
+        return names[0]
+    if SHEET in names:
+        return SHEET
+    raise DataError(
+        _(
+            "{file} has the sheets {sheets}; brief reads the sheet named {sheet!r}. "
+            "Rename the sheet with the figures to {sheet!r}."
+        ).format(file=path.name, sheets=", ".join(repr(n) for n in names), sheet=SHEET)
+    )
+
+
+def _read_xlsx_calamine(path: Path) -> tuple[list[list], str] | None:
+    """Return the rows of the sheet to read and its name, or None if calamine cannot."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        title = _sheet_to_read(path, workbook.sheet_names)
+        rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except DataError:
+        raise
+    except Exception:  # any workbook calamine cannot read goes to openpyxl, which says why
+        return None
+    return [[_as_openpyxl(cell) for cell in row] for row in rows], title
+
+
+def _as_openpyxl(cell):
+    """Return a calamine cell as openpyxl gives it, so both readers read alike."""
+    kind = type(cell)
+    if kind is str:
+        return cell or None
+    if kind is float:
+        return int(cell) if cell.is_integer() and abs(cell) < 2**53 else cell
+    if kind is dt.date:
+        return dt.datetime(cell.year, cell.month, cell.day)
+    return cell
+
+
+def _has_formulas(path: Path) -> bool:
+    """Return whether any sheet of the workbook holds a formula (an <f> element)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(
+                _FORMULA.search(archive.read(name))
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return True  # let openpyxl look
+
+
+_FORMULA = re.compile(rb"<(\w+:)?f[ >/]")
+
+
+def _read_xlsx_openpyxl(path: Path) -> tuple[list[list], str]:
     import openpyxl
 
     try:
@@ -217,28 +301,12 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
             )
         raise DataError(message.format(file=path.name, error=type(exc).__name__)) from None
     try:
-        names = workbook.sheetnames
-        if len(names) == 1:
-            sheet = workbook[names[0]]
-        elif SHEET in names:
-            sheet = workbook[SHEET]
-        else:
-            raise DataError(
-                _(
-                    "{file} has the sheets {sheets}; brief reads the sheet named {sheet!r}. "
-                    "Rename the sheet with the figures to {sheet!r}."
-                ).format(file=path.name, sheets=", ".join(repr(n) for n in names), sheet=SHEET)
-            )
+        sheet = workbook[_sheet_to_read(path, workbook.sheetnames)]
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         title = sheet.title
     finally:
         workbook.close()
-    if any(cell is None for row in rows[1:] for cell in row):
-        _refuse_unstored_formulas(path, title, rows)
-    if not any(cell not in (None, "") for row in rows for cell in row):
-        raise DataError(_empty(path))
-    header = ["" if cell is None else str(cell) for cell in rows[0]]
-    return pd.DataFrame(rows[1:], columns=header, dtype=object)
+    return rows, title
 
 
 def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> None:

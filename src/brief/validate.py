@@ -523,6 +523,11 @@ def _values(
         values[at[readable]] = number[readable]
         doubts[at] = doubt
         slow[at[readable]] = False
+    else:  # a workbook's: number cells are numbers already, nothing to read
+        numbers = np.fromiter((type(c) in (int, float) for c in column), bool, len(column))
+        at = np.flatnonzero(present & numbers)
+        values[at] = column.to_numpy()[at].astype(np.float64)
+        slow[at] = False
     refused: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if slow.any():
         read, refused = _each_distinct(column, slow, lambda w: _value(w, notation))
