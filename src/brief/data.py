@@ -157,6 +157,9 @@ def _sniff_delimiter(content: bytes) -> str:
     return csv.Sniffer().sniff(_header(content) + "\n").delimiter
 
 
+_BLANK_LINE = re.compile(rb"\n\r?\n|\r\r")
+
+
 def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
     """Return the cells as text, read by Arrow; None for a file only pandas reads alike.
 
@@ -167,10 +170,9 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    for blank_line in (b"\n\n", b"\n\r\n", b"\r\r"):
-        at = content.find(blank_line)
-        if at >= 0 and not content[at:].isspace():  # blank lines at the end count for nothing
-            return None
+    blank_line = _BLANK_LINE.search(content)
+    if blank_line and not content[blank_line.start() :].isspace():  # at the end: no matter
+        return None
     try:
         header = next(csv.reader([_header(content)], delimiter=delimiter))
         if len(set(header)) != len(header) or "" in header:
@@ -181,7 +183,7 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
                 delimiter=delimiter, newlines_in_values=b'"' in content
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
+                column_types=dict.fromkeys(header, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -190,7 +192,7 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
         return None
     if table.column_names != header:
         return None
-    return table.to_pandas(types_mapper={pa.string(): TEXT}.get)
+    return table.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
 
 
 def _empty(path: Path) -> str:

@@ -354,6 +354,7 @@ def check_table(
     found: list[Found] = []
     bad = np.zeros(len(cells), dtype=bool)
     read: dict[str, Any] = {}
+    unchanged: dict[str, pd.Series] = {}  # columns whose every cell is kept as written
     checks = {
         "indicator": lambda w: _indicator(w, catalogue),
         "year": _year,
@@ -373,13 +374,17 @@ def check_table(
         if column == "value":
             read[column], doubts, refused = _values(cells[column], present, notation)
         else:
-            read[column], refused = _each_distinct(cells[column], present, checks[column])
+            read[column], refused, same = _each_distinct(cells[column], present, checks[column])
+            if same:
+                unchanged[column] = cells[column]
         for kind, (positions, shown) in refused.items():
             found.append(Found(column, order, rows[positions], shown, sayings[column, kind]))
             bad[positions] = True
 
     # Checks across columns, on rows whose cells passed: the unit comes with the indicator.
-    units = np.asarray(read["indicator"].map(catalogue), dtype=object)
+    indicators = read["indicator"]
+    unit_of = [catalogue[name] for name in indicators.categories] + [None]
+    units = np.asarray(unit_of, dtype=object)[indicators.codes]  # code -1: the None
     value = read["value"]
     order = COLUMNS.index("value")
     with np.errstate(invalid="ignore"):
@@ -398,13 +403,14 @@ def check_table(
     table = pd.DataFrame(
         {
             "row": rows[good],
-            "indicator": _texts(read["indicator"], good),
+            "indicator": _texts(read["indicator"], good, unchanged.get("indicator")),
             "year": np.asarray(read["year"].categories, dtype=np.int64)[read["year"].codes[good]],
-            "area": _texts(read["area"], good),
+            "area": _texts(read["area"], good, unchanged.get("area")),
             "value": value[good],
             "kind": _texts(read["kind"], good),
-            "source": pd.Series(read["source"][good], dtype=TEXT),
-        }
+            "source": pd.Series(read["source"], dtype=TEXT)[good].reset_index(drop=True),
+        },
+        copy=False,
     )
     key = [read[column].codes[good] for column in ("indicator", "year", "area", "kind")]
     found += _duplicates(table, key)
@@ -414,10 +420,16 @@ def check_table(
     return Checked(table, found, notes)
 
 
-def _texts(values: pd.Categorical, good: np.ndarray) -> pd.Series:
-    """Return the text of each good row, put together by Arrow (a million rows: 0.1 s)."""
+def _texts(values: pd.Categorical, good: np.ndarray, written: pd.Series | None = None):
+    """Return the text of each good row, put together by Arrow (a million rows: 0.1 s).
+
+    ``written`` is the column as written when every cell is kept as written (no spaces,
+    no other spelling): then it is the column already.
+    """
     import pyarrow as pa
 
+    if written is not None and written.dtype == TEXT and good.all():
+        return written.reset_index(drop=True)
     names = pa.array(np.asarray(values.categories, dtype=object), pa.large_string())
     taken = names.take(pa.array(values.codes[good]))
     return taken.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
@@ -448,13 +460,14 @@ def _blank(column: pd.Series) -> np.ndarray:
 
 def _each_distinct(
     column: pd.Series, present: np.ndarray, check: Callable[[Any], Any]
-) -> tuple[pd.Categorical, dict[str, tuple[np.ndarray, np.ndarray]]]:
+) -> tuple[pd.Categorical, dict[str, tuple[np.ndarray, np.ndarray]], bool]:
     """Check each distinct cell once; return the values per row and the refused per kind.
 
     The values come as a categorical (missing where a cell is empty or refused); the
-    refused as, per kind of problem, their positions and what each wrote.
+    refused as, per kind of problem, their positions and what each wrote; and whether
+    every value is the cell as written.
     """
-    codes, distinct = _factorize(column[present])
+    codes, distinct = _factorize(column if present.all() else column[present])
     results: list = [None] * len(distinct)
     kinds = np.full(len(distinct), "", dtype=object)
     shown = np.empty(len(distinct), dtype=object)
@@ -472,7 +485,8 @@ def _each_distinct(
     for kind in set(kinds) - {""}:
         hit = kinds[codes] == kind
         refused[kind] = (np.flatnonzero(present)[hit], shown[codes[hit]])
-    return values, refused
+    same = all(type(r) is str and r == d for r, d in zip(results, distinct, strict=True))
+    return values, refused, same
 
 
 def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
@@ -519,7 +533,9 @@ def _values(
     slow = present.copy()  # cells left for parse_number, one distinct text at a time
     if column.dtype != object:
         at = np.flatnonzero(present)
-        number, doubt, readable = _read_numbers(column[present], notation)
+        number, doubt, readable = _read_numbers(
+            column if present.all() else column[present], notation
+        )
         values[at[readable]] = number[readable]
         doubts[at] = doubt
         slow[at[readable]] = False
@@ -530,7 +546,7 @@ def _values(
         slow[at] = False
     refused: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if slow.any():
-        read, refused = _each_distinct(column, slow, lambda w: _value(w, notation))
+        read, refused, _same = _each_distinct(column, slow, lambda w: _value(w, notation))
         for positions, _shown in refused.values():
             slow[positions] = False
         at = np.flatnonzero(slow)
@@ -556,7 +572,10 @@ def _read_numbers(
     plain = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.binary_length(text), 15))
     plain = plain.fill_null(False).to_numpy(zero_copy_only=False)
     at = np.flatnonzero(plain)
-    number[at] = pc.cast(text.take(pa.array(at)), pa.float64()).to_numpy()
+    if len(at) == len(text):  # the usual file: only digits, read at once
+        number[:] = pc.cast(text, pa.float64()).to_numpy()
+    elif len(at):
+        number[at] = pc.cast(text.take(pa.array(at)), pa.float64()).to_numpy()
     rest = np.flatnonzero(~plain)
     if len(rest):
         read, doubt, readable = _read_notations(text.take(pa.array(rest)), notation)
