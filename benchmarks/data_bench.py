@@ -52,10 +52,11 @@ import resource, sys
 from pathlib import Path
 from brief.data import load_data
 from brief.paths import ProjectPaths
+import pyarrow, pyarrow.compute, pyarrow.csv  # imported before, so only the data counts
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 table = load_data(sys.argv[2], ProjectPaths(Path(sys.argv[1])))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((peak - before) * 1024, int(table.memory_usage(deep=True).sum()))
+print(before * 1024, peak * 1024, int(table.memory_usage(deep=True).sum()))
 """
 
 
@@ -175,8 +176,13 @@ def data_cases(repeats: int) -> dict:
                 text=True,
                 check=True,
             )
-            added, table = (int(n) for n in done.stdout.split())
+            before, peak, table = (int(n) for n in done.stdout.split())
+            added = peak - before
+            file_size = (root / "data" / "groot.csv").stat().st_size
         median = {name: statistics.median(values) for name, values in times.items()}
+        for name, value in median.items():
+            bench.console.print(f"{name}: median {value:.2f} s")
+        bench.console.print(f"d4 peak memory added by load_data: {added / 2**20:.0f} MiB")
         grid = grid_added(repeats, rows)
 
     lines = len(problem["message"].splitlines())
@@ -195,9 +201,12 @@ def data_cases(repeats: int) -> dict:
         "targets": {name: limit for name, (limit, _case) in TARGETS.items()},
         "met": {name: ratios[name] <= limit for name, (limit, _case) in TARGETS.items()},
         "memory": {
+            "process_before_mib": round(before / 2**20),
+            "process_peak_mib": round(peak / 2**20),
             "peak_added_by_load_data_mib": round(added / 2**20),
             "checked_table_mib": round(table / 2**20),
-            "peak / table": round(added / table, 2),
+            "csv_file_mib": round(file_size / 2**20),
+            "peak added / table": round(added / table, 2),
         },
         "grid": {name: round(value, 2) for name, value in grid.items()},
         "problems_message": problem["message"],
