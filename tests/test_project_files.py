@@ -53,7 +53,7 @@ def test_environment_yml_mirrors_pyproject():
     assert pip == ["-e ."]
 
 
-NOTEBOOK_SIDE = {"data", "validate", "indicators", "charts", "publish"}
+NOTEBOOK_SIDE = {"data", "validate", "problems", "tablecache", "indicators", "charts", "publish"}
 SHARED = {"records", "formatting", "files", "paths", "exceptions", "settings", "params", "i18n"}
 
 
