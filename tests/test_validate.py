@@ -266,3 +266,25 @@ def test_a_workbook_with_stored_formula_results_is_read_by_calamine(project):
 
     assert list(frame["value"]) == [30133, 60266]
     assert list(frame["source"]) == ["", "x"]
+
+
+def test_a_file_of_blank_lines_has_no_data_rows(project):
+    csv_with(project, "", ",,,,,", "")
+
+    assert data_error(project) == "jeugd.csv has a header row but no data rows."
+
+
+def test_kinds_and_areas_are_kept_as_listed_however_written(project):
+    csv_with(
+        project,
+        "kinderwerk_pleinen,2023, kralingen crooswijk ,1,Realisatie,x",
+        "kinderwerk_pleinen,2023,Rotterdam,2,realisation, y ",
+    )
+
+    frame = load_data("jeugd", project)
+
+    assert list(frame["area"]) == ["Kralingen-Crooswijk", "Rotterdam"]
+    assert list(frame["kind"]) == ["realisation", "realisation"]
+    assert list(frame["source"]) == ["x", "y"]
+    assert list(frame["year"]) == [2023, 2023]
+    assert str(frame["kind"].dtype) == "str"

@@ -407,7 +407,7 @@ def check_table(
             "year": np.asarray(read["year"].categories, dtype=np.int64)[read["year"].codes[good]],
             "area": _texts(read["area"], good, unchanged.get("area")),
             "value": value[good],
-            "kind": _texts(read["kind"], good),
+            "kind": _texts(read["kind"], good, unchanged.get("kind")),
             "source": pd.Series(read["source"], dtype=TEXT)[good].reset_index(drop=True),
         },
         copy=False,
