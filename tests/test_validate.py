@@ -288,3 +288,26 @@ def test_kinds_and_areas_are_kept_as_listed_however_written(project):
     assert list(frame["source"]) == ["x", "y"]
     assert list(frame["year"]) == [2023, 2023]
     assert str(frame["kind"].dtype) == "str"
+
+
+def test_a_file_arrow_reads_in_several_blocks_is_checked_whole(project):
+    rows = [
+        f'jongerenwerk_fte,{year},{area},"{year},5",{kind},{"bron " * 400}'
+        for year in range(2000, 2101)
+        for area in ("Rotterdam", "Noord", "Charlois")
+        for kind in ("realisatie", "doel", "baseline")
+    ]  # about 2 MB: Arrow reads it in more than one block
+    csv_with(project, *rows)
+
+    frame = load_data("jeugd", project)
+
+    assert len(frame) == 101 * 3 * 3
+    assert frame["value"].iloc[-1] == 2100.5
+    assert set(frame["area"]) == {"Rotterdam", "Noord", "Charlois"}
+    assert set(frame["kind"]) == {"realisation", "target", "baseline"}
+    rows[-1] = rows[-1].replace(",Charlois,", ", noord ,")
+    csv_with(project, *rows)
+    assert data_error(project) == (
+        "jeugd.csv has 1 problem(s):\n  - row 910: the same indicator, year, area and kind as "
+        "row 907 (jongerenwerk_fte, 2100, Noord, baseline); keep one of the two."
+    )

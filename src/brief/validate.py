@@ -444,16 +444,23 @@ def _fraction(value: np.ndarray, units: np.ndarray) -> np.ndarray:
     return np.isin(units, whole) & (np.floor(value) != value)
 
 
+def _arrow(column: pd.Series):
+    """Return a text column as one Arrow array (pandas may hold it in chunks)."""
+    import pyarrow as pa
+
+    text = pa.array(column.astype(TEXT), type=pa.large_string())
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
 def _blank(column: pd.Series) -> np.ndarray:
     """Return where nothing is written: no cell, NaN, or only spaces."""
     missing = column.isna().to_numpy()
     if column.dtype == object:
         text = column.map(lambda c: isinstance(c, str) and not c.strip(), na_action="ignore")
         return missing | text.fillna(False).to_numpy(dtype=bool)
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(column.astype(TEXT), type=pa.large_string())
+    text = _arrow(column)
     spaces = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
     return missing | spaces.fill_null(False).to_numpy(zero_copy_only=False)
 
@@ -492,8 +499,9 @@ def _each_distinct(
 def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
     """Return a code per cell and the distinct cells; 1, 1.0, True and '1' stay apart."""
     if column.dtype != object:
-        codes, distinct = pd.factorize(column)
-        return codes, list(distinct)
+        encoded = _arrow(column).dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, encoded.dictionary.to_pylist()
     keys = column.map(lambda cell: (type(cell).__name__, cell))
     codes, distinct = pd.factorize(keys)
     return codes, [cell for _kind, cell in distinct]
@@ -566,23 +574,32 @@ def _read_numbers(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(cells.astype(TEXT), type=pa.large_string())
+    text = _arrow(cells)
     number = np.full(len(text), np.nan)
     doubts = np.zeros(len(text), dtype=np.int8)
     plain = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.binary_length(text), 15))
-    plain = plain.fill_null(False).to_numpy(zero_copy_only=False)
-    at = np.flatnonzero(plain)
-    if len(at) == len(text):  # the usual file: only digits, read at once
+    if notation == "en":
+        comma = pc.and_(plain, False)
+    else:  # "4,4" and "12,5": a decimal comma, the Dutch way
+        comma = pc.match_substring_regex(text, r"^[0-9]{1,15},[0-9]{1,15}$")
+    fast = pc.or_(plain, comma).fill_null(False)
+    if pc.all(plain).as_py():  # the usual file: only digits, read at once
         number[:] = pc.cast(text, pa.float64()).to_numpy()
-    elif len(at):
-        number[at] = pc.cast(text.take(pa.array(at)), pa.float64()).to_numpy()
-    rest = np.flatnonzero(~plain)
+    else:
+        written = pc.if_else(comma, pc.replace_substring(text, ",", "."), text)
+        read = pc.cast(pc.if_else(fast, written, "0"), pa.float64()).to_numpy()
+        number[:] = np.where(fast.to_numpy(zero_copy_only=False), read, np.nan)
+        if notation is None:
+            three = pc.and_(comma, pc.match_substring_regex(text, r",[0-9]{3}$"))
+            doubts[three.to_numpy(zero_copy_only=False)] = DOUBTS.index("decimals") + 1
+    readable = fast.to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~readable)
     if len(rest):
-        read, doubt, readable = _read_notations(text.take(pa.array(rest)), notation)
+        read, doubt, rest_readable = _read_notations(text.take(pa.array(rest)), notation)
         number[rest] = read
         doubts[rest] = doubt
-        plain[rest] = readable
-    return number, doubts, plain
+        readable[rest] = rest_readable
+    return number, doubts, readable
 
 
 def _read_notations(text, notation: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
