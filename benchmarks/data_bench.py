@@ -48,15 +48,19 @@ TARGETS = {  # name: (highest allowed, what it compares)
 }
 
 MEMORY = """
-import resource, sys
+import sys
 from pathlib import Path
 from brief.data import load_data
 from brief.paths import ProjectPaths
 import pyarrow, pyarrow.compute, pyarrow.csv  # imported before, so only the data counts
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def kib(field):  # this process's own, unlike ru_maxrss, which a forked child inherits
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith(field))
+
+before = kib("VmRSS:")
 table = load_data(sys.argv[2], ProjectPaths(Path(sys.argv[1])))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(before * 1024, peak * 1024, int(table.memory_usage(deep=True).sum()))
+print(before * 1024, kib("VmHWM:") * 1024, int(table.memory_usage(deep=True).sum()))
 """
 
 
