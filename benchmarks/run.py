@@ -220,10 +220,16 @@ def main() -> None:
     parser.add_argument(
         "--grid-only", action="store_true", help="only the grid cases (benchmarks/grid_bench.py)"
     )
+    parser.add_argument(
+        "--data-only", action="store_true", help="only the data cases (benchmarks/data_bench.py)"
+    )
     arguments = parser.parse_args()
     repeats = arguments.repeats
     if arguments.grid_only:
         add_grid_results(repeats)
+        return
+    if arguments.data_only:
+        add_data_results(repeats)
         return
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as folder:
@@ -264,6 +270,22 @@ def main() -> None:
     }
     report(cases, ratios, memory, repeats)
     add_grid_results(repeats)
+    add_data_results(repeats)
+
+
+def add_data_results(repeats: int) -> None:
+    """Run the data cases (national-scale files) and add them to results.json."""
+    from data_bench import data_cases
+
+    data = data_cases(repeats)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    results["national_data"] = {
+        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "repeats": repeats,
+        **data,
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"Data results added to {RESULTS.relative_to(REPO)}")
 
 
 def add_grid_results(repeats: int) -> None:

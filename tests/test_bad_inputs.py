@@ -245,6 +245,16 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         lambda p: (csv_with(p, row(value="-5")), data_error(p))[1],
         ONE + "row 2, column 'value': -5 is negative; a count cannot be.",
     ),
+    "count written with a thousands comma": (
+        lambda p: (csv_with(p, row(value='"1,234"')), data_error(p))[1],
+        ONE + "row 2, column 'value': '1,234' is not a whole number, and a count is always "
+        "whole. Did you mean 1234? Write 1234 or 1.234.",
+    ),
+    "count with decimals": (
+        lambda p: (csv_with(p, row(value='"1.234,5"')), data_error(p))[1],
+        ONE + "row 2, column 'value': '1.234,5' is not a whole number, and a count is always "
+        "whole. Write it as a whole number, or check the indicator's unit in indicatoren.csv.",
+    ),
     "unknown indicator, close to a known one": (
         lambda p: (csv_with(p, row(indicator="kinderwerk_pleinn")), data_error(p))[1],
         ONE + "row 2, column 'indicator': 'kinderwerk_pleinn' is not in indicatoren.csv. "
@@ -643,6 +653,15 @@ IN_DUTCH: dict[str, str] = {
     "value is empty": (ONE_NL + "rij 2, kolom 'value': de cel is leeg."),
     "negative count": (
         ONE_NL + "rij 2, kolom 'value': -5 is negatief, en dat kan niet bij de eenheid count."
+    ),
+    "count written with a thousands comma": (
+        ONE_NL + "rij 2, kolom 'value': '1,234' is geen heel getal, en een count is altijd "
+        "heel. Bedoel je 1234? Schrijf 1234 of 1.234."
+    ),
+    "count with decimals": (
+        ONE_NL + "rij 2, kolom 'value': '1.234,5' is geen heel getal, en een count is altijd "
+        "heel. Schrijf het als heel getal, of controleer de eenheid van de indicator in "
+        "indicatoren.csv."
     ),
     "unknown indicator, close to a known one": (
         ONE_NL + "rij 2, kolom 'indicator': 'kinderwerk_pleinn' staat niet in indicatoren.csv. "

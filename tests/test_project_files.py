@@ -104,7 +104,16 @@ def test_this_environment_has_the_locked_versions():
         assert metadata.version(name) == versions[name], f"{name}: run `make test` to sync"
 
 
-NOTEBOOK_SIDE = {"data", "validate", "indicators", "charts", "publish", "rowstyle"}
+NOTEBOOK_SIDE = {
+    "data",
+    "validate",
+    "problems",
+    "tablecache",
+    "indicators",
+    "charts",
+    "publish",
+    "rowstyle",
+}
 SHARED = {"records", "formatting", "files", "paths", "exceptions", "settings", "params", "i18n"}
 
 

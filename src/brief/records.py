@@ -66,8 +66,9 @@ def plain_number(number: float | int) -> str:
 
 
 # How a doubtful number was read: a dot that groups thousands ("1.234" as 1234), a comma
-# that starts the decimals ("1,234" as 1.234), or English notation ("1,234,567").
-Doubt = Literal["thousands", "decimals", "english"]
+# that starts the decimals ("1,234" as 1.234), or English notation ("1,234,567"); or a
+# number above what its unit can usually be (a percentage over 100).
+Doubt = Literal["thousands", "decimals", "english", "above"]
 
 
 class ReadNote(_Record):
@@ -118,6 +119,19 @@ class ReadNote(_Record):
                 "(the comma starts the decimals) and {count} more value(s) read the same way",
                 "column {column!r}, row {row}: read {written!r} as {number} "
                 "(the comma starts the decimals) and {count} more value(s) read the same way",
+                self.more,
+            )
+        elif self.doubt == "above" and not self.more:
+            # TRANSLATORS: a percentage in the data over 100, which may be a typo
+            message = _(
+                "column {column!r}, row {row}: {written!r} is a percentage over 100; check it"
+            )
+        elif self.doubt == "above":
+            message = ngettext(
+                "column {column!r}, row {row}: {written!r} is a percentage over 100; check it "
+                "and {count} more value(s) over 100",
+                "column {column!r}, row {row}: {written!r} is a percentage over 100; check it "
+                "and {count} more value(s) over 100",
                 self.more,
             )
         elif not self.more:

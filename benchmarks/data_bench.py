@@ -1,0 +1,255 @@
+"""The data cases of the benchmark: national-scale files read and checked.
+
+Side by side in one run, on fresh copies of the example project whose catalogue has
+20,000 more indicators (half counts written as plain digits, half percentages written
+"12,5"), over 10 areas and several years:
+
+- d1 a 1,000,000-row CSV: ``load_data`` with nothing kept, against ``pandas.read_csv``
+  of the same file (target: at most 10 times, and at most 2 s); and ``load_data`` again,
+  from the table kept in outputs/.cache/;
+- d2 a 200,000-row workbook: ``load_data`` against ``pandas.read_excel`` with the calamine
+  engine (target: at most 3 times) and with openpyxl;
+- d3 a file of 200,000 rows that all name unknown indicators, 20,000 of them close to a
+  known one: seconds until the message, and its lines (target: 10 s, 30 lines);
+- d4 peak memory of ``load_data`` of the million rows in a fresh process, above what the
+  process held before, against the checked table's own size;
+- d5 the grid of 15 letters (``brief build 2024 --per area --force``) with a million rows
+  added to data/jeugd.csv, which 01-jeugd and 05-indicatoren read in each letter, against
+  the same grid on the example's data: the time added, against one ``load_data`` of the
+  file (target: at most 2 times: each file is checked once, not once per notebook).
+
+    .venv/bin/python benchmarks/run.py --data-only --repeats 3
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import run as bench  # benchmarks/run.py, the harness these cases share
+
+INDICATORS = 20_000
+AREAS = 10
+TARGETS = {  # name: (highest allowed, what it compares)
+    "csv load_data / read_csv": (10.0, "d1"),
+    "csv load_data seconds": (2.0, "d1"),
+    "xlsx load_data / calamine": (3.0, "d2"),
+    "problems message seconds": (10.0, "d3"),
+    "problems message lines": (30, "d3"),
+    "grid added / one load_data": (2.0, "d5"),
+}
+
+MEMORY = """
+import sys
+from pathlib import Path
+from brief.data import load_data
+from brief.paths import ProjectPaths
+import pyarrow, pyarrow.compute, pyarrow.csv  # imported before, so only the data counts
+
+def kib(field):  # this process's own, unlike ru_maxrss, which a forked child inherits
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith(field))
+
+before = kib("VmRSS:")
+table = load_data(sys.argv[2], ProjectPaths(Path(sys.argv[1])))
+print(before * 1024, kib("VmHWM:") * 1024, int(table.memory_usage(deep=True).sum()))
+"""
+
+
+def national_project(target: Path) -> Path:
+    """Return a copy of the example whose catalogue has 20,000 more indicators."""
+    bench.copy_project(target)
+    catalogue = target / "data" / "indicatoren.csv"
+    extra = "".join(
+        f"ind_{i},Indicator {i},{'count' if i % 2 == 0 else 'percent'},Overig,Monitor\n"
+        for i in range(INDICATORS)
+    )
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return target
+
+
+def national_rows(count: int, prefix: str = "ind_") -> list[list[str]]:
+    """Return ``count`` data rows over the extra indicators, areas and years."""
+    areas = [
+        line.split(",")[0]
+        for line in (bench.REPO / "data" / "gebieden.csv").read_text("utf-8").splitlines()[1:]
+    ][:AREAS]
+    chance = random.Random(2024)
+    rows = []
+    year = 2000
+    while len(rows) < count:
+        for i in range(INDICATORS):
+            for area in areas:
+                if i % 2 == 0:
+                    value = str(chance.randrange(100_000))
+                else:
+                    value = f"{chance.randrange(100)},{chance.randrange(10)}"
+                rows.append([f"{prefix}{i}", str(year), area, value, "realisatie", "CBS"])
+        year += 1
+    return rows[:count]
+
+
+def write_csv(path: Path, rows: list[list[str]], header: bool = True) -> None:
+    lines = [",".join(f'"{cell}"' if "," in cell else cell for cell in row) for row in rows]
+    head = ["indicator,jaar,gebied,waarde,soort,bron"] if header else []
+    path.write_text("\n".join([*head, *lines]) + "\n", encoding="utf-8")
+
+
+def write_xlsx(path: Path, rows: list[list[str]]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    sheet.append(["indicator", "jaar", "gebied", "waarde", "soort", "bron"])
+    for indicator, year, area, value, kind, source in rows:
+        sheet.append([indicator, int(year), area, float(value.replace(",", ".")), kind, source])
+    workbook.save(path)
+
+
+def side_by_side(repeats: int, cases: dict) -> dict[str, list[float]]:
+    """Time each case once per repeat, taking turns, so load on the machine hits all."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for repeat in range(repeats):
+        for name, once in cases.items():
+            with bench.console.status(f"{name}: run {repeat + 1} of {repeats}"):
+                started = time.perf_counter()
+                once()
+                times[name].append(time.perf_counter() - started)
+    return times
+
+
+def data_cases(repeats: int) -> dict:
+    """Run the data cases and return their medians, ratios and memory, for results.json."""
+    from brief.data import load_data
+    from brief.exceptions import DataError
+    from brief.paths import ProjectPaths
+
+    with tempfile.TemporaryDirectory(prefix="brief-bench-data-") as folder:
+        root = national_project(Path(folder) / "project")
+        project = ProjectPaths(root)
+        with bench.console.status("writing a 1,000,000-row CSV and a 200,000-row workbook"):
+            rows = national_rows(1_000_000)
+            write_csv(root / "data" / "groot.csv", rows)
+            write_xlsx(root / "data" / "werkmap.xlsx", rows[:200_000])
+            wrong = [[f"onbekend_{row[0]}", *row[1:]] for row in rows[:200_000]]
+            write_csv(root / "data" / "fout.csv", wrong)
+        cache = project.outputs_dir / ".cache"
+
+        def fresh(name: str):
+            shutil.rmtree(cache, ignore_errors=True)
+            return load_data(name, project)
+
+        problem = {}
+
+        def problems() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+            try:
+                load_data("fout", project)
+            except DataError as error:
+                problem["message"] = str(error)
+
+        times = side_by_side(
+            repeats,
+            {
+                "d1 pandas.read_csv": lambda: pd.read_csv(root / "data" / "groot.csv"),
+                "d1 load_data": lambda: fresh("groot"),
+                "d1 load_data, kept": lambda: load_data("groot", project),
+                "d2 pandas.read_excel calamine": lambda: pd.read_excel(
+                    root / "data" / "werkmap.xlsx", engine="calamine"
+                ),
+                "d2 pandas.read_excel openpyxl": lambda: pd.read_excel(
+                    root / "data" / "werkmap.xlsx", engine="openpyxl"
+                ),
+                "d2 load_data": lambda: fresh("werkmap"),
+                "d3 200,000 problems": problems,
+            },
+        )
+        with bench.console.status("d4 peak memory of load_data"):
+            shutil.rmtree(cache, ignore_errors=True)
+            done = subprocess.run(
+                [sys.executable, "-c", MEMORY, str(root), "groot"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            before, peak, table = (int(n) for n in done.stdout.split())
+            added = peak - before
+            file_size = (root / "data" / "groot.csv").stat().st_size
+        median = {name: statistics.median(values) for name, values in times.items()}
+        for name, value in median.items():
+            bench.console.print(f"{name}: median {value:.2f} s")
+        bench.console.print(f"d4 peak memory added by load_data: {added / 2**20:.0f} MiB")
+        grid = grid_added(repeats, rows)
+
+    lines = len(problem["message"].splitlines())
+    ratios = {
+        "csv load_data / read_csv": median["d1 load_data"] / median["d1 pandas.read_csv"],
+        "csv load_data seconds": median["d1 load_data"],
+        "xlsx load_data / calamine": median["d2 load_data"]
+        / median["d2 pandas.read_excel calamine"],
+        "problems message seconds": median["d3 200,000 problems"],
+        "problems message lines": lines,
+        "grid added / one load_data": grid["added seconds"] / grid["one load_data seconds"],
+    }
+    result = {
+        "cases": {name: round(value, 3) for name, value in median.items()},
+        "ratios": {name: round(value, 3) for name, value in ratios.items()},
+        "targets": {name: limit for name, (limit, _case) in TARGETS.items()},
+        "met": {name: ratios[name] <= limit for name, (limit, _case) in TARGETS.items()},
+        "memory": {
+            "process_before_mib": round(before / 2**20),
+            "process_peak_mib": round(peak / 2**20),
+            "peak_added_by_load_data_mib": round(added / 2**20),
+            "checked_table_mib": round(table / 2**20),
+            "csv_file_mib": round(file_size / 2**20),
+            "peak added / table": round(added / table, 2),
+        },
+        "grid": {name: round(value, 2) for name, value in grid.items()},
+        "problems_message": problem["message"],
+    }
+    bench.console.print(json.dumps(result, indent=2, ensure_ascii=False))
+    return result
+
+
+def grid_added(repeats: int, rows: list[list[str]]) -> dict[str, float]:
+    """d5: the grid on the example's data, and with a million rows added to jeugd.csv."""
+    from grid_bench import GRID_YEAR
+
+    from brief.data import load_data
+    from brief.paths import ProjectPaths
+
+    grid = ["build", str(GRID_YEAR), "--per", "area", "--force", "--jobs", "2"]
+    with tempfile.TemporaryDirectory(prefix="brief-bench-data-grid-") as folder:
+        small = bench.copy_project(Path(folder) / "small")
+        large = national_project(Path(folder) / "large")
+        jeugd = large / "data" / "jeugd.csv"
+        extra = Path(folder) / "extra.csv"
+        write_csv(extra, rows, header=False)
+        with jeugd.open("a", encoding="utf-8") as stream:
+            stream.write(extra.read_text(encoding="utf-8"))
+        # Outside the grid: one load_data of the large file in a fresh project copy.
+        times = {"small grid": [], "large grid": [], "one load": []}
+        for repeat in range(repeats):
+            with bench.console.status(f"d5 grid, run {repeat + 1} of {repeats}"):
+                times["small grid"].append(bench.timed(bench.brief(*grid), small))
+                shutil.rmtree(large / "outputs", ignore_errors=True)
+                times["large grid"].append(bench.timed(bench.brief(*grid), large))
+                shutil.rmtree(large / "outputs", ignore_errors=True)
+                started = time.perf_counter()
+                load_data("jeugd", ProjectPaths(large))
+                times["one load"].append(time.perf_counter() - started)
+    small_s, large_s, one = (statistics.median(times[k]) for k in times)
+    return {
+        "small grid seconds": small_s,
+        "large grid seconds": large_s,
+        "added seconds": large_s - small_s,
+        "one load_data seconds": one,
+    }

@@ -1,0 +1,91 @@
+"""The checked tables kept in outputs/.cache/: the same table, read once per content."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from brief import tablecache
+from brief.data import load_data
+from brief.exceptions import DataError
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list[dict]:
+    """What the notebook shows of the files it reads, as if in a kernel."""
+    outputs = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace())
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: outputs.append(data))
+    return outputs
+
+
+def kept_tables(project) -> list:
+    return sorted((project.outputs_dir / ".cache").glob("data-jeugd.csv-*.arrow"))
+
+
+def test_a_kept_table_is_the_table_checked_and_records_the_same_reads(project, shown):
+    path = project.data_dir / "jeugd.csv"
+    extra = 'jongerenhubs,2031,Noord,"1.234",realisation,x\n'
+    path.write_text(path.read_text("utf-8") + extra, "utf-8")
+
+    checked = load_data("jeugd", project)
+    first_reads = [output["text/plain"] for output in shown]
+    shown.clear()
+    kept = load_data("jeugd", project)
+
+    assert len(kept_tables(project)) == 1
+    pd.testing.assert_frame_equal(kept, checked)
+    assert kept.attrs == checked.attrs
+    assert [output["text/plain"] for output in shown] == first_reads
+    assert "read '1.234' as 1234" in first_reads[-1]
+
+
+def test_a_changed_file_is_checked_anew(project):
+    load_data("jeugd", project)
+    path = project.data_dir / "jeugd.csv"
+    lines = path.read_text("utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", "utf-8")
+
+    with pytest.raises(DataError, match="the same indicator, year, area and kind as row 2"):
+        load_data("jeugd", project)
+
+
+def test_a_changed_catalogue_is_checked_anew(project):
+    load_data("jeugd", project)
+    catalogue = project.data_dir / "indicatoren.csv"
+    catalogue.write_text(
+        catalogue.read_text("utf-8").replace("kinderwerk_pleinen,", "kinderwerk_plekken,"),
+        "utf-8",
+    )
+
+    with pytest.raises(DataError, match="'kinderwerk_pleinen' is not in indicatoren.csv"):
+        load_data("jeugd", project)
+
+
+def test_another_version_of_brief_checks_anew(project, monkeypatch):
+    load_data("jeugd", project)
+    monkeypatch.setattr("brief.__version__", "99.0")
+
+    load_data("jeugd", project)
+
+    assert len(kept_tables(project)) == 1  # the older table went
+
+
+def test_a_damaged_kept_table_is_ignored(project):
+    checked = load_data("jeugd", project)
+    (table,) = kept_tables(project)
+    table.write_bytes(b"not an arrow file")
+
+    pd.testing.assert_frame_equal(load_data("jeugd", project), checked)
+
+
+def test_a_hash_is_computed_again_when_the_file_changes(project, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("one", "utf-8")
+    first = tablecache.content_hash(path, tmp_path / "cache")
+    path.write_text("two", "utf-8")
+
+    assert tablecache.content_hash(path, tmp_path / "cache") != first
+    assert tablecache.content_hash(path, tmp_path / "cache") == tablecache.file_hash(path)
