@@ -132,6 +132,7 @@ def test_every_brief_error_survives_a_pickle_round_trip():
         "NotebookError": lambda c: c("Notebook x failed", notebook="x.ipynb", cell=3),
         "FilterError": lambda c: c("getal", "tekst", "expected a number"),
         "BlockMisused": lambda c: c("kinderwerk_trend"),
+        "KernelMissingError": lambda c: c("No kernel", notebook="x.ipynb"),
     }
     classes = [BriefError, *_all_subclasses(BriefError)]
 

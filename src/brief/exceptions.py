@@ -49,6 +49,18 @@ def _notebook_error(message: str, notebook: str, cell: int | None) -> NotebookEr
     return NotebookError(message, notebook=notebook, cell=cell)
 
 
+class KernelMissingError(NotebookError):
+    """The environment has no kernel to run notebooks with: every notebook would fail the
+    same way, so it is said once."""
+
+    def __reduce__(self):
+        return _kernel_missing, (str(self), self.notebook)
+
+
+def _kernel_missing(message: str, notebook: str) -> KernelMissingError:
+    return KernelMissingError(message, notebook=notebook)
+
+
 class ClusterError(BriefError):
     """A Dask cluster cannot run a grid's notebooks: unreachable, no worker, or a worker
     whose packages or data differ from the coordinating machine's."""

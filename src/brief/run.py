@@ -12,7 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from brief.exceptions import BriefError, DataError, NotebookError, ParamsError, PublishError
+from brief.exceptions import (
+    BriefError,
+    DataError,
+    KernelMissingError,
+    NotebookError,
+    ParamsError,
+    PublishError,
+)
 from brief.i18n import _, ngettext
 from brief.plan import notebook_parameters
 from brief.settings import DEFAULT_CELL_TIMEOUT
@@ -136,7 +143,7 @@ def run_notebook(
             cell=getattr(exc, "cell_index", None),
         ) from None
     except NoSuchKernel:
-        raise NotebookError(
+        raise KernelMissingError(
             _(
                 "Cannot run {notebook}: the Jupyter kernel '{kernel}' is not installed in this "
                 "environment. Reinstall the project with `make report`."
@@ -286,6 +293,9 @@ def raise_failures(errors: list[BriefError]) -> None:
     others = [error for error in errors if not isinstance(error, NotebookError)]
     if others:
         raise others[0]
+    missing = [error for error in errors if isinstance(error, KernelMissingError)]
+    if missing:  # not the notebooks' doing: the same for each, so said once
+        raise missing[0]
     if len(errors) == 1:
         raise errors[0]
     if errors:
