@@ -451,7 +451,7 @@ def connect_client(address: str):
     if address == LOCAL or address.startswith(LOCAL + ":"):
         threads = int(address.split(":", 1)[1]) if ":" in address else (os.cpu_count() or 1)
         cluster = LocalCluster(
-            n_workers=1, threads_per_worker=threads, processes=True, dashboard_address=None
+            n_workers=1, threads_per_worker=threads, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
         client._brief_cluster = cluster
