@@ -14,6 +14,9 @@ _NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
 _WIDE_CHARS = set("mwMW%@")
 CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
 SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
+# Short columns get this much more than their longest word: a PDF set in a wider fallback
+# font (DejaVu Sans, where Arial is missing) would otherwise break "Doel" into "Doe|l".
+SHORT_COLUMN_SLACK = 1.2
 
 
 def em_width(text: str) -> float:
@@ -38,8 +41,11 @@ def fit_columns(table, text_width: int, font: Pt) -> None:
         max((em_width(w) for t in texts for w in t.split(" ")), default=1.0) for texts in columns
     ]
     typical = [sorted(em_width(t) for t in texts)[len(texts) // 2] for texts in columns]
-    widths = [em * font + 2 * CELL_MARGIN for em in longest]
     text = [i for i, n in enumerate(longest) if n > SHORT_COLUMN] or list(range(len(columns)))
+    widths = [
+        em * font * (1 if i in text else SHORT_COLUMN_SLACK) + 2 * CELL_MARGIN
+        for i, em in enumerate(longest)
+    ]
     spare = text_width - sum(widths)
     if spare >= 0:
         weights = {i: max(typical[i], longest[i]) for i in text}

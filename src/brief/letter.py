@@ -212,6 +212,11 @@ class _Builder:
         for cell, column in zip(table.rows[0].cells, item.columns, strict=True):
             cell.text = column
         word.repeat_as_header(table.rows[0])
+        # The header keeps with the first row: a table that starts at the foot of a page
+        # then starts on the next one. Without it LibreOffice leaves the header alone at
+        # the foot, its rows kept together and repeated under it, and drops every row.
+        for cell in table.rows[0].cells:
+            word.keep_with_next(cell.paragraphs[0])
         numeric = item.numeric_columns()
         for values, texts in zip(item.rows, item.cells(), strict=True):
             cells = table.add_row().cells
