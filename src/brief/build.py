@@ -87,7 +87,7 @@ def build_letter(
     """
     year = letter.year
     started = time.perf_counter()
-    template = (template or project.default_template).resolve()
+    template = (template or letter.template(project)).resolve()
     notebooks = project.notebooks()
     if not notebooks:
         raise ProjectError(
@@ -220,7 +220,17 @@ def _build(
             # TRANSLATORS: {note} says how a value of a data file was read, in the user's
             # language already: "data/jeugd.csv, row 5: '1.234' read as 1234".
             result.warnings.append(_("check this conversion: {note}.").format(note=note))
-        filled = _write_letters(template, params, collection, staging, review, when)
+        settings = project.settings()
+        filled = _write_letters(
+            template,
+            params,
+            collection,
+            staging,
+            review,
+            when,
+            area=letter.area or settings.stad,
+            gap_text=settings.geen_gegevens,
+        )
         used = filled.used.all
         shown = changing.snapshot(params, collection)
         if plan.previous is not None:
@@ -318,14 +328,20 @@ def _run_notebooks(
 
 
 def _write_letters(
-    template: Path, params, collection, staging: YearOutputs, review: bool, when: dt.datetime
+    template: Path,
+    params,
+    collection,
+    staging: YearOutputs,
+    review: bool,
+    when: dt.datetime,
+    **fill_options,
 ):
     """Fill the template once; write the letter, its review copy and the figure files."""
     from brief.letter import fill_letter
     from brief.review import source_comments, write_figure_files
 
     # Always marked: the redline places its changes, the review copy its comments, by them.
-    filled = fill_letter(template, params, collection, review=True, when=when)
+    filled = fill_letter(template, params, collection, review=True, when=when, **fill_options)
     filled.save_letter(staging.letter)
     write_figure_files(collection, staging.figures_dir)
     pausing.reached("letter written")

@@ -241,15 +241,17 @@ def area_bars(
 def no_data_chart(title: str, what: str, reason: str) -> Chart:
     """Return the chart an area's letter shows where its data has no figures: the title
     and, in words, that there is no data for this area."""
-    from brief.indicators import NO_DATA
+    from brief.indicators import gap_text
 
+    shown = gap_text()
+    shown = shown[:1].upper() + shown[1:]
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 3 / 2.54))
         axes.set_title(title)
         axes.axis("off")
-        axes.text(0.5, 0.4, NO_DATA.capitalize(), ha="center", va="center", color=TEXT_COLOUR)
+        axes.text(0.5, 0.4, shown, ha="center", va="center", color=TEXT_COLOUR)
         figure.tight_layout()
-    alt = f"{NO_DATA.capitalize()}: {what}."
+    alt = f"{shown}: {what}."
     return Chart(figure, alt, pd.DataFrame({"jaar": []}), (), gap=reason)
 
 

@@ -380,25 +380,37 @@ def check(
     year: Annotated[str | None, typer.Argument(help=N_("Year to check (default: latest)."))] = None,
     project: ProjectOption = None,
     template: TemplateOption = None,
+    per: Annotated[
+        str | None,
+        typer.Option("--per", help=N_("Also check every area's letter: --per area.")),
+    ] = None,
     lang: LanguageOption = None,
 ) -> None:
     from brief import check as checking
+    from brief.grid import expand
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
-    template_path = template or paths.default_template
-    params, collection = checking.load_year(paths, year_number)
-    report = checking.check_template(template_path, params, collection)
-    for warning in report.warnings:
-        _warning(warning)
-    if report.errors:
+    letters = expand(paths, [year_number], per=per)
+    failed = False
+    for letter in letters:
+        template_path, report = checking.check_letter(paths, letter, template)
+        # In a check of several letters each line says which letter it is about.
+        about = f"{letter.label}: " if len(letters) > 1 else ""
+        for warning in report.warnings:
+            _warning(about + warning)
         for error in report.errors:
-            _error(error)
+            _error(about + error)
+        failed = failed or bool(report.errors)
+        if not report.errors:
+            out.print(
+                _("{template} is ready for {year}.").format(
+                    template=template_path.name, year=letter.label
+                ),
+                markup=False,
+            )
+    if failed:
         raise typer.Exit(EXIT_USER_ERROR)
-    out.print(
-        _("{template} is ready for {year}.").format(template=template_path.name, year=year_number),
-        markup=False,
-    )
 
 
 @subcommand(

@@ -312,10 +312,10 @@ def _any_work(project: ProjectPaths, letters: list[Letter], options: dict) -> bo
     """Return whether any letter has something to redo (planned as its build will plan)."""
     if options.get("force"):
         return True
-    template = (options.get("template") or project.default_template).resolve()
     notebooks = project.notebooks()
     city = project.settings().stad
     for letter in letters:
+        template = (options.get("template") or letter.template(project)).resolve()
         final = letter.outputs(project, template.stem)
         plan = make_plan(
             project,

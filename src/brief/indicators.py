@@ -12,15 +12,16 @@ from numbers import Real
 import pandas as pd
 
 from brief.data import FICTITIOUS_MARK
-from brief.exceptions import DataError
+from brief.exceptions import BriefError, DataError
 from brief.formatting import format_value
 from brief.i18n import _
 from brief.paths import find_project
+from brief.settings import DEFAULT_GAP_TEXT
 
 KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 TARGET_MET = "het doel is gehaald"
 TARGET_NOT_MET = "het doel is niet gehaald"
-NO_DATA = "geen gegevens voor dit gebied"  # what an area's letter prints where data is missing
+NO_DATA = DEFAULT_GAP_TEXT  # what an area's letter prints where data is missing (gap_text)
 
 
 def city(frame: pd.DataFrame) -> str:
@@ -47,6 +48,15 @@ class NoData(float):
         made = super().__new__(cls, "nan")
         made.reason = reason
         return made
+
+
+def gap_text() -> str:
+    """Return what an area's letter prints where a figure is missing: brief.yaml's
+    ``geen_gegevens`` (default "geen gegevens voor dit gebied")."""
+    try:
+        return find_project().settings().geen_gegevens
+    except BriefError:  # outside a project (a test, a scratch notebook)
+        return NO_DATA
 
 
 def letter_area() -> str | None:
@@ -234,7 +244,7 @@ def source_note(
         rows = rows[rows["year"].isin(list(years))]
     rows = rows[rows["area"] != city(frame)] if areas else rows[rows["area"] == _area(frame, None)]
     if rows.empty and not areas and for_an_area(frame):
-        return NO_DATA
+        return gap_text()
     if rows.empty:
         raise DataError(
             _("No rows for {indicators}: cannot name their source.").format(

@@ -26,7 +26,8 @@ from brief.columns import CELL_MARGIN, fit_columns
 from brief.exceptions import TemplateError, did_you_mean
 from brief.i18n import N_, _, ngettext
 from brief.params import Params
-from brief.records import PublishedFigure, PublishedTable, PublishedValue
+from brief.records import Gap, PublishedFigure, PublishedTable, PublishedValue
+from brief.settings import DEFAULT_GAP_TEXT
 from brief.templating import (
     TemplateNames,
     filling_error,
@@ -35,6 +36,7 @@ from brief.templating import (
     template_names,
 )
 
+AREA_NAME = "gebied"  # the letter's area, as the template names it
 TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
 FALLBACK_TABLE_STYLE = "Table Grid"
 TABLE_FONT = Pt(9)
@@ -171,9 +173,10 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
 class _Builder:
     """Turns each published item into what the template places (records.LetterBuilder)."""
 
-    def __init__(self, template: DocxTemplate, marked: bool):
+    def __init__(self, template: DocxTemplate, marked: bool, gap_text: str = DEFAULT_GAP_TEXT):
         self.template = template
         self.marked = marked
+        self.gap_text = gap_text
         section = template.docx.sections[0]
         self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
         styles = {style.name for style in template.docx.styles}
@@ -181,7 +184,9 @@ class _Builder:
         self.caption_style = "Caption" if "Caption" in styles else None
         self.source_style = "Bron" if "Bron" in styles else None
 
-    def value(self, item: PublishedValue) -> Value:
+    def value(self, item: PublishedValue) -> Value | Gap:
+        if item.gap is not None:  # an area's letter has no figure here: a typed gap
+            return Gap(self.gap_text, item.gap)
         return Value(item, marked=self.marked)
 
     def figure(self, item: PublishedFigure):
@@ -242,7 +247,11 @@ class _Builder:
 
 
 def preflight(
-    template: DocxTemplate, env: jinja2.Environment, params: Params, collection: Collection
+    template: DocxTemplate,
+    env: jinja2.Environment,
+    params: Params,
+    collection: Collection,
+    area: str | None = None,
 ) -> TemplateNames:
     """Raise TemplateError for what can be known wrong before filling; return the names.
 
@@ -250,18 +259,31 @@ def preflight(
     """
     used = template_names(template, env)
     check_block_placement(template, collection.block_names())
-    check_names(used, set(params.template_context()) | set(collection.items), set(env.globals))
+    available = set(params.template_context()) | set(collection.items)
+    if area is not None:
+        available.add(AREA_NAME)
+    check_names(used, available, set(env.globals))
     return used
 
 
 def build_context(
-    template: DocxTemplate, params: Params, collection: Collection, *, marked: bool = False
+    template: DocxTemplate,
+    params: Params,
+    collection: Collection,
+    *,
+    marked: bool = False,
+    area: str | None = None,
+    gap_text: str = DEFAULT_GAP_TEXT,
 ) -> dict:
     """Return every name the template may use: parameters, values, figures and tables.
 
     ``marked`` brackets each value and caption so a review copy can comment on it.
+    ``area`` is the letter's area (the city's name in the city letter), given as
+    ``gebied``; a figure an area has no data for is a :class:`Gap` printing ``gap_text``.
     """
     context = params.template_context()
+    if area is not None:
+        context.setdefault(AREA_NAME, area)
     clashes = sorted(set(context) & set(collection.items))
     if clashes:
         raise TemplateError(
@@ -274,7 +296,7 @@ def build_context(
                 len(clashes),
             ).format(names=", ".join(clashes))
         )
-    builder = _Builder(template, marked)
+    builder = _Builder(template, marked, gap_text)
     for name, entry in collection.items.items():
         context[name] = entry.item.for_letter(builder)
     return context
@@ -313,18 +335,23 @@ def fill_letter(
     *,
     review: bool = False,
     when: dt.datetime | None = None,
+    area: str | None = None,
+    gap_text: str = DEFAULT_GAP_TEXT,
 ) -> FilledLetter:
     """Fill the template in memory; raise TemplateError for anything that would be wrong.
 
     With ``review`` every filled value and caption is marked, so the same fill can be saved
     as the letter and as the review copy. `brief check` fills without saving, so a filter
-    given the wrong kind of value is found before a build.
+    given the wrong kind of value is found before a build. ``area`` and ``gap_text``: see
+    :func:`build_context`.
     """
     template = open_template(template_path)
     env = jinja_environment()
-    used = preflight(template, env, params, collection)
+    used = preflight(template, env, params, collection, area=area)
 
-    context = build_context(template, params, collection, marked=review)
+    context = build_context(
+        template, params, collection, marked=review, area=area, gap_text=gap_text
+    )
     try:
         template.render(context, env)
     except Exception as exc:

@@ -51,6 +51,12 @@ class ProjectPaths:
         """The template brief.yaml names (templates/brief.docx unless it says otherwise)."""
         return self.root / self.settings().sjabloon
 
+    @property
+    def area_template(self) -> Path:
+        """The template of area letters: brief.yaml's sjabloon_gebied, else the default."""
+        settings = self.settings()
+        return self.root / (settings.sjabloon_gebied or settings.sjabloon)
+
     def params_file(self, year: int) -> Path:
         return self.params_dir / f"{year}.yaml"
 

@@ -75,12 +75,12 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
     A gap in an area's letter (see :mod:`brief.indicators`) is published as the text
     "geen gegevens voor dit gebied", with the reason kept for the build's summary.
     """
-    from brief.indicators import NO_DATA, gap_reason
+    from brief.indicators import gap_reason, gap_text
 
     check_name(name)
     if (reason := gap_reason(value)) is not None:
         return PublishedValue(
-            name=name, value=NO_DATA, unit="text", description=description, gap=reason
+            name=name, value=gap_text(), unit="text", description=description, gap=reason
         )
     if unit not in (*NUMBER_UNITS, "text"):
         raise PublishError(
