@@ -441,7 +441,9 @@ def test_a_grid_builds_area_letters_in_their_folders_and_one_failure_stops_no_ot
     text = letter_text(letter)
     assert "Onderwerp: Voortgangsbrief welzijn 2024: Charlois" in text
     assert "1.201 kinderen" in text  # Charlois's own (fictitious) figure, not the city's
-    assert "geen gegevens voor dit gebied" in text
+    assert "Aan de gebiedscommissie Charlois" in text  # the area template (sjabloon_gebied)
+    assert "Voor het aantal pleinen is geen doel per gebied vastgesteld." in text  # the gap
+    assert "geen gegevens voor dit gebied" not in text  # ... never inside a sentence
     assert [gap.name for gap in charlois.gaps] == ["kinderwerk_pleinen_doel"]
     summary = json.loads(grid_summary_file(project, 2024).read_text(encoding="utf-8"))
     assert [e["status"] for e in summary["letters"]] == ["built", "failed"]

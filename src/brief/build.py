@@ -51,6 +51,7 @@ class BuildResult:
     changes: object | None = None  # brief.changes.Changes, when there was a build before
     pdf: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # what `brief check` would warn about
     key: Letter | None = None  # which letter of a grid (None: built by build_year)
 
     @property
@@ -193,6 +194,7 @@ def _build(
 ) -> None:
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
+    from brief.check import findings
     from brief.collect import collect
     from brief.params import load_params
     from brief.review import write_review_page
@@ -232,6 +234,7 @@ def _build(
             gap_text=settings.geen_gegevens,
         )
         used = filled.used.all
+        result.findings = findings(collection, year, filled.used, filled.accessibility)
         shown = changing.snapshot(params, collection)
         if plan.previous is not None:
             result.changes = changing.compare(plan.previous.shown, shown)

@@ -13,9 +13,12 @@ from docx.shared import Emu, Pt
 _NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
 _WIDE_CHARS = set("mwMW%@")
 CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
+# 1 mm in tables of many columns (the indicators): the room goes to the words instead.
+WIDE_CELL_MARGIN = Emu(36_000)
 SHORT_COLUMN = 6.5  # em, about 12 characters: numbers, years, "n.v.t."; never wrapped
-# Short columns get this much more than their longest word: a PDF set in a wider fallback
-# font (DejaVu Sans, where Arial is missing) would otherwise break "Doel" into "Doe|l".
+# Short columns get up to this much more than their longest word, where the text columns
+# keep room for theirs: a PDF set in a wider fallback font (DejaVu Sans, where Arial is
+# missing) would otherwise break "Doel" into "Doe|l".
 SHORT_COLUMN_SLACK = 1.2
 
 
@@ -27,7 +30,7 @@ def em_width(text: str) -> float:
     )
 
 
-def fit_columns(table, text_width: int, font: Pt) -> None:
+def fit_columns(table, text_width: int, font: Pt, margin: Emu = CELL_MARGIN) -> None:
     """Share the text width over the columns so that no word breaks in the middle.
 
     Word's equal columns squash numbers next to long descriptions. Every column gets room
@@ -41,12 +44,16 @@ def fit_columns(table, text_width: int, font: Pt) -> None:
         max((em_width(w) for t in texts for w in t.split(" ")), default=1.0) for texts in columns
     ]
     typical = [sorted(em_width(t) for t in texts)[len(texts) // 2] for texts in columns]
+    widths = [em * font + 2 * margin for em in longest]
     text = [i for i, n in enumerate(longest) if n > SHORT_COLUMN] or list(range(len(columns)))
-    widths = [
-        em * font * (1 if i in text else SHORT_COLUMN_SLACK) + 2 * CELL_MARGIN
-        for i, em in enumerate(longest)
-    ]
     spare = text_width - sum(widths)
+    if spare > 0:  # the short columns' slack first, as far as the room goes
+        slack = {i: longest[i] * font * (SHORT_COLUMN_SLACK - 1) for i in range(len(columns))}
+        slack = {i: extra for i, extra in slack.items() if i not in text}
+        share = min(1.0, spare / sum(slack.values())) if slack else 0.0
+        for i, extra in slack.items():
+            widths[i] += extra * share
+        spare -= sum(slack.values()) * share
     if spare >= 0:
         weights = {i: max(typical[i], longest[i]) for i in text}
         for i in text:

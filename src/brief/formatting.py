@@ -84,6 +84,16 @@ def in_millions(value, digits: int = 1) -> str:
     return f"{millions}\xa0mln."
 
 
+def count_of(value, one: str, many: str, none: str | None = None) -> str:
+    """Return a count with its noun, singular or plural: (1, 'hub', 'hubs') -> '1 hub',
+    (3, ...) -> '3 hubs'; given ``none``, 0 -> 'geen hubs'. Area letters need it: a
+    figure written for the city (tens of hubs) is often 0 or 1 in an area."""
+    number = round(_number(value))
+    if number == 0 and none is not None:
+        return f"{none} {many}"
+    return f"{whole_number(number)} {one if number == 1 else many}"
+
+
 def long_date(value) -> str:
     """Return a long Dutch date: 2024-07-12 -> '12 juli 2024'."""
     if isinstance(value, str):
@@ -145,4 +155,5 @@ FILTERS = {
     "euro_mln": euro_millions,
     "datum": long_date,
     "verandering": change,
+    "aantal": count_of,
 }

@@ -205,6 +205,29 @@ def value_for(
     return found["value"].iloc[0]
 
 
+def city_value(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> float:
+    """Return the city's figure, in any letter: what an area's letter sets beside its own
+    (``brief.publish_value(..., city=ind.city_value(...))``)."""
+    return value_for(frame, indicator, year, kind, area=city(frame))
+
+
+def given(*values) -> bool:
+    """Return whether every one of ``values`` is a figure, none a gap (or NaN)."""
+    return not any(
+        isinstance(v, Real) and not isinstance(v, bool) and math.isnan(v) for v in values
+    )
+
+
+def target_title(subject: str, realisation: float, target: float, higher_is_better=True) -> str:
+    """Return a chart title that says what the figures say: "<subject> haalt het doel",
+    "<subject> blijft onder het doel", or, where either is a gap, "<subject> per jaar"."""
+    if not given(realisation, target):
+        return f"{subject} per jaar"
+    if target_met(realisation, target, higher_is_better):
+        return f"{subject} haalt het doel"
+    return f"{subject} blijft onder het doel"
+
+
 def _span(years: list[int]) -> str:
     if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
         return f"{years[0]}–{years[-1]}"

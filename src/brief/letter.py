@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 
 from brief import accessibility, word
 from brief.collect import Collection
-from brief.columns import CELL_MARGIN, fit_columns
+from brief.columns import CELL_MARGIN, WIDE_CELL_MARGIN, fit_columns
 from brief.exceptions import TemplateError, did_you_mean
 from brief.i18n import N_, _, ngettext
 from brief.params import Params
@@ -232,14 +232,16 @@ class _Builder:
         for index, is_numeric in enumerate(numeric):
             if index and is_numeric:
                 word.align_right(table.rows[0].cells[index].paragraphs[0])
-        font = WIDE_TABLE_FONT if len(item.columns) >= WIDE_TABLE else TABLE_FONT
+        wide = len(item.columns) >= WIDE_TABLE
+        font = WIDE_TABLE_FONT if wide else TABLE_FONT
+        margin = WIDE_CELL_MARGIN if wide else CELL_MARGIN
         for row in table.rows:
             word.keep_row_together(row)
             for cell in row.cells:
                 for run in cell.paragraphs[0].runs:
                     run.font.size = font  # explicit: LibreOffice ignores style sizes
-        word.set_cell_margins(table, CELL_MARGIN)
-        fit_columns(table, self.text_width, font)
+        word.set_cell_margins(table, margin)
+        fit_columns(table, self.text_width, font, margin)
         word.set_table_alt_text(table, item.title, item.alt)
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)

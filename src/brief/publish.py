@@ -108,13 +108,27 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
     return PublishedValue(name=name, value=raw, unit=unit, description=description)
 
 
-def publish_value(name: str, value, unit: str = "count", description: str = "") -> None:
+CITY_SUFFIX = "_stad"  # the city's figure beside an area's: jongerenwerk_fte_stad
+
+
+def publish_value(
+    name: str, value, unit: str = "count", description: str = "", *, city=None
+) -> None:
     """Publish one number (or short text, with ``unit="text"``) for the letter.
 
     The notebook shows it as one line: "name = value as the letter prints it".
+    ``city``: the city's figure beside an area's. In an area's letter it is published too,
+    as ``<name>_stad``, so an area template can write "in de stad {{ name_stad }}"; the
+    city letter has no such name (its figure is the city's already).
     """
     item = value_item(name, value, unit, description)
     _show(item, {"text/plain": item.display_line})
+    if city is not None:
+        from brief.indicators import for_an_area
+
+        if for_an_area():
+            beside = value_item(name + CITY_SUFFIX, city, unit, description)
+            _show(beside, {"text/plain": beside.display_line})
 
 
 def publish_figure(
