@@ -118,3 +118,11 @@ def test_per_area_bars_in_the_city_letter_mark_nothing():
     colours = {matplotlib.colors.to_hex(b.get_facecolor()) for b in chart.figure.axes[0].patches}
     assert colours == {charts.PALETTE[0].lower()}
     assert "gemarkeerd" not in chart.alt
+
+
+def test_the_amounts_written_on_one_chart_are_all_in_one_unit():
+    chart = budget([640_000, 1_700_000, 2_350_000], [1_630_000, 2_800_000, 2_800_000])
+
+    written = [t.get_text() for t in chart.figure.axes[0].texts if t.get_text()]
+    assert f"€{NBSP}0,6{NBSP}mln." in written
+    assert all(text.endswith(f"{NBSP}mln.") for text in written), written

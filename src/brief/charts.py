@@ -113,6 +113,15 @@ class DutchTicks(Formatter):
         return labels
 
 
+def _label_format(values, unit: str):
+    """Return how the values written on a chart print: for euro_mln all in millions when
+    the largest is a million or more, else all in whole euros; one chart never mixes both."""
+    if unit != "euro_mln":
+        return lambda value: format_value(value, unit)
+    largest = max((abs(float(v)) for v in values if pd.notna(v)), default=0.0)
+    return formatting.in_millions if largest >= formatting.EURO_MLN_FROM else formatting.euro
+
+
 def _dutch_axis(axis, unit: str) -> None:
     if unit in WHOLE_UNITS:
         axis.set_major_locator(MaxNLocator(integer=True))
@@ -161,11 +170,12 @@ def trend_chart(
                 linewidth=2,
                 label="Realisatie" if number == 0 else None,
             )
+        label = _label_format(list(realised.values), unit)
         for year, value in realised.items():
             # Under its target the label goes below the point, clear of the target marker.
             below = target is not None and value < target.get(year, float("-inf"))
             axes.annotate(
-                format_value(value, unit),
+                label(value),
                 (year, value),
                 textcoords="offset points",
                 xytext=(0, -14 if below else 7),
@@ -216,6 +226,7 @@ def target_bars(
     if (gap := _missing(realised, title, what)) is not None:
         return gap
     years = sorted(set(realised.index) | set(target.index))
+    written = _label_format([*realised.values, *target.values], unit)
     with plt.rc_context(STYLE):
         figure, axes = _new_figure(title)
         width = 0.38
@@ -236,7 +247,7 @@ def target_bars(
             )
             axes.bar_label(
                 bars,
-                labels=[format_value(h, unit) if h else "" for h in heights],
+                labels=[written(h) if h else "" for h in heights],
                 padding=2,
                 color=TEXT_COLOUR,
                 fontsize=9,
@@ -297,7 +308,7 @@ def area_bars(
                 label.set_fontweight("bold")
         axes.bar_label(
             bars,
-            labels=[format_value(v, unit) for v in ordered.values],
+            labels=[_label_format(ordered.values, unit)(v) for v in ordered.values],
             padding=3,
             color=TEXT_COLOUR,
             fontsize=9,

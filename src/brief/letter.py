@@ -198,6 +198,7 @@ class _Builder:
         word.keep_with_next(picture)
         caption = sub.add_paragraph(style=self.caption_style)
         word.add_caption(caption, "Figuur", self._title(item))
+        word.keep_with_next(caption)  # the source line stays under its figure
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
         return sub
