@@ -388,10 +388,12 @@ def check(
 ) -> None:
     from brief import check as checking
     from brief.grid import expand
+    from brief.letters import Letter
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
-    letters = expand(paths, [year_number], per=per)
+    # Only a check per area reads the areas file.
+    letters = expand(paths, [year_number], per=per) if per else [Letter(year_number)]
     failed = False
     for letter in letters:
         template_path, report = checking.check_letter(paths, letter, template)
