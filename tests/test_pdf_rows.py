@@ -3,8 +3,9 @@
 LibreOffice once left an indicator table's header alone at the foot of a page, its cells
 broken into letters ("Doe|l|202|4"), and dropped every row under it: in 5 of the 14 area
 letters of 2024, where the fonts of the template were missing and a wider font stood in.
-These tests render the letters as the build does, and once more with only DejaVu fonts
-(the stand-in), and read the PDFs back with pdftotext.
+These tests render the letters as the build does, once more with only DejaVu fonts (the
+stand-in), and with the indicator table moved down the page step by step, and read the
+PDFs back with pdftotext.
 """
 
 from __future__ import annotations
@@ -135,6 +136,32 @@ def test_every_row_reaches_the_pdf_when_a_wider_font_stands_in(letters, tmp_path
 
         assert not missing_rows(copy, pdf), letter.name
         assert not broken_header_words(copy, pdf), letter.name
+
+
+def padded(letter: Path, lines: int, folder: Path) -> Path:
+    """Return a copy of ``letter`` with ``lines`` empty paragraphs before the indicator
+    table's caption, which moves the table's start down the page."""
+    document = docx.Document(letter)
+    caption = next(p for p in document.paragraphs if "Indicatoren welzijn" in p.text)
+    for _line in range(lines):
+        caption.insert_paragraph_before("")
+    path = folder / f"{letter.stem}-{lines:02d}.docx"
+    document.save(path)
+    return path
+
+
+def test_every_row_reaches_the_pdf_wherever_on_the_page_the_table_starts(
+    letters, tmp_path, monkeypatch
+):
+    config = dejavu_only(tmp_path)  # the fonts of the letters that lost their rows
+    if config is not None:
+        monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    charlois = next(letter for letter in letters if "charlois" in letter.name)
+
+    for lines in range(0, 46, 2):  # more than a page, in steps smaller than a row
+        pdf = convert_to_pdf(padded(charlois, lines, tmp_path))
+
+        assert not missing_rows(pdf.with_suffix(".docx"), pdf), f"{lines} lines down"
 
 
 def test_the_checks_find_rows_dropped_and_headers_broken(tmp_path):
