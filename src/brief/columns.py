@@ -12,6 +12,7 @@ from docx.shared import Emu, Pt
 
 _NARROW_CHARS = set("fijlrt.,:;'!|()[] \xa0")
 _WIDE_CHARS = set("mwMW%@")
+TWIP = 635  # EMU in a twip, the unit Word stores a column's width in
 CELL_MARGIN = Emu(54_000)  # 1.5 mm between cell border and text, left and right
 # 1 mm in tables of many columns (the indicators): the room goes to the words instead.
 WIDE_CELL_MARGIN = Emu(36_000)
@@ -63,7 +64,9 @@ def fit_columns(table, text_width: int, font: Pt, margin: Emu = CELL_MARGIN) -> 
         scale = max(room, 0) / sum(widths[i] for i in text)
         for i in text:
             widths[i] *= scale
-    widths = [Emu(int(w)) for w in widths]
+    # Whole twips, rounded down: Word stores widths in twips, and rounding up could make
+    # the columns together a twip wider than the text.
+    widths = [Emu(int(w) // TWIP * TWIP) for w in widths]
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice follows
