@@ -407,7 +407,9 @@ def check(
         if not report.errors:
             out.print(
                 _("{template} is ready for {year}.").format(
-                    template=template_path.name, year=letter.label
+                    # The path where two letters' templates may share a name.
+                    template=paths.relative(template_path) if per else template_path.name,
+                    year=letter.label,
                 ),
                 markup=False,
             )
