@@ -17,7 +17,10 @@ NBSP = "\xa0"
         (formatting.euro, 742500, f"€{NBSP}742.500"),
         (formatting.euro_millions, 2_800_000, f"€{NBSP}2,8{NBSP}mln."),
         (formatting.euro_millions, 1_700_000, f"€{NBSP}1,7{NBSP}mln."),
-        (formatting.euro_millions, 640_000, f"€{NBSP}0,6{NBSP}mln."),
+        (formatting.euro_millions, 1_000_000, f"€{NBSP}1,0{NBSP}mln."),
+        (formatting.euro_millions, 640_000, f"€{NBSP}640.000"),  # below a million: euros
+        (formatting.euro_millions, 85_000, f"€{NBSP}85.000"),
+        (formatting.in_millions, 640_000, f"€{NBSP}0,6{NBSP}mln."),
         (formatting.long_date, dt.date(2024, 7, 12), "12 juli 2024"),
         (formatting.long_date, "2024-07-12", "12 juli 2024"),
         (formatting.change, 0.15, "+15%"),

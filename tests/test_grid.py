@@ -416,6 +416,44 @@ def test_the_grid_summary_round_trips_and_counts(tmp_path):
     assert GridSummary.read(tmp_path / "missing.json") is None
 
 
+def test_grid_summary_page_and_report_list_each_letters_gaps_findings_and_warnings(project):
+    import io
+
+    from rich.console import Console
+
+    from brief import gridview
+    from brief.grid import Gap, GridResult, _write_page
+
+    entry = LetterEntry(
+        label="2024 Pernis",
+        year=2024,
+        area="Pernis",
+        status="built",
+        reason="first build",
+        seconds=1.0,
+        letter="gebied/pernis/2024/brief-2024-pernis.docx",
+        gaps=[Gap(name="kinderwerk_pleinen_doel", reason="no target for Pernis")],
+        findings=["Published but not used in the template: extra."],
+        warnings=["The letter uses the font Arial, which this machine lacks."],
+        when="2026-01-01T00:00:00+01:00",
+    )
+    summary = GridSummary(year=2024, updated="now", letters=[entry])
+    out, err = io.StringIO(), io.StringIO()
+
+    project.outputs_dir.mkdir()
+    _write_page(project, summary)
+    gridview.report(
+        GridResult([entry], {}, [], [], 1.0), project, Console(file=out), Console(file=err)
+    )
+
+    page = grid_page_file(project, 2024).read_text(encoding="utf-8")
+    assert "Published but not used in the template: extra." in page
+    assert "The letter uses the font Arial, which this machine lacks." in page
+    assert "no target for Pernis" in page
+    assert "check: Published but not used in the template: extra." in out.getvalue()
+    assert "Warning: 2024 Pernis: The letter uses the font Arial" in err.getvalue()
+
+
 # --- a grid on this machine's threads ----------------------------------------------------------
 
 
@@ -451,7 +489,9 @@ def test_a_grid_builds_area_letters_in_their_folders_and_one_failure_stops_no_ot
     text = letter_text(letter)
     assert "Onderwerp: Voortgangsbrief welzijn 2024: Charlois" in text
     assert "1.201 kinderen" in text  # Charlois's own (fictitious) figure, not the city's
-    assert "geen gegevens voor dit gebied" in text
+    assert "Aan de gebiedscommissie Charlois" in text  # the area template (sjabloon_gebied)
+    assert "Voor het aantal pleinen is geen doel per gebied vastgesteld." in text  # the gap
+    assert "geen gegevens voor dit gebied" not in text  # ... never inside a sentence
     assert [gap.name for gap in charlois.gaps] == ["kinderwerk_pleinen_doel"]
     summary = json.loads(grid_summary_file(project, 2024).read_text(encoding="utf-8"))
     assert [e["status"] for e in summary["letters"]] == ["built", "failed"]

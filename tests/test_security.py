@@ -32,6 +32,7 @@ from brief.grid import build_grid, expand
 from brief.letter import Block, Value, build_context
 from brief.params import load_params
 from brief.paths import ProjectPaths
+from brief.records import Gap
 from brief.review import excel_csv
 from brief.sandbox import GLOBALS, LimitError, limits
 from brief.shipping import pack
@@ -96,7 +97,7 @@ def walk(value, where: str, found: list[str], depth: int = 0) -> None:
         for key, item in value.items():
             walk(item, f"{where}[{key!r}]", found, depth + 1)
         return
-    if not isinstance(value, Value | Block):
+    if not isinstance(value, Value | Block | Gap):
         found.append(f"{where}: {type(value).__module__}.{type(value).__name__}")
     for name in dir(value):
         if not name.startswith("_"):

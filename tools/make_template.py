@@ -4,6 +4,11 @@ The build never runs this script: it reads the committed .docx only. It is kept 
 how the example template was made and to regenerate it if the example is redesigned:
 
     .venv/bin/python tools/make_template.py templates/brief.docx
+    .venv/bin/python tools/make_template.py templates/gebied/brief.docx --gebied
+
+The second is the area letters' template (brief.yaml's ``sjabloon_gebied``): a letter to
+an area committee, whose sentences read right for every area, with a figure of 0 or 1 and
+where the area's data has a gap (``{% if x is gegeven %}``).
 """
 
 from __future__ import annotations
@@ -195,6 +200,126 @@ def body(document) -> None:
     add("{{ ondertekening.functie }}")
 
 
+def area_body(document) -> None:
+    """The letter to an area committee: the area's figures, the city's beside them."""
+    add = document.add_paragraph
+    add("Aan de gebiedscommissie {{ gebied }}")
+    p = add()
+    p.add_run("Onderwerp: ").bold = True
+    p.add_run("{{ onderwerp }}")
+    add("Geachte leden van de gebiedscommissie,")
+    add(
+        "Met deze brief informeer ik u over het welzijnswerk in {{ gebied }} in {{ jaar }}. "
+        "De {{ aantal_gebieden }} gebieden van de stad zijn verdeeld over "
+        "{{ aantal_aanbieders }} welzijnsaanbieders; de tabel hieronder laat zien welke "
+        "aanbieder in {{ gebied }} werkt. Waar dat helpt, staat het cijfer van de hele stad "
+        "naast dat van {{ gebied }}. De cijfers komen uit de rapportages van de aanbieders; "
+        "waar een cijfer ter illustratie is, staat dat bij de bron vermeld."
+    )
+    add("{{p aanbieders }}")
+
+    document.add_heading("1. Jeugd", level=1)
+    document.add_heading("Kinder- en tienerwerk", level=2)
+    add(
+        "{% if kindertienerwerk_fte is gegeven %}In {{ gebied }} werken "
+        "{{ kindertienerwerk_fte }} fte aan kinder- en tienerwerk, van de "
+        "{{ kindertienerwerk_fte_stad }} fte in de hele stad. {% endif %}"
+        "{% if kinderwerk_pleinen is gegeven %}In {{ jaar }} was het kinderwerk actief op "
+        "{{ kinderwerk_pleinen|aantal('plein', 'pleinen', 'geen') }} in {{ gebied }}"
+        "{% if kinderwerk_bereik is gegeven %}, met een bereik van "
+        "{{ kinderwerk_bereik|aantal('kind', 'kinderen') }} per week{% endif %}. {% endif %}"
+        "{% if kinderwerk_bereik_doel is gegeven %}Het doel voor {{ gebied }} is "
+        "{{ kinderwerk_bereik_doel|aantal('kind', 'kinderen') }} per week; "
+        "{{ kinderwerk_doel_tekst }}. {% endif %}"
+        "{% if kinderwerk_pleinen_doel is gegeven %}Voor het aantal pleinen is het doel "
+        "{{ kinderwerk_pleinen_doel }}.{% else %}Voor het aantal pleinen is geen doel per "
+        "gebied vastgesteld.{% endif %}"
+        "{% if basisscholen_kinderwerk is gegeven %} Het kinderwerk is aanwezig op "
+        "{{ basisscholen_kinderwerk|aantal('basisschool', 'basisscholen', 'geen') }}.{% endif %}"
+    )
+    add("{{p kinderwerk_trend }}")
+    add("{{p kinderwerk_per_gebied }}")
+    document.add_heading("Jongerenwerk en jongerenhubs", level=2)
+    add(
+        "{% if jongerenwerk_fte is gegeven %}In {{ gebied }} werken {{ jongerenwerk_fte }} fte "
+        "jongerenwerkers (in de hele stad {{ jongerenwerk_fte_stad }} fte)"
+        "{% if jongeren_bereik is gegeven %}; zij bereikten naar schatting "
+        "{{ jongeren_bereik|aantal('jongere', 'jongeren') }}, in de wijk, in de jongerenhubs "
+        "en op school{% endif %}. {% endif %}"
+        "{% if jongerenhubs is gegeven %}Eind {{ jaar }} telde {{ gebied }} "
+        "{{ jongerenhubs|aantal('open jongerenhub', 'open jongerenhubs', 'geen') }}, van de "
+        "{{ jongerenhubs_stad }} in de stad"
+        "{% if jongerenhubs_doel is gegeven %}; het doel voor {{ gebied }} is "
+        "{{ jongerenhubs_doel|aantal('hub', 'hubs') }} eind {{ jongerenhubs_doel_jaar }}"
+        "{% endif %}.{% endif %}"
+    )
+    add("{{p jongerenhubs_trend }}")
+
+    document.add_heading("2. Ouderen", level=1)
+    add(
+        "Valpreventie wordt aangeboden via erkende beweeginterventies. "
+        "{% if valpreventie_deelnemers is gegeven %}In {{ jaar }} deden in {{ gebied }} "
+        "{{ valpreventie_deelnemers|aantal('oudere', 'ouderen') }} mee (in de hele stad "
+        "{{ valpreventie_deelnemers_stad }})"
+        "{% if valpreventie_doel is gegeven %}, bij een doel van {{ valpreventie_doel }}: "
+        "{{ valpreventie_doel_tekst }}{% endif %}. {% endif %}"
+        "{% if vitale_flats is gegeven %}In {{ gebied }} organiseren bewoners van "
+        "{{ vitale_flats|aantal('seniorenflat', 'seniorenflats', 'geen') }} samen met de "
+        "welzijnsaanbieder activiteiten.{% endif %}"
+    )
+    add("{{p valpreventie_doel_realisatie }}")
+
+    document.add_heading("3. Kwetsbare bewoners", level=1)
+    add(
+        "In ieder gebied heeft de welzijnsaanbieder een aandachtsfunctionaris voor kwetsbare "
+        "bewoners. {% if herstelacademies is gegeven %}Eind {{ jaar }} telde {{ gebied }} "
+        "{{ herstelacademies|aantal('herstelacademie', 'herstelacademies', 'geen') }} in een "
+        "Huis van de Wijk. {% endif %}"
+        "{% if spreekuur_bezoeken is gegeven %}De inloopspreekuren financiën in {{ gebied }} "
+        "werden {{ spreekuur_bezoeken|aantal('keer', 'keer') }} bezocht, van de "
+        "{{ spreekuur_bezoeken_stad }} bezoeken in de hele stad.{% endif %}"
+    )
+    add("{{p spreekuren_per_gebied }}")
+
+    document.add_heading("4. Lokale initiatieven en Couleur Locale", level=1)
+    add(
+        "Tien procent van het budget van iedere welzijnsaanbieder is geoormerkt voor lokale "
+        "initiatieven via Right to Cooperate en Lokaal Budget. "
+        "{% if lokaal_budget_geoormerkt is gegeven %}Voor {{ gebied }} was dat in {{ jaar }} "
+        "{{ lokaal_budget_geoormerkt }} (in de hele stad {{ lokaal_budget_geoormerkt_stad }})"
+        "{% if lokaal_budget_besteed is gegeven %}, waarvan {{ lokaal_budget_besteed }} is "
+        "besteed ({{ lokaal_budget_aandeel }}){% endif %}. {% endif %}"
+        "{% if couleur_locale_toekenningen is gegeven %}Via de subsidieregeling Couleur Locale "
+        "honoreerde de gemeente in {{ gebied }} "
+        "{{ couleur_locale_toekenningen|aantal('aanvraag', 'aanvragen', 'geen') }}, van de "
+        "{{ couleur_locale_toekenningen_stad }} in de hele stad.{% endif %}"
+    )
+    add("{{p lokaal_budget }}")
+    add("{{p couleur_locale_trend }}")
+
+    document.add_heading("5. Indicatoren", level=1)
+    add(
+        "De tabel hieronder zet de belangrijkste indicatoren voor {{ gebied }} naast hun "
+        "nulmeting en doel. Waar geen cijfer bestaat, staat n.v.t."
+    )
+    add("{{p indicatoren }}")
+
+    document.add_heading("Tot slot", level=1)
+    add(
+        "Heeft de gebiedscommissie vragen over het welzijnswerk in {{ gebied }}, dan kan zij "
+        "terecht bij de welzijnsaanbieder van het gebied of bij de gemeente."
+    )
+    closing = [
+        add("Ik vertrouw erop u hiermee voldoende te hebben geïnformeerd."),
+        add("Met vriendelijke groet,"),
+        add(),
+    ]
+    closing[-1].add_run("{{ ondertekening.naam }}").bold = True
+    for paragraph in closing:  # the greeting and the signature stay on one page
+        keep_with_next(paragraph)
+    add("{{ ondertekening.functie }}")
+
+
 def commitments_table(document) -> None:
     """A table drawn in the template whose rows loop over the params file's commitments."""
     caption = document.add_paragraph(style="Caption")
@@ -222,7 +347,7 @@ def commitments_table(document) -> None:
     document.add_paragraph()
 
 
-def main(target: Path) -> None:
+def main(target: Path, area: bool = False) -> None:
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -232,10 +357,11 @@ def main(target: Path) -> None:
     styles(document)
     letterhead(section)
     footer(section)
-    body(document)
+    area_body(document) if area else body(document)
     target.parent.mkdir(parents=True, exist_ok=True)
     document.save(target)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "templates/brief.docx"))
+    arguments = [a for a in sys.argv[1:] if a != "--gebied"]
+    main(Path(arguments[0] if arguments else "templates/brief.docx"), "--gebied" in sys.argv)

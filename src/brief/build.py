@@ -52,6 +52,7 @@ class BuildResult:
     changes: object | None = None  # brief.changes.Changes, when there was a build before
     pdf: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # what `brief check` would warn about
     key: Letter | None = None  # which letter of a grid (None: built by build_year)
     reference: str | None = None  # the letter the changes are against, as reports name it
     same_letter: bool = False  # the letter reads as the last build's did
@@ -93,7 +94,7 @@ def build_letter(
     """
     year = letter.year
     started = time.perf_counter()
-    template = (template or project.default_template).resolve()
+    template = (template or letter.template(project)).resolve()
     notebooks = project.notebooks()
     if not notebooks:
         raise ProjectError(
@@ -231,6 +232,7 @@ def _build(
 ) -> None:
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief import changes as changing
+    from brief.check import findings
     from brief.collect import collect
     from brief.history import history_of, letter_key
     from brief.params import load_params
@@ -259,13 +261,24 @@ def _build(
             # TRANSLATORS: {note} says how a value of a data file was read, in the user's
             # language already: "data/jeugd.csv, row 5: '1.234' read as 1234".
             result.warnings.append(_("check this conversion: {note}.").format(note=note))
-        time_limit = project.settings().bouwen.vul_timeout
-        filled = _write_letters(template, params, collection, staging, review, when, time_limit)
+        settings = project.settings()
+        filled = _write_letters(
+            template,
+            params,
+            collection,
+            staging,
+            review,
+            when,
+            area=letter.area or settings.stad,
+            gap_text=settings.geen_gegevens,
+            time_limit=settings.bouwen.vul_timeout,
+        )
         result.warnings += [
             _("Accessibility: {finding}").format(finding=finding)
             for finding in filled.chart_findings
         ]
         used = filled.used.all
+        result.findings = findings(collection, year, filled.used, filled.accessibility)
         shown = changing.snapshot(params, collection)
         key = letter_key(staging.letter)
         result.same_letter = key == _previous_key(final, plan.previous)
@@ -374,16 +387,14 @@ def _write_letters(
     staging: YearOutputs,
     review: bool,
     when: dt.datetime,
-    time_limit: float,
+    **fill_options,
 ):
     """Fill the template once; write the letter, its review copy and the figure files."""
     from brief.letter import fill_letter
     from brief.review import source_comments, write_figure_files
 
     # Always marked: the redline places its changes, the review copy its comments, by them.
-    filled = fill_letter(
-        template, params, collection, review=True, when=when, time_limit=time_limit
-    )
+    filled = fill_letter(template, params, collection, review=True, when=when, **fill_options)
     filled.save_letter(staging.letter)
     write_figure_files(collection, staging.figures_dir)
     pausing.reached("letter written")

@@ -9,6 +9,7 @@ behind it, so the letter can carry both, and the years it shows figures for.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import matplotlib
@@ -18,8 +19,9 @@ matplotlib.use("Agg")  # no screen needed; notebooks still show figures inline
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
 
+from brief import formatting  # noqa: E402
 from brief.formatting import format_value  # noqa: E402
 from brief.i18n import _  # noqa: E402
 from brief.records import Lineage  # noqa: E402
@@ -71,8 +73,61 @@ def _new_figure(title: str) -> tuple[Figure, plt.Axes]:
     return figure, axes
 
 
+WHOLE_UNITS = ("count",)  # units whose ticks are whole numbers: no 0,5 jongerenhub
+
+
+class DutchTicks(Formatter):
+    """Tick labels in the unit's Dutch format, each one different from the others.
+
+    With as many decimals as it takes to tell the ticks apart (0,1 mln. three times is no
+    axis), and for euro_mln in millions only when the largest tick is a million or more.
+    """
+
+    def __init__(self, unit: str):
+        self.unit = unit
+        self.digits = 0
+        self.millions = True
+
+    def __call__(self, value, position=None) -> str:
+        return self._label(value, self.digits)
+
+    def _label(self, value: float, digits: int) -> str:
+        if self.unit == "euro_mln":
+            if not self.millions:
+                return formatting.euro(value)
+            return formatting.in_millions(value, max(digits, 1))
+        if self.unit == "percent":
+            return formatting.percent(value, digits)
+        if self.unit in WHOLE_UNITS and digits == 0:
+            return formatting.whole_number(value)
+        if self.unit == "euro" and digits == 0:
+            return formatting.euro(value)
+        return formatting.decimal(value, digits)
+
+    def format_ticks(self, values) -> list[str]:
+        values = list(values)
+        self.millions = bool(values) and max(abs(v) for v in values) >= formatting.EURO_MLN_FROM
+        for digits in range(4):
+            labels = [self._label(v, digits) for v in values]
+            if len(set(labels)) == len(labels):
+                break
+        self.digits = digits
+        return labels
+
+
+def _label_format(values, unit: str):
+    """Return how the values written on a chart print: for euro_mln all in millions when
+    the largest is a million or more, else all in whole euros; one chart never mixes both."""
+    if unit != "euro_mln":
+        return lambda value: format_value(value, unit)
+    largest = max((abs(float(v)) for v in values if pd.notna(v)), default=0.0)
+    return formatting.in_millions if largest >= formatting.EURO_MLN_FROM else formatting.euro
+
+
 def _dutch_axis(axis, unit: str) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda value, _position: format_value(value, unit)))
+    if unit in WHOLE_UNITS:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(DutchTicks(unit))
 
 
 def _years_axis(axes, years) -> None:
@@ -97,20 +152,32 @@ def trend_chart(
     unit: str = "count",
     target: pd.Series | None = None,
 ) -> Chart:
-    """Return a line chart of ``realised`` by year, with the target as a dashed line."""
+    """Return a line chart of ``realised`` by year, with the target as a dashed line.
+
+    The line is broken where years have no figures: it never suggests a course the data
+    does not show, and the alt text names the years without figures.
+    """
     if (gap := _missing(realised, title, what)) is not None:
         return gap
+    realised = realised.dropna()
     with plt.rc_context(STYLE):
         figure, axes = _new_figure(title)
         years = list(realised.index)
-        axes.plot(
-            years, realised.values, marker="o", color=PALETTE[0], linewidth=2, label="Realisatie"
-        )
+        for number, run in enumerate(_runs(years)):
+            axes.plot(
+                run,
+                realised[run].values,
+                marker="o",
+                color=PALETTE[0],
+                linewidth=2,
+                label="Realisatie" if number == 0 else None,
+            )
+        label = _label_format(list(realised.values), unit)
         for year, value in realised.items():
             # Under its target the label goes below the point, clear of the target marker.
             below = target is not None and value < target.get(year, float("-inf"))
             axes.annotate(
-                format_value(value, unit),
+                label(value),
                 (year, value),
                 textcoords="offset points",
                 xytext=(0, -14 if below else 7),
@@ -138,6 +205,10 @@ def trend_chart(
     if target is not None and last_year in target.index:
         message += ", " + _compare(last, target[last_year], unit)
     alt = f"Lijndiagram: {what} per jaar, {years[0]} tot en met {last_year}; {message}."
+    missing = [(run[-1] + 1, later[0] - 1) for run, later in itertools.pairwise(_runs(years))]
+    if missing:
+        spans = [str(a) if a == b else f"{a} tot en met {b}" for a, b in missing]
+        alt += f" Over {_and(spans)} zijn er geen cijfers; de lijn is daar onderbroken."
     data = pd.DataFrame({"jaar": years, "realisatie": realised.values})
     if target is not None:
         data["doel"] = [target.get(y) for y in years]
@@ -157,6 +228,7 @@ def target_bars(
     if (gap := _missing(realised, title, what)) is not None:
         return gap
     years = sorted(set(realised.index) | set(target.index))
+    written = _label_format([*realised.values, *target.values], unit)
     with plt.rc_context(STYLE):
         figure, axes = _new_figure(title)
         width = 0.38
@@ -177,7 +249,7 @@ def target_bars(
             )
             axes.bar_label(
                 bars,
-                labels=[format_value(h, unit) if h else "" for h in heights],
+                labels=[written(h) if h else "" for h in heights],
                 padding=2,
                 color=TEXT_COLOUR,
                 fontsize=9,
@@ -209,20 +281,37 @@ def target_bars(
 
 
 def area_bars(
-    values: pd.Series, *, title: str, what: str, unit: str = "count", year: int | None = None
+    values: pd.Series,
+    *,
+    title: str,
+    what: str,
+    unit: str = "count",
+    year: int | None = None,
+    area: str | None = None,
 ) -> Chart:
     """Return horizontal bars by area, largest at the top, each labelled with its value.
 
-    ``year`` is the year the values are of, recorded with the chart.
+    ``year`` is the year the values are of, recorded with the chart. ``area`` (by default
+    the letter's own, in an area's letter) is marked: another colour, its name in bold
+    with an arrow, and named in the alt text.
     """
+    from brief.indicators import letter_area
+
     ordered = values.sort_values()
+    area = area if area is not None else letter_area()
+    own = area if area in ordered.index else None
     with plt.rc_context({**STYLE, "axes.grid.axis": "x"}):
         figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 10 / 2.54))
         axes.set_title(title)
-        bars = axes.barh(list(ordered.index), ordered.values, color=PALETTE[0])
+        colours = [PALETTE[1] if name == own else PALETTE[0] for name in ordered.index]
+        names = [f"▶ {name}" if name == own else name for name in ordered.index]
+        bars = axes.barh(names, ordered.values, color=colours)
+        for label in axes.get_yticklabels():
+            if own is not None and label.get_text() == f"▶ {own}":
+                label.set_fontweight("bold")
         axes.bar_label(
             bars,
-            labels=[format_value(v, unit) for v in ordered.values],
+            labels=[_label_format(ordered.values, unit)(v) for v in ordered.values],
             padding=3,
             color=TEXT_COLOUR,
             fontsize=9,
@@ -237,6 +326,12 @@ def area_bars(
         f"({format_value(ordered.iloc[-1], unit)}), het minst in {bottom} "
         f"({format_value(ordered.iloc[0], unit)})."
     )
+    if own is not None:
+        rank = list(ordered.index[::-1]).index(own) + 1
+        alt += (
+            f" {own}, het gebied van deze brief, is gemarkeerd: "
+            f"{format_value(ordered[own], unit)}, plaats {rank} van {len(ordered)}."
+        )
     data = ordered[::-1].rename_axis("gebied").reset_index(name="waarde")
     years = () if year is None else _plain_years([year])
     return Chart(figure, alt, data, years, lineage=_rows_shown(values))
@@ -245,15 +340,17 @@ def area_bars(
 def no_data_chart(title: str, what: str, reason: str) -> Chart:
     """Return the chart an area's letter shows where its data has no figures: the title
     and, in words, that there is no data for this area."""
-    from brief.indicators import NO_DATA
+    from brief.indicators import gap_text
 
+    shown = gap_text()
+    shown = shown[:1].upper() + shown[1:]
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(WIDTH_CM / 2.54, 3 / 2.54))
         axes.set_title(title)
         axes.axis("off")
-        axes.text(0.5, 0.4, NO_DATA.capitalize(), ha="center", va="center", color=TEXT_COLOUR)
+        axes.text(0.5, 0.4, shown, ha="center", va="center", color=TEXT_COLOUR)
         figure.tight_layout()
-    alt = f"{NO_DATA.capitalize()}: {what}."
+    alt = f"{shown}: {what}."
     return Chart(figure, alt, pd.DataFrame({"jaar": []}), (), gap=reason)
 
 
@@ -279,6 +376,21 @@ def _missing(realised: pd.Series, title: str, what: str) -> Chart | None:
             what=what, indicator=realised.name
         )
     )
+
+
+def _runs(years: list[int]) -> list[list[int]]:
+    """Return ``years`` (sorted) cut into runs of consecutive years: [2016], [2022, 2023]."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
 def _plain_years(years) -> tuple[int, ...]:

@@ -17,11 +17,12 @@ from brief.collect import Collection, collect
 from brief.exceptions import PublishError, TemplateError
 from brief.i18n import _, ngettext
 from brief.letter import fill_letter
+from brief.letters import Letter
 from brief.params import Params, load_params, parameter_text
 from brief.paths import ProjectPaths, YearOutputs
 from brief.records import DataRead
 from brief.run import run_notebooks
-from brief.sandbox import DEFAULT_FILL_SECONDS
+from brief.templating import open_template
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,12 @@ class CheckReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def published(project: ProjectPaths, year: int) -> Collection:
-    """Return what the notebooks publish for ``year``, from the last build if it exists."""
-    executed = sorted(YearOutputs(project.year_dir(year), year).notebooks_dir.glob("*.ipynb"))
+def published(project: ProjectPaths, year: int, letter: Letter | None = None) -> Collection:
+    """Return what the notebooks publish for ``year`` (for ``letter``: an area's letter;
+    default the city letter), from the last build if it exists."""
+    letter = letter or Letter(year)
+    folder = letter.folder(project)
+    executed = sorted(YearOutputs(folder, year).notebooks_dir.glob("*.ipynb"))
     if executed and len(executed) == len(project.notebooks()):
         with contextlib.suppress(PublishError):  # run by an older brief: run them again
             return collect(executed)
@@ -57,6 +61,7 @@ def published(project: ProjectPaths, year: int) -> Collection:
             year,
             failed_dir=scratch / "failed",
             jobs=2,
+            parameters=letter.parameters(project.settings().stad),
         )
         return collect([run.executed for run in runs])
     finally:
@@ -101,33 +106,37 @@ def _shown_parameter(name: str, value) -> str:
 
 
 def check_template(
-    template_path: Path,
-    params: Params,
-    collection: Collection,
-    time_limit: float = DEFAULT_FILL_SECONDS,
+    template_path: Path, params: Params, collection: Collection, **fill_options
 ) -> CheckReport:
     """Return the errors and warnings of filling ``template_path`` with this year's names.
 
-    Charts whose data stops before the letter's year are warnings too.
+    Charts whose data stops before the letter's year are warnings too. ``fill_options``
+    (``area``, ``gap_text``, ``time_limit``) fill it as a build fills it.
     """
-    report = CheckReport(warnings=figures_behind(collection, params.jaar))
+    report = CheckReport()
     try:
         # Filled in memory as a build fills it, so a filter given the wrong kind of value
         # or a tag reaching into Python is found here, with this year's values.
-        filled = fill_letter(template_path, params, collection, time_limit=time_limit)
+        filled = fill_letter(template_path, params, collection, **fill_options)
     except TemplateError as exc:
+        report.warnings = figures_behind(collection, params.jaar)
         report.errors.append(str(exc))
         return report
-    used = filled.used
-    report.warnings += [
-        _("Accessibility: {finding}").format(finding=finding) for finding in filled.accessibility
-    ]
+    report.warnings = findings(collection, params.jaar, filled.used, filled.accessibility)
+    return report
+
+
+def findings(collection: Collection, year: int, used, accessibility: list[str]) -> list[str]:
+    """Return what `brief check` warns about in a letter that fills: charts whose data
+    stops before ``year``, accessibility, published names the template never uses."""
+    warnings = figures_behind(collection, year)
+    warnings += [_("Accessibility: {finding}").format(finding=finding) for finding in accessibility]
     unused = sorted(set(collection.items) - used.all)
     if unused:
-        report.warnings.append(
+        warnings.append(
             _("Published but not used in the template: {names}.").format(names=", ".join(unused))
         )
-    return report
+    return warnings
 
 
 def figures_behind(collection: Collection, year: int) -> list[str]:
@@ -171,7 +180,31 @@ def _yearly_files(read: dict[str, DataRead]) -> list[str]:
     return sorted(path for path, what in read.items() if what.table == "figures")
 
 
-def load_year(project: ProjectPaths, year: int) -> tuple[Params, Collection]:
-    """Return the year's parameters and what its notebooks publish."""
+def load_year(
+    project: ProjectPaths, year: int, letter: Letter | None = None
+) -> tuple[Params, Collection]:
+    """Return the year's parameters and what its notebooks publish (for ``letter``)."""
     params = load_params(project.params_file(year), year, project.settings().extra_velden)
-    return params, published(project, year)
+    if letter is not None and letter.area is not None:  # as the build writes an area's letter
+        params = params.model_copy(update={"onderwerp": f"{params.onderwerp}: {letter.area}"})
+    return params, published(project, year, letter)
+
+
+def check_letter(
+    project: ProjectPaths, letter: Letter, template: Path | None = None
+) -> tuple[Path, CheckReport]:
+    """Return the template ``letter`` is filled from (``template``, else the letter's own)
+    and what checking it against the letter's names found."""
+    template_path = template or letter.template(project)
+    open_template(template_path)  # a damaged template is named before any notebook runs
+    params, collection = load_year(project, letter.year, letter)
+    settings = project.settings()
+    report = check_template(
+        template_path,
+        params,
+        collection,
+        area=letter.area or settings.stad,
+        gap_text=settings.geen_gegevens,
+        time_limit=settings.bouwen.vul_timeout,
+    )
+    return template_path, report

@@ -415,29 +415,41 @@ def check(
     year: Annotated[str | None, typer.Argument(help=N_("Year to check (default: latest)."))] = None,
     project: ProjectOption = None,
     template: TemplateOption = None,
+    per: Annotated[
+        str | None,
+        typer.Option("--per", help=N_("Also check every area's letter: --per area.")),
+    ] = None,
     lang: LanguageOption = None,
 ) -> None:
     from brief import check as checking
-    from brief.templating import open_template
+    from brief.grid import expand
+    from brief.letters import Letter
 
     paths = resolve_project(project)
     (year_number,) = parse_years([year] if year else [], paths)
-    template_path = template or paths.default_template
-    open_template(template_path)  # a damaged template is named before any notebook runs
-    params, collection = checking.load_year(paths, year_number)
-    report = checking.check_template(
-        template_path, params, collection, paths.settings().bouwen.vul_timeout
-    )
-    for warning in report.warnings:
-        _warning(warning)
-    if report.errors:
+    # Only a check per area reads the areas file.
+    letters = expand(paths, [year_number], per=per) if per else [Letter(year_number)]
+    failed = False
+    for letter in letters:
+        template_path, report = checking.check_letter(paths, letter, template)
+        # In a check of several letters each line says which letter it is about.
+        about = f"{letter.label}: " if len(letters) > 1 else ""
+        for warning in report.warnings:
+            _warning(about + warning)
         for error in report.errors:
-            _error(error)
+            _error(about + error)
+        failed = failed or bool(report.errors)
+        if not report.errors:
+            out.print(
+                _("{template} is ready for {year}.").format(
+                    # The path where two letters' templates may share a name.
+                    template=paths.relative(template_path) if per else template_path.name,
+                    year=letter.label,
+                ),
+                markup=False,
+            )
+    if failed:
         raise typer.Exit(EXIT_USER_ERROR)
-    out.print(
-        _("{template} is ready for {year}.").format(template=template_path.name, year=year_number),
-        markup=False,
-    )
 
 
 @subcommand(

@@ -57,20 +57,41 @@ def euro(value) -> str:
     )
 
 
-def euro_millions(value) -> str:
+# From this amount on euro_mln writes millions; below it whole euros, so that € 85.000
+# never prints as € 0,1 mln. (an area's amounts are often tens of thousands).
+EURO_MLN_FROM = 1_000_000
+
+
+def euro_millions(value, digits: int = 1) -> str:
     """Return an amount in millions the way letters write it: 2800000 -> '€ 2,8 mln.'.
 
-    Always in millions, also below one (640000 -> '€ 0,6 mln.'), where Babel's compact
-    form would switch to thousands ('€ 640K'), which Dutch letters do not write.
+    Below EURO_MLN_FROM in whole euros (640000 -> '€ 640.000'): in millions it would
+    read '€ 0,6 mln.', and Babel's compact form '€ 640K' is not written in Dutch letters.
     """
+    amount = _number(value)
+    if abs(amount) < EURO_MLN_FROM:
+        return euro(amount)
+    return in_millions(amount, digits)
+
+
+def in_millions(value, digits: int = 1) -> str:
+    """Return an amount in millions whatever its size: 640000 -> '€ 0,6 mln.' (chart axes
+    whose largest amount is a million or more)."""
+    pattern = "¤\xa0#,##0." + "0" * digits if digits else "¤\xa0#,##0"
     millions = format_currency(
-        _number(value) / 1_000_000,
-        "EUR",
-        format="¤\xa0#,##0.0",
-        currency_digits=False,
-        locale=LOCALE,
+        _number(value) / 1_000_000, "EUR", format=pattern, currency_digits=False, locale=LOCALE
     )
     return f"{millions}\xa0mln."
+
+
+def count_of(value, one: str, many: str, none: str | None = None) -> str:
+    """Return a count with its noun, singular or plural: (1, 'hub', 'hubs') -> '1 hub',
+    (3, ...) -> '3 hubs'; given ``none``, 0 -> 'geen hubs'. Area letters need it: a
+    figure written for the city (tens of hubs) is often 0 or 1 in an area."""
+    number = round(_number(value))
+    if number == 0 and none is not None:
+        return f"{none} {many}"
+    return f"{whole_number(number)} {one if number == 1 else many}"
 
 
 def long_date(value) -> str:
@@ -134,4 +155,5 @@ FILTERS = {
     "euro_mln": euro_millions,
     "datum": long_date,
     "verandering": change,
+    "aantal": count_of,
 }

@@ -134,6 +134,8 @@ class LetterEntry(_Record):
     letter: str | None = None  # the .docx, relative to outputs/
     review_page: str | None = None
     gaps: list[Gap] = []
+    findings: list[str] = []  # what `brief check` warns about in this letter
+    warnings: list[str] = []  # what its build warned about (a font the PDF lacks, ...)
     when: str  # when this grid run ended the letter
 
 
@@ -305,10 +307,10 @@ def _any_work(project: ProjectPaths, letters: list[Letter], options: dict) -> bo
     """Return whether any letter has something to redo (planned as its build will plan)."""
     if options.get("force"):
         return True
-    template = (options.get("template") or project.default_template).resolve()
     notebooks = project.notebooks()
     city = project.settings().stad
     for letter in letters:
+        template = (options.get("template") or letter.template(project)).resolve()
         final = letter.outputs(project, template.stem)
         plan = make_plan(
             project,
@@ -380,7 +382,18 @@ def _entry(
         letter=outcome.outputs.letter.resolve().relative_to(shown).as_posix(),
         review_page=outcome.outputs.review_page.resolve().relative_to(shown).as_posix(),
         gaps=_gaps(outcome, letter, previous),
+        findings=_earlier(letter, previous, "findings") if not outcome.built else outcome.findings,
+        warnings=outcome.warnings,
     )
+
+
+def _earlier(letter: Letter, previous: GridSummary | None, what: str) -> list:
+    """Return ``what`` the last summary recorded of ``letter`` (a letter reused as it was)."""
+    entries = previous.letters if previous is not None else []
+    earlier = next((e for e in entries if e.label == letter.label), None)
+    if earlier is None or earlier.status == "failed":
+        return []
+    return list(getattr(earlier, what))
 
 
 def _gaps(result: BuildResult, letter: Letter, previous: GridSummary | None) -> list[Gap]:

@@ -149,6 +149,14 @@ def report(result: GridResult, paths: ProjectPaths, out: Console, err: Console) 
             # TRANSLATORS: a figure or value of this letter that has no data for its area.
             no_data = _("no data: {name}: {reason}").format(name=gap.name, reason=gap.reason)
             out.print(f"  {no_data}", markup=False)
+        for finding in entry.findings:
+            # TRANSLATORS: what `brief check` warns about in this letter of the grid.
+            out.print("  " + _("check: {finding}").format(finding=finding), markup=False)
+        for warning in entry.warnings:  # a font the PDF lacks: in area letters as in the city's
+            err.print(
+                _("Warning: {letter}: {warning}").format(letter=entry.label, warning=warning),
+                markup=False,
+            )
         out.print(f"  {shown(paths.outputs_dir / entry.letter)}", markup=False)
     count = len(result.entries)
     line = ngettext(

@@ -13,16 +13,17 @@ from pathlib import Path
 import pandas as pd
 
 from brief.data import FICTITIOUS_MARK, LINEAGE_COLUMNS
-from brief.exceptions import DataError
+from brief.exceptions import BriefError, DataError
 from brief.formatting import format_value
 from brief.i18n import _
 from brief.paths import find_project
 from brief.records import KIND_NAMES, Derivation, Lineage, SourceRow
+from brief.settings import DEFAULT_GAP_TEXT
 
 KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 TARGET_MET = "het doel is gehaald"
 TARGET_NOT_MET = "het doel is niet gehaald"
-NO_DATA = "geen gegevens voor dit gebied"  # what an area's letter prints where data is missing
+NO_DATA = DEFAULT_GAP_TEXT  # what an area's letter prints where data is missing (gap_text)
 
 
 def city(frame: pd.DataFrame) -> str:
@@ -190,6 +191,15 @@ def _derived(value, inputs, how: Derivation):
     if not lineages or any(lineage.by_hand for lineage in lineages):
         return value
     return traced(value, Lineage.joined(*lineages, derived=how))
+
+
+def gap_text() -> str:
+    """Return what an area's letter prints where a figure is missing: brief.yaml's
+    ``geen_gegevens`` (default "geen gegevens voor dit gebied")."""
+    try:
+        return find_project().settings().geen_gegevens
+    except BriefError:  # outside a project (a test, a scratch notebook)
+        return NO_DATA
 
 
 def letter_area() -> str | None:
@@ -368,6 +378,29 @@ def value_for(
     return traced(found["value"].iloc[0], _lineage(found.iloc[:1]))
 
 
+def city_value(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> float:
+    """Return the city's figure, in any letter: what an area's letter sets beside its own
+    (``brief.publish_value(..., city=ind.city_value(...))``)."""
+    return value_for(frame, indicator, year, kind, area=city(frame))
+
+
+def given(*values) -> bool:
+    """Return whether every one of ``values`` is a figure, none a gap (or NaN)."""
+    return not any(
+        isinstance(v, Real) and not isinstance(v, bool) and math.isnan(v) for v in values
+    )
+
+
+def target_title(subject: str, realisation: float, target: float, higher_is_better=True) -> str:
+    """Return a chart title that says what the figures say: "<subject> haalt het doel",
+    "<subject> blijft onder het doel", or, where either is a gap, "<subject> per jaar"."""
+    if not given(realisation, target):
+        return f"{subject} per jaar"
+    if target_met(realisation, target, higher_is_better):
+        return f"{subject} haalt het doel"
+    return f"{subject} blijft onder het doel"
+
+
 def _span(years: list[int]) -> str:
     if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
         return f"{years[0]}–{years[-1]}"
@@ -409,7 +442,7 @@ def source_note(
         rows = rows[rows["year"].isin(list(years))]
     rows = rows[rows["area"] != city(frame)] if areas else rows[rows["area"] == _area(frame, None)]
     if rows.empty and not areas and for_an_area(frame):
-        return NO_DATA
+        return gap_text()
     if rows.empty:
         raise DataError(
             _("No rows for {indicators}: cannot name their source.").format(

@@ -22,12 +22,13 @@ from docxtpl import DocxTemplate
 
 from brief import accessibility, word
 from brief.collect import Collection
-from brief.columns import CELL_MARGIN, fit_columns
+from brief.columns import CELL_MARGIN, WIDE_CELL_MARGIN, fit_columns
 from brief.exceptions import BlockMisused, TemplateError, did_you_mean
 from brief.i18n import N_, _, ngettext
 from brief.params import Params
-from brief.records import PublishedFigure, PublishedTable, PublishedValue
+from brief.records import Gap, PublishedFigure, PublishedTable, PublishedValue
 from brief.sandbox import DEFAULT_FILL_SECONDS, Inert, inert, limits
+from brief.settings import DEFAULT_GAP_TEXT
 from brief.templating import (
     TemplateNames,
     filling_error,
@@ -36,6 +37,7 @@ from brief.templating import (
     template_names,
 )
 
+AREA_NAME = "gebied"  # the letter's area, as the template names it
 TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
 FALLBACK_TABLE_STYLE = "Table Grid"
 TABLE_FONT = Pt(9)
@@ -183,9 +185,10 @@ def check_block_placement(template: DocxTemplate, blocks: set[str]) -> None:
 class _Builder:
     """Turns each published item into what the template places (records.LetterBuilder)."""
 
-    def __init__(self, template: DocxTemplate, marked: bool):
+    def __init__(self, template: DocxTemplate, marked: bool, gap_text: str = DEFAULT_GAP_TEXT):
         self.template = template
         self.marked = marked
+        self.gap_text = gap_text
         section = template.docx.sections[0]
         self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
         styles = {style.name for style in template.docx.styles}
@@ -193,7 +196,9 @@ class _Builder:
         self.caption_style = "Caption" if "Caption" in styles else None
         self.source_style = "Bron" if "Bron" in styles else None
 
-    def value(self, item: PublishedValue) -> Value:
+    def value(self, item: PublishedValue) -> Value | Gap:
+        if item.gap is not None:  # an area's letter has no figure here: a typed gap
+            return Gap(self.gap_text, item.gap)
         return Value(item, marked=self.marked)
 
     def figure(self, item: PublishedFigure) -> Block:
@@ -205,6 +210,7 @@ class _Builder:
         word.keep_with_next(picture)
         caption = sub.add_paragraph(style=self.caption_style)
         word.add_caption(caption, CAPTION_LABELS[0], self._title(item))
+        word.keep_with_next(caption)  # the source line stays under its figure
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
         return Block(item, str(sub), rows=[])
@@ -224,6 +230,11 @@ class _Builder:
         for cell, column in zip(table.rows[0].cells, item.columns, strict=True):
             cell.text = column
         word.repeat_as_header(table.rows[0])
+        # The header keeps with the first row: a table that starts at the foot of a page
+        # then starts on the next one. Without it LibreOffice leaves the header alone at
+        # the foot, its rows kept together and repeated under it, and drops every row.
+        for cell in table.rows[0].cells:
+            word.keep_with_next(cell.paragraphs[0])
         numeric = item.numeric_columns()
         for values, texts in zip(item.rows, item.cells(), strict=True):
             cells = table.add_row().cells
@@ -234,14 +245,16 @@ class _Builder:
         for index, is_numeric in enumerate(numeric):
             if index and is_numeric:
                 word.align_right(table.rows[0].cells[index].paragraphs[0])
-        font = WIDE_TABLE_FONT if len(item.columns) >= WIDE_TABLE else TABLE_FONT
+        wide = len(item.columns) >= WIDE_TABLE
+        font = WIDE_TABLE_FONT if wide else TABLE_FONT
+        margin = WIDE_CELL_MARGIN if wide else CELL_MARGIN
         for row in table.rows:
             word.keep_row_together(row)
             for cell in row.cells:
                 for run in cell.paragraphs[0].runs:
                     run.font.size = font  # explicit: LibreOffice ignores style sizes
-        word.set_cell_margins(table, CELL_MARGIN)
-        fit_columns(table, self.text_width, font)
+        word.set_cell_margins(table, margin)
+        fit_columns(table, self.text_width, font, margin)
         word.set_table_alt_text(table, item.title, item.alt)
         sub.add_paragraph(f"Bron: {item.source}", style=self.source_style)
         word.mark_all_filled(sub.subdocx.element.body)
@@ -250,7 +263,11 @@ class _Builder:
 
 
 def preflight(
-    template: DocxTemplate, env: jinja2.Environment, params: Params, collection: Collection
+    template: DocxTemplate,
+    env: jinja2.Environment,
+    params: Params,
+    collection: Collection,
+    area: str | None = None,
 ) -> TemplateNames:
     """Raise TemplateError for what can be known wrong before filling; return the names.
 
@@ -258,18 +275,31 @@ def preflight(
     """
     used = template_names(template, env)
     check_block_placement(template, collection.block_names())
-    check_names(used, set(params.template_context()) | set(collection.items), set(env.globals))
+    available = set(params.template_context()) | set(collection.items)
+    if area is not None:
+        available.add(AREA_NAME)
+    check_names(used, available, set(env.globals))
     return used
 
 
 def build_context(
-    template: DocxTemplate, params: Params, collection: Collection, *, marked: bool = False
+    template: DocxTemplate,
+    params: Params,
+    collection: Collection,
+    *,
+    marked: bool = False,
+    area: str | None = None,
+    gap_text: str = DEFAULT_GAP_TEXT,
 ) -> dict:
     """Return every name the template may use: parameters, values, figures and tables.
 
     ``marked`` brackets each value and caption so a review copy can comment on it.
+    ``area`` is the letter's area (the city's name in the city letter), given as
+    ``gebied``; a figure an area has no data for is a :class:`Gap` printing ``gap_text``.
     """
     context = params.template_context()
+    if area is not None:
+        context.setdefault(AREA_NAME, area)
     clashes = sorted(set(context) & set(collection.items))
     if clashes:
         raise TemplateError(
@@ -282,7 +312,7 @@ def build_context(
                 len(clashes),
             ).format(names=", ".join(clashes))
         )
-    builder = _Builder(template, marked)
+    builder = _Builder(template, marked, gap_text)
     for name, entry in collection.items.items():
         context[name] = entry.item.for_letter(builder)
     # Only inert data reaches the template: a value of any other type is refused here.
@@ -327,18 +357,23 @@ def fill_letter(
     review: bool = False,
     when: dt.datetime | None = None,
     time_limit: float = DEFAULT_FILL_SECONDS,
+    area: str | None = None,
+    gap_text: str = DEFAULT_GAP_TEXT,
 ) -> FilledLetter:
     """Fill the template in memory; raise TemplateError for anything that would be wrong.
 
     With ``review`` every filled value and caption is marked, so the same fill can be saved
     as the letter and as the review copy. `brief check` fills without saving, so a filter
-    given the wrong kind of value is found before a build.
+    given the wrong kind of value is found before a build. ``area`` and ``gap_text``: see
+    :func:`build_context`.
     """
     template = open_template(template_path)
     env = jinja_environment()
-    used = preflight(template, env, params, collection)
+    used = preflight(template, env, params, collection, area=area)
 
-    context = build_context(template, params, collection, marked=review)
+    context = build_context(
+        template, params, collection, marked=review, area=area, gap_text=gap_text
+    )
     try:
         with limits(time_limit):
             template.render(context, env)

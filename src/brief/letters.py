@@ -67,6 +67,10 @@ class Letter:
         city letter: the label of city-wide rows)."""
         return {"year": self.year, "area": self.area or city}
 
+    def template(self, project: ProjectPaths) -> Path:
+        """Return the template it is filled from: an area's letter may have its own."""
+        return project.default_template if self.area is None else project.area_template
+
     def folder(self, project: ProjectPaths) -> Path:
         if self.area is None:
             return project.year_dir(self.year)

@@ -57,6 +57,12 @@ class ProjectPaths:
         """The areas file brief.yaml names (data/gebieden.csv unless it says otherwise)."""
         return self.inside(self.root / self.settings().gebieden, DataError)
 
+    @property
+    def area_template(self) -> Path:
+        """The template of area letters: brief.yaml's sjabloon_gebied, else the default."""
+        settings = self.settings()
+        return self.root / (settings.sjabloon_gebied or settings.sjabloon)
+
     def params_file(self, year: int) -> Path:
         return self.params_dir / f"{year}.yaml"
 

@@ -85,12 +85,12 @@ def value_item(name: str, value, unit: str = "count", description: str = "") -> 
     A gap in an area's letter (see :mod:`brief.indicators`) is published as the text
     "geen gegevens voor dit gebied", with the reason kept for the build's summary.
     """
-    from brief.indicators import NO_DATA, gap_reason, lineage_of
+    from brief.indicators import gap_reason, gap_text, lineage_of
 
     check_name(name)
     if (reason := gap_reason(value)) is not None:
         return PublishedValue(
-            name=name, value=NO_DATA, unit="text", description=description, gap=reason
+            name=name, value=gap_text(), unit="text", description=description, gap=reason
         )
     if unit not in (*NUMBER_UNITS, "text"):
         raise PublishError(
@@ -150,13 +150,27 @@ def _not_whole(name: str, raw: float, unit: str, lineage) -> str:
     return message.format(name=name, unit=unit, value=number, rows=lineage.text)
 
 
-def publish_value(name: str, value, unit: str = "count", description: str = "") -> None:
+CITY_SUFFIX = "_stad"  # the city's figure beside an area's: jongerenwerk_fte_stad
+
+
+def publish_value(
+    name: str, value, unit: str = "count", description: str = "", *, city=None
+) -> None:
     """Publish one number (or short text, with ``unit="text"``) for the letter.
 
     The notebook shows it as one line: "name = value as the letter prints it".
+    ``city``: the city's figure beside an area's. In an area's letter it is published too,
+    as ``<name>_stad``, so an area template can write "in de stad {{ name_stad }}"; the
+    city letter has no such name (its figure is the city's already).
     """
     item = value_item(name, value, unit, description)
     _show(item, {"text/plain": item.display_line})
+    if city is not None:
+        from brief.indicators import for_an_area
+
+        if for_an_area():
+            beside = value_item(name + CITY_SUFFIX, city, unit, description)
+            _show(beside, {"text/plain": beside.display_line})
 
 
 def publish_figure(

@@ -574,6 +574,57 @@ def _cell_text(value, unit: str) -> str:
     return format_value(value, unit)
 
 
+class Gap:
+    """A figure an area's letter has no data for, as the template sees it.
+
+    Inert on purpose (the template sees no callables): ``text`` is what the letter prints
+    (brief.yaml's ``geen_gegevens``), ``reason`` why it is missing. It is false in an
+    ``{% if %}``, every filter passes it through unchanged, and sums with it stay gaps, so
+    a template written for figures never fails on it; ``is gegeven`` and ``|of(...)``
+    test for it (see :mod:`brief.templating`).
+    """
+
+    __slots__ = ("reason", "text")
+
+    def __init__(self, text: str, reason: str = ""):
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "reason", reason)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(name)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __format__(self, spec: str) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Gap({self.text!r}, {self.reason!r})"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Gap) and (other.text, other.reason) == (self.text, self.reason)
+
+    def __hash__(self) -> int:
+        return hash((Gap, self.text, self.reason))
+
+    def _stays(self, *_other) -> Gap:
+        return self
+
+    # Like NaN: a sum with a gap is a gap, and a gap is never more or less than anything.
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _stays
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _stays
+    __neg__ = __pos__ = __abs__ = _stays
+
+    def __lt__(self, _other) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+
 PublishedItem = Annotated[
     PublishedValue | PublishedFigure | PublishedTable, Field(discriminator="type")
 ]

@@ -40,6 +40,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from brief.i18n import _, current_language
+from brief.records import Gap
 from brief.settings import DEFAULT_FILL_SECONDS
 
 MAX_TEXT = 1_000_000  # characters in one text a tag computes
@@ -87,7 +88,7 @@ def inert(value, where: str = "context"):
         return {
             _inert_key(key, where): inert(item, f"{where}[{key!r}]") for key, item in value.items()
         }
-    if isinstance(value, Inert):
+    if isinstance(value, Inert | Gap):  # brief's markers, and a figure an area lacks
         for name in public_names(value):
             attribute = getattr(value, name)
             if callable(attribute):

@@ -26,6 +26,7 @@ from brief.params import FIELD_TYPES, Params, describe_problems, read_yaml
 
 SETTINGS_FILE = "brief.yaml"
 DEFAULT_TEMPLATE = "templates/brief.docx"
+DEFAULT_GAP_TEXT = "geen gegevens voor dit gebied"  # an area letter's missing figure
 DEFAULT_CELL_TIMEOUT = 600  # seconds; a cell that takes longer is stopped, never hangs
 DEFAULT_FILL_SECONDS = 60  # seconds filling a template may take (brief.sandbox.limits)
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -65,6 +66,14 @@ class Settings(_Strict):
         None, description="The language of brief's messages: nl or en (default: see brief.i18n)"
     )
     sjabloon: str = Field(DEFAULT_TEMPLATE, description="The default template")
+    sjabloon_gebied: str | None = Field(
+        None, description="The template of area letters (default: sjabloon)"
+    )
+    geen_gegevens: str = Field(
+        DEFAULT_GAP_TEXT,
+        min_length=1,
+        description="What an area letter prints where its data has no figure",
+    )
     extra_velden: dict[str, Literal[tuple(FIELD_TYPES)]] = Field(
         default_factory=dict, description="The project's own params keys and their types"
     )

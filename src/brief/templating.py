@@ -38,6 +38,7 @@ from brief.exceptions import BlockMisused, FilterError, TemplateError, did_you_m
 from brief.files import is_ole_file, unpacked_size
 from brief.formatting import FILTERS
 from brief.i18n import N_, _
+from brief.records import Gap
 from brief.sandbox import Inert, LetterSandbox, LimitError, count_printed, limited_filter
 
 # Inside a tag, as docxtpl's own clean-up finds it: between {{ or {% and }} or %}.
@@ -57,8 +58,12 @@ MAX_TEMPLATE_XML = 30_000_000  # bytes of XML unpacked (document, headers, style
 MAX_TEMPLATE_SIZE = 200_000_000  # bytes unpacked in all, pictures included
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Used on a bare name, these make it optional: {{ x|default("n.v.t.") }}, {% if x is defined %}.
-_DEFAULT_FILTERS = {"default", "d"}
-_DEFINED_TESTS = {"defined", "undefined"}
+# "of"/"or" and "gegeven"/"given" do so too, and also take a gap for missing (see Gap).
+_DEFAULT_FILTERS = {"default", "d", "of", "or"}
+_DEFINED_TESTS = {"defined", "undefined", "gegeven", "given"}
+_GIVEN_TESTS = {"defined", "gegeven", "given"}  # true when the name has a value
+# Filters that decide themselves what a gap becomes; every other one passes a gap through.
+_GAP_AWARE_FILTERS = {"default", "d", "of", "or", "xml_attribute"}
 # Where a mistake is, per part of the template: a whole sentence each, so that every
 # part's name reads right in the sentence in every language.
 _PLACE_AT = {
@@ -177,12 +182,41 @@ def _checked_filter(name: str, function):
 
     @functools.wraps(function)
     def checked(value, *args, **kwargs):
+        if (gap := _gap_among(value, *args, *kwargs.values())) is not None:
+            return gap
         try:
             return function(value, *args, **kwargs)
         except (TypeError, ValueError) as exc:
             raise FilterError(name, value, str(exc)) from None
 
     return checked
+
+
+def _gap_among(*values) -> Gap | None:
+    """Return the first gap among ``values``, or None."""
+    return next((value for value in values if isinstance(value, Gap)), None)
+
+
+def _passing_gaps(function):
+    """Wrap one of Jinja's own filters so that a gap given to it comes out as that gap."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_context/pass_environment mark
+    def passing(*args, **kwargs):
+        if (gap := _gap_among(*args, *kwargs.values())) is not None:
+            return gap
+        return function(*args, **kwargs)
+
+    return passing
+
+
+def is_given(value) -> bool:
+    """The test ``{% if x is gegeven %}``: x has a value, and it is not a gap."""
+    return not isinstance(value, jinja2.Undefined | Gap) and value is not None
+
+
+def given_or(value, instead=""):
+    """The filter ``{{ x|of("onbekend") }}``: x, or ``instead`` where x is missing or a gap."""
+    return value if is_given(value) else instead
 
 
 def _mark_filled(value):
@@ -210,8 +244,17 @@ def _mark_filled(value):
 def jinja_environment() -> jinja2.Environment:
     """Return the sandboxed Jinja environment every letter is filled with (brief.sandbox)."""
     env = LetterSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_mark_filled)
+    env.filters.update(
+        {
+            name: _passing_gaps(f)
+            for name, f in env.filters.items()
+            if name not in _GAP_AWARE_FILTERS
+        }
+    )
     env.filters.update({name: _checked_filter(name, f) for name, f in FILTERS.items()})
     env.filters["xml_attribute"] = _xml_attribute
+    env.filters["of"] = env.filters["or"] = given_or
+    env.tests["gegeven"] = env.tests["given"] = is_given
     env.filters = {name: limited_filter(name, f) for name, f in env.filters.items()}
     return env
 
@@ -315,7 +358,7 @@ def _unguarded_names(node: nodes.Node, guarded: frozenset[str]) -> set[str]:
 def _tested_defined(test: nodes.Node) -> tuple[frozenset[str], frozenset[str]]:
     """Return the names ``test`` proves defined when it holds, and when it does not."""
     if isinstance(test, nodes.Test) and isinstance(test.node, nodes.Name):
-        if test.name == "defined":
+        if test.name in _GIVEN_TESTS:
             return frozenset({test.node.name}), frozenset()
         if test.name == "undefined":
             return frozenset(), frozenset({test.node.name})
@@ -340,7 +383,7 @@ def syntax_error(
         if kind == "filter":
             first = _("The template uses a filter that does not exist: '{name}'.")
             last = _("The filters a letter template can use: {names}.")
-            listed = ", ".join(FILTERS)
+            listed = ", ".join([*FILTERS, "of"])
         else:
             first = _("The template uses a test that does not exist: '{name}'.")
             last = _("The tests a letter template can use: {names}.")
