@@ -261,7 +261,6 @@ def _build(
             # TRANSLATORS: {note} says how a value of a data file was read, in the user's
             # language already: "data/jeugd.csv, row 5: '1.234' read as 1234".
             result.warnings.append(_("check this conversion: {note}.").format(note=note))
-        settings = project.settings()
         filled = _write_letters(
             template,
             params,
@@ -269,9 +268,7 @@ def _build(
             staging,
             review,
             when,
-            area=letter.area or settings.stad,
-            gap_text=settings.geen_gegevens,
-            time_limit=settings.bouwen.vul_timeout,
+            **letter.fill_options(project.settings()),
         )
         result.warnings += [
             _("Accessibility: {finding}").format(finding=finding)

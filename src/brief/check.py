@@ -198,13 +198,7 @@ def check_letter(
     template_path = template or letter.template(project)
     open_template(template_path)  # a damaged template is named before any notebook runs
     params, collection = load_year(project, letter.year, letter)
-    settings = project.settings()
     report = check_template(
-        template_path,
-        params,
-        collection,
-        area=letter.area or settings.stad,
-        gap_text=settings.geen_gegevens,
-        time_limit=settings.bouwen.vul_timeout,
+        template_path, params, collection, **letter.fill_options(project.settings())
     )
     return template_path, report

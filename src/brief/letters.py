@@ -17,6 +17,7 @@ from pathlib import Path
 
 from brief.areas import slug
 from brief.paths import ProjectPaths, YearOutputs
+from brief.settings import Settings
 
 AREAS_FOLDER = "gebied"  # outputs/gebied/<slug>/<year>/
 
@@ -70,6 +71,15 @@ class Letter:
     def template(self, project: ProjectPaths) -> Path:
         """Return the template it is filled from: an area's letter may have its own."""
         return project.default_template if self.area is None else project.area_template
+
+    def fill_options(self, settings: Settings) -> dict:
+        """How this letter's template is filled: its area (the city's label for the city
+        letter), the text of a gap, and the time filling may take (brief.letter.fill_letter)."""
+        return {
+            "area": self.area or settings.stad,
+            "gap_text": settings.geen_gegevens,
+            "time_limit": settings.bouwen.vul_timeout,
+        }
 
     def folder(self, project: ProjectPaths) -> Path:
         if self.area is None:
