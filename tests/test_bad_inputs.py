@@ -568,8 +568,20 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         lambda p: _docx_with_tag(p, "{{ kinderwerk_pleinen | }}"),
         "The template has a mistake in a {{ }} or {% %} tag: expected token 'name', got 'end "
         "of print statement'\nIn the body, at: \"In {{ jaar }} waren er {{ kinderwerk_pleinen | "
-        '}} pleinen.".\nCheck that every {% if %} has its {% endif %} and every {% for %} its '
-        "{% endfor %}.",
+        '}} pleinen.".',
+    ),
+    "template with a broken tag late in a long paragraph": (
+        lambda p: _docx_with_tag(p, "en " * 60 + "{{ bereik )) }}"),
+        "The template has a mistake in a {{ }} or {% %} tag: unexpected ')'\nIn the body, at: "
+        '"… en en en en en en en en en en en en en {{ bereik )) }} pleinen.".',
+    ),
+    "template with an if never closed": (
+        lambda p: _docx_with_tag(p, "{% if jaar > 2020 %}veel"),
+        "The template has a mistake in a {{ }} or {% %} tag: Unexpected end of template. Jinja "
+        "was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+        "that needs to be closed is 'if'.\nIn the body, at: \"In {{ jaar }} waren er {% if jaar "
+        '> 2020 %}veel pleinen.".\nCheck that every {% if %} has its {% endif %} and every '
+        "{% for %} its {% endfor %}.",
     ),
     # ---- the command line -----------------------------------------------------------
     "year that is a path": (
@@ -868,7 +880,18 @@ IN_DUTCH: dict[str, str] = {
     "template with a broken tag": (
         "Het sjabloon heeft een fout in een tag ({{ }} of {% %}): expected token 'name', "
         "got 'end of print statement'\nIn de hoofdtekst, in de alinea: \"In {{ jaar }} "
-        'waren er {{ kinderwerk_pleinen | }} pleinen.".\nControleer of elke {% if %} een '
+        'waren er {{ kinderwerk_pleinen | }} pleinen.".'
+    ),
+    "template with a broken tag late in a long paragraph": (
+        "Het sjabloon heeft een fout in een tag ({{ }} of {% %}): unexpected ')'\nIn de "
+        'hoofdtekst, in de alinea: "… en en en en en en en en en en en en en {{ bereik )) }} '
+        'pleinen.".'
+    ),
+    "template with an if never closed": (
+        "Het sjabloon heeft een fout in een tag ({{ }} of {% %}): Unexpected end of template. "
+        "Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost "
+        "block that needs to be closed is 'if'.\nIn de hoofdtekst, in de alinea: \"In {{ jaar "
+        '}} waren er {% if jaar > 2020 %}veel pleinen.".\nControleer of elke {% if %} een '
         "{% endif %} heeft en elke {% for %} een {% endfor %}."
     ),
     "year that is a path": (

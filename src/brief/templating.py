@@ -274,12 +274,48 @@ class TemplatePart:
             return ""
         return html.unescape(_XML_TAG.sub("", lines[line - 1])).strip()
 
-    def place(self, line: int | None) -> str:
-        """Return where ``line`` is, for a message: 'In the body, at: "...".'"""
+    def place(self, line: int | None, env: jinja2.Environment | None = None) -> str:
+        """Return where ``line`` is, for a message: 'In the body, at: "...".'
+
+        With ``env``, the tag on that line that Jinja cannot read is quoted with the text
+        around it, however long the paragraph: the culprit is never cut off.
+        """
         text = word.unfilled(self.paragraph(line))
-        if text:
-            return _(_PLACE_AT[self.label]).format(text=text[:120])
-        return _(_PLACE[self.label])
+        if not text:
+            return _(_PLACE[self.label])
+        culprit = _unreadable_tag(text, env) if env is not None else None
+        if culprit is not None:
+            return _(_PLACE_AT[self.label]).format(text=_around(text, *culprit.span()))
+        return _(_PLACE_AT[self.label]).format(text=_around(text, 0, 0, room=120))
+
+
+_ANY_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _unreadable_tag(text: str, env: jinja2.Environment) -> re.Match | None:
+    """Return the first tag in ``text`` that Jinja cannot read on its own (a block tag with
+    its end added), or None when each tag reads."""
+    for match in _ANY_TAG.finditer(text):
+        source = match.group(0)
+        if source.startswith("{%"):
+            keyword = _BLOCK_TAG.match(source)
+            name = keyword.group(1) if keyword else ""
+            if name.startswith("end") or name in ("else", "elif"):
+                continue
+            if name in _OPENING_BLOCKS:
+                source += "{% end" + name + " %}"
+        try:
+            env.parse(source)
+        except jinja2.TemplateSyntaxError:
+            return match
+    return None
+
+
+def _around(text: str, start: int, end: int, room: int = 40) -> str:
+    """Return ``text[start:end]`` with up to ``room`` characters each side, marked "…"
+    where the paragraph goes on."""
+    before, after = max(0, start - room), min(len(text), end + room)
+    return ("…" if before else "") + text[before:after] + ("…" if after < len(text) else "")
 
 
 def template_parts(template: DocxTemplate) -> list[TemplatePart]:
@@ -398,15 +434,25 @@ def syntax_error(
         line = _unclosed_block_line(part.source.splitlines())
     else:
         line = exc.lineno
-    return TemplateError(
+    error = (
         # TRANSLATORS: {problem} is Jinja's own description of the mistake, in English.
         _("The template has a mistake in a {{{{ }}}} or {{% %}} tag: {problem}").format(
             problem=message
         )
         + "\n"
-        + part.place(line)
-        + "\n"
-        + _("Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}.")
+        + part.place(line, env)
+    )
+    if _about_blocks(message):
+        error += "\n" + _(
+            "Check that every {% if %} has its {% endif %} and every {% for %} its {% endfor %}."
+        )
+    return TemplateError(error)
+
+
+def _about_blocks(message: str) -> bool:
+    """Whether Jinja's ``message`` is about {% if %}/{% for %} blocks and their ends."""
+    return message.startswith("Unexpected end of template") or any(
+        words in message for words in ("unknown tag 'end", "unknown tag 'else", "unknown tag 'elif")
     )
 
 
