@@ -1,7 +1,7 @@
 """The change report: what moved between two builds, and whether the letter shows it."""
 
 from brief.changes import compare, summary, write_report
-from brief.records import Origin, ShownFigure, ShownValue
+from brief.records import Lineage, Origin, ShownFigure, ShownValue, SourceRow
 
 ORIGIN = Origin(notebook="01-jeugd.ipynb", cell=2)
 
@@ -74,3 +74,46 @@ def test_report_lists_tables_and_names_gone_and_the_summary_counts_each_kind():
         "5 value(s) changed (v0 1 → 2, v1 1 → 2, v2 1 → 2 and 2 more); 1 figure(s); "
         "1 table(s); 1 name(s) added, 1 removed"
     )
+
+
+def _traced(text: str, *rows: tuple[int, float], derived=None) -> ShownValue:
+    lineage = Lineage(
+        rows=[
+            SourceRow(
+                file="data/ouderen.csv",
+                row=number,
+                indicator="valpreventie_deelnemers",
+                year=2022 + index,
+                area="Rotterdam",
+                kind="realisation",
+                value=value,
+                source="fictief",
+            )
+            for index, (number, value) in enumerate(rows)
+        ],
+        derived=derived,
+    )
+    return ShownValue(text=text, origin=ORIGIN, lineage=lineage)
+
+
+def test_the_report_names_the_data_row_behind_a_changed_value():
+    before = {"deelnemers": _traced("700", (3, 700)), "groei": _traced("+6%", (2, 660), (3, 700))}
+    after = {  # a correction in row 3; the row before it moved down one line
+        "deelnemers": _traced("715", (4, 715)),
+        "groei": _traced("+8%", (3, 660), (4, 715), derived="change"),
+    }
+
+    changes = compare(before, after)
+    report = write_report(changes, 2023, "2026-06-01T10:00:00+02:00", {}, [], {"deelnemers"})
+
+    assert changes.rows == {
+        "deelnemers": ["data/ouderen.csv, row 4: 700 → 715"],
+        "groei": ["data/ouderen.csv, row 4: 700 → 715"],
+    }
+    assert "- `deelnemers` changed in the data:\n  - data/ouderen.csv, row 4: 700 → 715" in report
+
+
+def test_a_value_without_recorded_rows_names_no_row():
+    changes = compare({"x": entry("1")}, {"x": _traced("2", (3, 2))})
+
+    assert changes.values == [("x", "1", "2")] and changes.rows == {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from brief.collect import Collection
 from brief.i18n import _, ngettext
 from brief.params import Params, parameter_text
-from brief.records import Shown, ShownParameter
+from brief.records import Lineage, Shown, ShownParameter, SourceRow, plain_number
 
 
 def snapshot(params: Params, collection: Collection) -> dict[str, Shown]:
@@ -39,6 +39,9 @@ class Changes:
     # Text of the letter that reads otherwise and no published name explains (the
     # template, how a value prints): (before, after), from the comparison of the letters.
     texts: list[tuple[str, str]] = field(default_factory=list)
+    # For a changed value: the data rows behind it that changed ("data/ouderen.csv, row 3:
+    # 700 → 715"), from the lineage both builds recorded.
+    rows: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def none(self) -> bool:
@@ -64,7 +67,35 @@ def compare(before: dict[str, Shown], after: dict[str, Shown]) -> Changes:
     )
     for name in sorted(set(before) & set(after)):
         after[name].compare_with(name, before[name], changes)
+    for name, _old, _new in changes.values:
+        rows = changed_rows(before[name], after[name])
+        if rows:
+            changes.rows[name] = rows
     return changes
+
+
+def changed_rows(before: Shown, after: Shown) -> list[str]:
+    """Return the data rows behind ``after`` whose figure differs from ``before``'s, as
+    "data/ouderen.csv, row 3: 700 → 715"; [] when either build kept no lineage."""
+    old_lineage, new_lineage = getattr(before, "lineage", None), getattr(after, "lineage", None)
+    if not (isinstance(old_lineage, Lineage) and isinstance(new_lineage, Lineage)):
+        return []
+
+    def key(row: SourceRow) -> tuple:  # the same figure, wherever in the file it now stands
+        return (row.file, row.indicator, row.year, row.area, row.kind)
+
+    old_rows = {key(row): row for row in old_lineage.rows}
+    found = []
+    for row in new_lineage.rows:
+        was = old_rows.get(key(row))
+        if was is None:
+            # TRANSLATORS: a data row the value is now read from that it was not before
+            found.append(
+                _("{place}: new, {value}").format(place=row.place, value=plain_number(row.value))
+            )
+        elif was.value != row.value:
+            found.append(f"{row.place}: {plain_number(was.value)} → {plain_number(row.value)}")
+    return found
 
 
 def combine(snapshot: Changes, tracked: list) -> Changes:
@@ -167,6 +198,12 @@ def write_report(
             for name, old, new in changes.values
         ]
         lines.append("")
+        for name, rows in changes.rows.items():
+            # TRANSLATORS: {name} is a published name in `backquotes`; its data rows follow
+            lines.append("- " + _("{name} changed in the data:").format(name=f"`{name}`"))
+            lines += [f"  - {markdown_text(row)}" for row in rows]
+        if changes.rows:
+            lines.append("")
     for name in changes.figures:
         # TRANSLATORS: {name} is the figure's name in `backquotes`
         lines.append("- " + _("Figure {name}: the image changed.").format(name=shown(name)))
