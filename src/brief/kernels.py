@@ -1,18 +1,14 @@
 """Start notebook kernels by fork from a warm process, where the platform allows it.
 
 :mod:`brief.zygote` imports ipykernel, numpy, pandas, matplotlib and brief's notebook
-side once; every kernel is then a fork of it, ready in a few hundredths of a second
-instead of 1.3 s. It plugs in where Jupyter expects it: :class:`ForkProvisioner` is a
-jupyter_client kernel provisioner, registered as ``brief-fork`` under the
-``jupyter_client.kernel_provisioners`` entry point, and :class:`ForkKernelManager` is the
-kernel manager brief hands to papermill (through nbclient), which asks for it. papermill
-and nbclient are not changed: they interrupt, time out, restart and kill a forked kernel
-through the same provisioner calls as a plain one.
+side once; every kernel is then a fork of it, ready in about 0.2 s instead of 1.3 s.
+:mod:`brief.provisioner` plugs it into jupyter_client; this module keeps the zygote.
 
 One zygote serves a build (all its years and letters), or a Dask worker process for its
-lifetime (:func:`keep_warm`). It ends when the build does: :func:`warm_kernels` stops it
-on the way out, and if the build is killed its end of the socket closes and the zygote
-kills its kernels and exits.
+lifetime (:func:`keep_warm`). It starts when a :func:`warm_kernels` block opens, which a
+build does only once it has notebooks to run, so that its imports overlap the build's
+own; it stops when the outermost block ends. If the build is killed instead, its end of
+the zygote's socket closes, and the zygote kills its kernels and exits.
 
 Kernels start plainly, as before, where there is no fork (Windows), on macOS (forking a
 process that has loaded system frameworks is unsafe there), with ``BRIEF_KERNELS=plain``,
@@ -30,15 +26,7 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
-from queue import Empty
-from typing import Any
-
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type
 
 from brief.zygote import READY, KernelRequest, send_request
 
@@ -46,7 +34,7 @@ ENV_KERNELS = "BRIEF_KERNELS"  # "plain": start kernels as jupyter_client does; 
 PROVISIONER = "brief-fork"  # its name under the jupyter_client.kernel_provisioners entry point
 START_TIMEOUT = 60.0  # seconds the zygote may take to import everything
 # Variables that differ between kernels of one zygote and that nothing reads at import.
-_PER_KERNEL = {"BRIEF_LANG", "JPY_PARENT_PID", "JPY_SESSION_NAME", "PYDEVD_USE_FRAME_EVAL"}
+_PER_KERNEL = {"BRIEF_LANG", "JPY_PARENT_PID", "JPY_SESSION_NAME"}
 
 
 def forking_wanted() -> bool:
@@ -114,97 +102,23 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-class ForkProvisioner(LocalProvisioner):
-    """Launch an IPython kernel by fork from the zygote; any other kernel, plainly.
-
-    Everything but the launch is :class:`LocalProvisioner`'s: the connection file and
-    ports before it, and signals to the kernel's process group after it.
-    """
-
-    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        argv = _ipykernel_arguments(cmd)
-        zygote = _ZYGOTES.get() if argv is not None else None
-        env = dict(kwargs.get("env") or os.environ)
-        process = None
-        if zygote is not None and kwargs.get("stdout") is None and kwargs.get("stderr") is None:
-            if not kwargs.get("independent"):
-                env["JPY_PARENT_PID"] = str(os.getpid())  # as launch_kernel sets it
-            cwd = str(kwargs.get("cwd") or os.getcwd())
-            process = zygote.fork(KernelRequest(argv, cwd, env))
-        if process is None:
-            return await super().launch_kernel(cmd, **kwargs)
-        self.process = process
-        self.pid = self.pgid = process.pid  # the child made its own session first
-        self.cwd = kwargs.get("cwd") or os.getcwd()
-        return self.connection_info
-
-
-class ForkKernelClient(AsyncKernelClient):
-    """jupyter_client's client, but ready as soon as a local kernel is."""
-
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
-        """Return once the kernel answers kernel_info and its IOPub channel is connected.
-
-        As jupyter_client's own, except for the end: that listens on IOPub until it has
-        been quiet for 0.2 s, a fifth of a second of every notebook run. A local kernel's
-        start-up messages arrive within milliseconds, and nbclient ignores any message
-        that is not about the cell it runs, so 10 ms of quiet is enough here.
-        """
-        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            with contextlib.suppress(Empty):
-                reply = await self.shell_channel.get_msg(timeout=1)
-                if reply["msg_type"] == "kernel_info_reply":
-                    with contextlib.suppress(Empty):
-                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected
-                        self._handle_kernel_info_reply(reply)
-                        break
-            if not await self.is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-        with contextlib.suppress(Empty):
-            while True:
-                await self.iopub_channel.get_msg(timeout=0.01)
-
-
-class ForkKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels are launched by :class:`ForkProvisioner`, unless the
-    kernel's spec names a provisioner of its own."""
-
-    client_class = DottedObjectName("brief.kernels.ForkKernelClient")
-    client_factory = Type(klass=ForkKernelClient)
-
-    @property
-    def kernel_spec(self):
-        spec = super().kernel_spec
-        if spec is not None and "kernel_provisioner" not in spec.metadata:
-            spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER}
-        return spec
-
-
 def kernel_manager_class() -> type | None:
     """Return the kernel manager class a notebook run should use (None: nbclient's own)."""
-    return ForkKernelManager if forking_wanted() else None
-
-
-def _ipykernel_arguments(cmd: list[str]) -> list[str] | None:
-    """Return the kernel's arguments when ``cmd`` starts ipykernel with this Python (which
-    the zygote is), else None: another interpreter or kernel starts plainly."""
-    if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
+    if not forking_wanted():
         return None
-    if os.path.realpath(cmd[0]) != os.path.realpath(sys.executable):
-        return None
-    return list(cmd[3:])
+    from brief.provisioner import ForkKernelManager
+
+    return ForkKernelManager
 
 
 class Zygote:
     """The build's side of one zygote process: start it, ask it for kernels, stop it."""
 
     def __init__(self, env: dict[str, str]):
+        """Start the zygote; it imports while the build goes on (see :meth:`ready`)."""
         self.env = env
         self._send = threading.Lock()
+        self._ready: bool | None = None
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
@@ -214,11 +128,13 @@ class Zygote:
                 env=env,
             )
         self.control = ours
-        readable, _, _ = select.select([ours], [], [], START_TIMEOUT)
-        ready = ours.recv(len(READY)) if readable else b""
-        if ready != READY:
-            self.close()
-            raise OSError("the kernel zygote did not start")
+
+    def ready(self) -> bool:
+        """Return whether the zygote has imported everything, waiting for it once."""
+        if self._ready is None:
+            readable, _, _ = select.select([self.control], [], [], START_TIMEOUT)
+            self._ready = bool(readable) and self.control.recv(len(READY)) == READY
+        return self._ready
 
     def serves(self, env: dict[str, str]) -> bool:
         """Return whether a kernel with ``env`` may be forked from this zygote: what the
@@ -261,56 +177,52 @@ def _imported_with(env: dict[str, str]) -> dict[str, str]:
 
 
 class _Zygotes:
-    """The zygote of this process, started when the first kernel is asked for while a
-    :func:`warm_kernels` block is open, stopped when the last such block ends."""
+    """The zygote of this process: started when the first :func:`warm_kernels` block
+    opens, stopped when the last one ends."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._users = 0
         self._zygote: Zygote | None = None
-        self._failed = False
 
     def enter(self) -> None:
         with self._lock:
             self._users += 1
+            if self._zygote is None:
+                with contextlib.suppress(OSError):
+                    self._zygote = Zygote(dict(os.environ))
 
     def leave(self) -> None:
         with self._lock:
             self._users -= 1
             if self._users > 0:
                 return
-            zygote, self._zygote, self._failed = self._zygote, None, False
+            zygote, self._zygote = self._zygote, None
         if zygote is not None:
             zygote.close()
 
-    def get(self) -> Zygote | None:
-        """Return the running zygote, started now if need be; None: start kernels plainly
-        (no warm block is open, it could not start, or the environment changed)."""
-        env = dict(os.environ)
+    def get(self, env: dict[str, str]) -> Zygote | None:
+        """Return the zygote, once it is ready; None: start this kernel plainly (no warm
+        block is open, the zygote could not start, or the environment changed since)."""
         with self._lock:
-            if self._users == 0 or self._failed:
-                return None
-            if self._zygote is None:
-                try:
-                    self._zygote = Zygote(env)
-                except OSError:
-                    self._failed = True  # once is enough: this build starts kernels plainly
-                    return None
             zygote = self._zygote
+            if zygote is None or not zygote.ready():
+                return None
         return zygote if zygote.serves(env) else None
-
-    @property
-    def running(self) -> Zygote | None:
-        return self._zygote
 
 
 _ZYGOTES = _Zygotes()
 
 
+def running_zygote(env: dict[str, str]) -> Zygote | None:
+    """Return the zygote to fork a kernel with environment ``env`` from, if there is one."""
+    return _ZYGOTES.get(env)
+
+
 @contextlib.contextmanager
 def warm_kernels() -> Iterator[None]:
-    """Inside the block, kernels fork from one zygote, started on first use; it stops when
-    the outermost block ends (or the process does)."""
+    """Inside the block, kernels fork from one zygote, started as the block opens; it
+    stops when the outermost block ends (or the process does)."""
     if not forking_wanted():
         yield
         return

@@ -247,9 +247,14 @@ def become_kernel(request: KernelRequest) -> None:
 
     from ipykernel.kernelapp import IPKernelApp
 
-    app = IPKernelApp.instance()
+    # ipykernel read JPY_PARENT_PID when the zygote imported it; it is this kernel's now.
+    parent = int(os.environ.get("JPY_PARENT_PID") or 0)
+    app = IPKernelApp.instance(parent_handle=parent)
     app.initialize(request.argv)
-    _reset_matplotlib()  # after initialize: it sets the kernel's default backend
+    # After initialize, which makes the shell these ask for and sets the default backend.
+    _reset_matplotlib()
+    with app.shell.builtin_trap:  # get_ipython() answers, as while a cell imports pandas
+        _reset_pandas()
     app.start()
 
 
@@ -269,6 +274,17 @@ def _reset_matplotlib() -> None:
         locale.setlocale(locale.LC_ALL, "")
     if os.environ.get("MPLBACKEND"):
         mpl.rcParams["backend"] = os.environ["MPLBACKEND"]
+
+
+def _reset_pandas() -> None:
+    """Set what pandas decided at import by whether it ran in a kernel (in the zygote it
+    did not): how many columns a table shows before it abbreviates them."""
+    from pandas._config import config
+    from pandas.core.config_init import is_terminal
+
+    key, columns = "display.max_columns", 0 if is_terminal() else 20
+    config._registered_options[key] = config._registered_options[key]._replace(defval=columns)
+    config.set_option(key, columns)
 
 
 def main(argv: list[str]) -> int:
