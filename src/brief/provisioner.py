@@ -87,8 +87,16 @@ class ForkKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels are launched by :class:`ForkProvisioner`, unless the
     kernel's spec names a provisioner of its own."""
 
-    client_class = DottedObjectName("brief.kernels.ForkKernelClient")
+    client_class = DottedObjectName("brief.provisioner.ForkKernelClient")
     client_factory = Type(klass=ForkKernelClient)
+
+    async def _async_finish_shutdown(
+        self, waittime: float | None = None, pollinterval: float = 0.1, restart: bool = False
+    ) -> None:
+        """Wait for the kernel to end after a shutdown request, looking every 10 ms rather
+        than every 100 ms: a forked kernel ends within milliseconds of the request, and
+        asking whether it has (a look at a socket) costs nothing."""
+        await super()._async_finish_shutdown(waittime, min(pollinterval, 0.01), restart)
 
     @property
     def kernel_spec(self):
