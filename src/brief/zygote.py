@@ -314,8 +314,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     try:
         preload()
-    except Exception as exc:  # the build then starts plain kernels
-        print(f"brief.zygote: cannot preload: {exc!r}", file=sys.stderr)
+    except Exception:  # silently: the build starts plain kernels, which say what is wrong
         return 1
     control.sendall(READY)
     zygote = _Zygote(control)
