@@ -223,6 +223,14 @@ def main() -> None:
     parser.add_argument(
         "--data-only", action="store_true", help="only the data cases (benchmarks/data_bench.py)"
     )
+    parser.add_argument(
+        "--kernels-only",
+        action="store_true",
+        help="only the forked-kernel cases (benchmarks/kernel_bench.py)",
+    )
+    parser.add_argument(
+        "--no-grid", action="store_true", help="with --kernels-only: leave out the 15-letter grid"
+    )
     arguments = parser.parse_args()
     repeats = arguments.repeats
     if arguments.grid_only:
@@ -230,6 +238,9 @@ def main() -> None:
         return
     if arguments.data_only:
         add_data_results(repeats)
+        return
+    if arguments.kernels_only:
+        add_kernel_results(repeats, grid=not arguments.no_grid)
         return
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as folder:
@@ -271,6 +282,7 @@ def main() -> None:
     report(cases, ratios, memory, repeats)
     add_grid_results(repeats)
     add_data_results(repeats)
+    add_kernel_results(repeats)
 
 
 def add_data_results(repeats: int) -> None:
@@ -301,6 +313,27 @@ def add_grid_results(repeats: int) -> None:
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     console.print(f"Grid results added to {RESULTS.relative_to(REPO)}")
+
+
+def add_kernel_results(repeats: int, grid: bool = True) -> None:
+    """Run the forked-kernel cases and add them to results.json, under "kernels"."""
+    from kernel_bench import kernel_cases
+
+    kernels = kernel_cases(repeats, grid=grid)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    results["kernels"] = {
+        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "load": "2 cores shared with other work while measured",
+        },
+        "repeats": repeats,
+        **kernels,
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"Kernel results added to {RESULTS.relative_to(REPO)}")
 
 
 def report(

@@ -29,6 +29,7 @@ from brief.exceptions import BriefError, ProjectError
 from brief.files import replace_file
 from brief.fingerprint import git_state, package_versions
 from brief.i18n import _
+from brief.kernels import warm_kernels
 from brief.letters import Letter
 from brief.paths import ProjectPaths, YearOutputs
 from brief.plan import BuildPlan, make_plan
@@ -126,21 +127,24 @@ def build_letter(
         result = BuildResult(year, final, plan, built=False, seconds=0.0, key=letter)
         pausing.reached("planned")
         if not plan.nothing_to_do:
-            _build(
-                project,
-                final,
-                template,
-                plan,
-                result,
-                jobs=jobs,
-                timeout=timeout,
-                review=review,
-                pdf=pdf,
-                progress=progress or _quiet,
-                kernels=kernels,
-                letter=letter,
-                runner=runner,
-            )
+            # Kernels to fork on this machine: the zygote imports while this build does.
+            forks = runner is None and any(n.reruns for n in plan.notebooks)
+            with warm_kernels() if forks else contextlib.nullcontext():
+                _build(
+                    project,
+                    final,
+                    template,
+                    plan,
+                    result,
+                    jobs=jobs,
+                    timeout=timeout,
+                    review=review,
+                    pdf=pdf,
+                    progress=progress or _quiet,
+                    kernels=kernels,
+                    letter=letter,
+                    runner=runner,
+                )
         if mark_sent:
             result.sent = _mark_sent(project, letter)
     result.seconds = time.perf_counter() - started

@@ -145,10 +145,12 @@ def _run_remote(bundle: Bundle, task: RemoteTask) -> RemoteRun:
     try:
         refuse_if_different(task.coordinator, _where())
         with _READY:  # a worker's threads must not import these side by side
+            from brief.kernels import keep_warm
             from brief.review import write_notebook_html
             from brief.run import import_notebook_libraries, run_notebook
 
             import_notebook_libraries()
+            keep_warm()  # one zygote for this worker process's kernels, for its lifetime
         project = unpack(bundle, task.manifest)
     except BriefError as exc:
         return RemoteRun(task.notebook, time.perf_counter() - started, error=exc)

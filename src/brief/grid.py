@@ -35,6 +35,7 @@ from brief.build import BuildResult, build_letter, import_build_libraries
 from brief.exceptions import BriefError, ProjectError, did_you_mean
 from brief.files import replace_file
 from brief.i18n import _, ngettext
+from brief.kernels import warm_kernels
 from brief.letters import Letter, grid_lock_file, grid_page_file, grid_summary_file
 from brief.paths import ProjectPaths
 from brief.plan import make_plan
@@ -247,6 +248,8 @@ def build_grid(
         for year in years:
             stack.enter_context(_grid_lock(project, year))
         if _any_work(project, letters, options):
+            if cluster is None:  # one zygote forks every letter's kernels (brief.kernels)
+                stack.enter_context(warm_kernels())
             import_build_libraries()  # before the threads start: see import_build_libraries
         runner = None
         if cluster is not None:

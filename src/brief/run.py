@@ -102,7 +102,11 @@ def run_notebook(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from brief.kernels import kernel_manager_class
+
     executed.parent.mkdir(parents=True, exist_ok=True)
+    # Forked from the warm zygote (brief.kernels) where it runs, else nbclient's own.
+    manager = kernel_manager_class()
     started = time.perf_counter()
     try:
         # The kernel speaks the build's language: jupyter_client starts it with a copy of
@@ -125,6 +129,7 @@ def run_notebook(
             execution_timeout=timeout,
             # The kernel logs transport warnings to the terminal; advisors need none of it.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            **({"kernel_manager_class": manager} if manager is not None else {}),
         )
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
         kept = _keep_failed(executed, failed_dir)
@@ -249,6 +254,8 @@ def run_notebooks(
     notebook starts; ``after_run(run)`` is called in the same worker once its kernel is
     free, so its work overlaps the notebooks still running. The first failure is raised.
     """
+    from brief.kernels import warm_kernels
+
     import_notebook_libraries()  # before the first thread: see its docstring
     done = 0
     count = threading.Lock()
@@ -273,12 +280,13 @@ def run_notebooks(
             after_run(run)
         return run
 
-    if len(sources) <= 1:
-        return [run_one(source) for source in sources]
-    # A thread per notebook; the semaphore, not the pool, limits the running kernels, so
-    # a notebook's after_run never holds up the next notebook's start.
-    with ThreadPoolExecutor(max_workers=len(sources)) as pool:
-        futures = [pool.submit(run_one, source) for source in sources]
+    with warm_kernels():  # one zygote for these notebooks (and the rest of the build's)
+        if len(sources) <= 1:
+            return [run_one(source) for source in sources]
+        # A thread per notebook; the semaphore, not the pool, limits the running kernels,
+        # so a notebook's after_run never holds up the next notebook's start.
+        with ThreadPoolExecutor(max_workers=len(sources)) as pool:
+            futures = [pool.submit(run_one, source) for source in sources]
     failed = [f.exception() for f in futures if isinstance(f.exception(), NotebookError)]
     raise_failures(failed)
     return [future.result() for future in futures]  # another error: raised as it is

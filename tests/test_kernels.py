@@ -1,0 +1,238 @@
+"""Kernels forked from the warm zygote: the same letter as plain kernels, fresh processes,
+and nothing left running after a build, a failure or a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+from docx import Document
+
+from brief import kernels, pausing
+from brief.build import build_year
+from brief.exceptions import NotebookError
+from brief.records import RunRecord
+from brief.run import run_notebooks
+from tests.conftest import copy_example
+
+pytestmark = pytest.mark.slow  # starts kernels
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads processes from /proc"
+)
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """Record the process id of every kernel forked by the zygote in this test."""
+    forked: list[int] = []
+    fork = kernels.Zygote.fork
+
+    def recording(self, request):
+        process = fork(self, request)
+        if process is not None:
+            forked.append(process.pid)
+        return process
+
+    monkeypatch.setattr(kernels.Zygote, "fork", recording)
+    return forked
+
+
+def letter_text(path: Path) -> list[str]:
+    document = Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+def outputs_without_timings(notebook: Path) -> list:
+    """Return every cell's source and outputs, without execution counts and timings."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [(cell["source"], cell.get("outputs", [])) for cell in cells]
+
+
+def test_forked_and_plain_kernels_build_the_same_letter(tmp_path, monkeypatch, forks):
+    projects = {how: copy_example(tmp_path / how) for how in ("plain", "fork")}
+
+    monkeypatch.setenv(kernels.ENV_KERNELS, "plain")
+    build_year(projects["plain"], 2023, jobs=2)
+    assert forks == []
+    monkeypatch.setenv(kernels.ENV_KERNELS, "fork")
+    build_year(projects["fork"], 2023, jobs=2)
+
+    notebooks = sorted(p.name for p in projects["fork"].notebooks())
+    assert len(forks) == len(notebooks)  # every notebook ran in a forked kernel
+    plain, forked = (projects[how].year_dir(2023) for how in ("plain", "fork"))
+    assert letter_text(forked / "brief-2023.docx") == letter_text(plain / "brief-2023.docx")
+    shown = {
+        how: RunRecord.model_validate_json((folder / "run.json").read_text()).shown
+        for how, folder in (("plain", plain), ("fork", forked))
+    }
+    assert shown["fork"] == shown["plain"]
+    for name in notebooks:
+        assert outputs_without_timings(forked / "notebooks" / name) == outputs_without_timings(
+            plain / "notebooks" / name
+        ), name
+
+
+PORTRAIT = """
+import json, os, random, sys, threading
+import numpy, matplotlib
+print(json.dumps({
+    "cwd": os.getcwd(),
+    "lang": os.environ.get("BRIEF_LANG"),
+    "mark": os.environ.get("MARK"),
+    "path": sys.path.index(""),
+    "backend": matplotlib.get_backend(),
+    "linewidth": matplotlib.rcParams["lines.linewidth"],
+    # Default names count the threads made in the process ("Thread-2"): kinds only.
+    "threads": sorted(t.name.split("-")[0] for t in threading.enumerate()),
+    "stdin": sys.stdin.read() if sys.stdin else None,
+    "charts": "brief.charts" in sys.modules,
+    "random": [random.random(), float(numpy.random.rand())],
+}))
+"""
+
+
+def portrait_notebook(folder: Path, name: str) -> Path:
+    """A notebook that prints what makes its kernel a fresh process of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "matplotlibrc").write_text("lines.linewidth: 7\n", encoding="utf-8")
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("year = 2023")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell(PORTRAIT)]
+    path = folder / name
+    nbformat.write(notebook, path)
+    return path
+
+
+def portraits(runs) -> list[dict]:
+    result = []
+    for run in runs:
+        cells = json.loads(run.executed.read_text(encoding="utf-8"))["cells"]
+        result.append(json.loads("".join(cells[-1]["outputs"][0]["text"])))
+    return result
+
+
+def test_a_forked_kernel_is_a_fresh_process_like_a_plain_one(tmp_path, monkeypatch, forks):
+    sources = [portrait_notebook(tmp_path / f"p{n}", f"0{n}-p.ipynb") for n in (1, 2, 3)]
+    monkeypatch.chdir(tmp_path)
+
+    def run(how: str, mark: str) -> list[dict]:
+        monkeypatch.setenv(kernels.ENV_KERNELS, how)
+        monkeypatch.setenv("MARK", mark)
+        out = tmp_path / how
+        return portraits(run_notebooks(sources, out, 2023, failed_dir=out / "failed", jobs=2))
+
+    plain = run("plain", "first")
+    forked = run("fork", "second")
+
+    assert len(forks) == 3
+    for source, seen, fresh in zip(sources, forked, plain, strict=True):
+        assert seen["cwd"] == str(source.parent)  # its own folder, matplotlibrc and all
+        assert seen["mark"] == "second"  # the environment of this build, not the zygote's
+        assert seen["linewidth"] == 7.0
+        randoms = seen.pop("random"), fresh.pop("random")
+        assert randoms[0] != randoms[1]
+        assert {**seen, "mark": None} == {**fresh, "mark": None}
+
+
+def test_forked_kernels_draw_different_random_numbers(tmp_path, forks):
+    sources = [portrait_notebook(tmp_path / f"p{n}", f"0{n}-p.ipynb") for n in (1, 2, 3)]
+
+    seen = portraits(run_notebooks(sources, tmp_path / "out", 2023, failed_dir=tmp_path / "f"))
+
+    assert len(forks) == 3
+    draws = [tuple(kernel["random"]) for kernel in seen]
+    assert len(set(draws)) == 3
+    assert len({draw[1] for draw in draws}) == 3  # numpy's too
+
+
+def children_of(pid: int) -> list[int]:
+    """Return the processes whose parent is ``pid`` (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@linux_only
+def test_no_zygote_or_kernel_is_left_after_a_build_or_a_failure(project, forks):
+    build_year(project, 2023, jobs=2)
+    assert forks and not any(alive(pid) for pid in forks)
+    assert [pid for pid in children_of(os.getpid()) if alive(pid)] == []
+
+    dying = nbformat.v4.new_notebook()
+    dying.cells = [nbformat.v4.new_code_cell("import os\nos._exit(1)")]
+    nbformat.write(dying, project.notebooks_dir / "06-sterft.ipynb")
+    with pytest.raises(NotebookError, match="died"):
+        build_year(project, 2023, jobs=2, force=True)
+
+    assert not any(alive(pid) for pid in forks)
+    assert [pid for pid in children_of(os.getpid()) if alive(pid)] == []
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Return the live processes started with MARK=``mark`` in their environment."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if f"MARK={mark}".encode() in environ and alive(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+@linux_only
+@pytest.mark.parametrize("moment", ["notebook 1 done", "HTML 2 written"])
+def test_a_killed_build_leaves_no_zygote_or_kernel(project, tmp_path, moment):
+    mark, paused = uuid.uuid4().hex, tmp_path / "paused"
+    environment = {"MARK": mark, pausing.PAUSE_AT: moment, pausing.PAUSE_SIGNAL: str(paused)}
+    command = [sys.executable, "-m", "brief", "build", "2023", "--jobs", "2"]
+    build = subprocess.Popen(
+        [*command, "--project", str(project.root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, **environment},
+    )
+    try:
+        while not paused.exists():
+            if build.poll() is not None:
+                pytest.fail(f"the build ended before {moment}: {build.stderr.read().decode()}")
+            time.sleep(0.01)
+        assert len(marked_processes(mark)) >= 2  # the build and its zygote, at least
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+
+    # The zygote dies with the build's process group; its kernels die with the zygote.
+    deadline = time.monotonic() + 30
+    while marked_processes(mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marked_processes(mark) == []
