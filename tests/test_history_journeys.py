@@ -32,10 +32,12 @@ OUDEREN = "valpreventie_deelnemers,2023,Rotterdam,{},realisation,"
 
 
 @pytest.fixture
-def rebuilt(built, tmp_path) -> ProjectPaths:
-    """A copy of the built example project, outputs and history included."""
+def rebuilt(built, tmp_path, monkeypatch) -> ProjectPaths:
+    """A copy of the built example project, outputs and history included; brief runs in
+    it, as an advisor runs it, so it prints paths from there (outputs/2023/...)."""
     target = tmp_path / "project"
     shutil.copytree(built["paths"].root, target, ignore=shutil.ignore_patterns("*.lock"))
+    monkeypatch.chdir(target)
     return ProjectPaths(target)
 
 
