@@ -643,7 +643,9 @@ def test_a_corrected_rebuild_tracks_each_change_in_the_letter(project, tmp_path)
         - 2  # the header and its rule
         + len([line for line in lines if line.startswith("- Figure")])
         + len([line for line in lines if line.startswith("  - ")])
+        - sum(len(rows) for rows in changes.rows.values())  # the data rows behind a value
     )
+    assert changes.rows["valpreventie_deelnemers"] == ["data/ouderen.csv, row 3: 700 → 715"]
     assert listed == 5
     assert len(document.element.body.xpath(".//w:del[not(parent::w:rPr)]")) == listed
     assert len(document.element.body.xpath(".//w:ins[not(parent::w:rPr)]")) == listed
