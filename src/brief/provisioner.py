@@ -15,14 +15,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 import time
+import uuid
 from queue import Empty
 from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type
+from traitlets import DottedObjectName, Type, default
 
 from brief.kernels import PROVISIONER, running_zygote
 from brief.zygote import KernelRequest
@@ -89,6 +91,21 @@ class ForkKernelManager(AsyncKernelManager):
 
     client_class = DottedObjectName("brief.provisioner.ForkKernelClient")
     client_factory = Type(klass=ForkKernelClient)
+
+    @default("transport")
+    def _local_sockets(self) -> str:
+        # Unix sockets where there are: a TCP port picked for one kernel can be taken by
+        # another process's connection before the kernel binds it ("Address already in
+        # use"), and the kernel then hangs; a socket file is this kernel's alone.
+        return "ipc" if os.name == "posix" else "tcp"
+
+    @default("ip")
+    def _socket_files(self) -> str:
+        if self.transport != "ipc":
+            return super()._ip_default()
+        # In the temporary folder, never in the notebook's: a short path (a Unix socket's
+        # must stay under 104 bytes) and nothing written into the project.
+        return os.path.join(tempfile.gettempdir(), f"brief-kernel-{uuid.uuid4().hex[:12]}")
 
     async def _async_finish_shutdown(
         self, waittime: float | None = None, pollinterval: float = 0.1, restart: bool = False
