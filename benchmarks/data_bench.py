@@ -50,8 +50,8 @@ TARGETS = {  # name: (highest allowed, what it compares)
 MEMORY = """
 import sys
 from pathlib import Path
-from brief.data import load_data
-from brief.paths import ProjectPaths
+from brief.notebook.data import load_data
+from brief.project.paths import ProjectPaths
 import pyarrow, pyarrow.compute, pyarrow.csv  # imported before, so only the data counts
 
 def kib(field):  # this process's own, unlike ru_maxrss, which a forked child inherits
@@ -128,9 +128,9 @@ def side_by_side(repeats: int, cases: dict) -> dict[str, list[float]]:
 
 def data_cases(repeats: int) -> dict:
     """Run the data cases and return their medians, ratios and memory, for results.json."""
-    from brief.data import load_data
     from brief.exceptions import DataError
-    from brief.paths import ProjectPaths
+    from brief.notebook.data import load_data
+    from brief.project.paths import ProjectPaths
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-data-") as folder:
         root = national_project(Path(folder) / "project")
@@ -223,8 +223,8 @@ def grid_added(repeats: int, rows: list[list[str]]) -> dict[str, float]:
     """d5: the grid on the example's data, and with a million rows added to jeugd.csv."""
     from grid_bench import GRID_YEAR
 
-    from brief.data import load_data
-    from brief.paths import ProjectPaths
+    from brief.notebook.data import load_data
+    from brief.project.paths import ProjectPaths
 
     grid = ["build", str(GRID_YEAR), "--per", "area", "--force", "--jobs", "2"]
     with tempfile.TemporaryDirectory(prefix="brief-bench-data-grid-") as folder:

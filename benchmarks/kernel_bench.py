@@ -5,7 +5,7 @@ kernels (the default) and with ``BRIEF_KERNELS=plain`` (kernels started as jupyt
 starts them, as brief did before):
 
 - k1 the fixed cost of a notebook run: an empty notebook through brief
-  (``brief.run.run_notebook``), the zygote already warm; and a notebook that only
+  (``brief.build.run.run_notebook``), the zygote already warm; and a notebook that only
   imports what the chapter notebooks import (brief, its charts and indicators);
 - k2 ``brief build 2023 --force --jobs 1`` against the naive loop (papermill CLI per
   notebook, then a docxtpl script: case 1 of benchmarks/run.py);
@@ -56,8 +56,8 @@ FIXED_COST = """
 import json, statistics, sys, time
 from pathlib import Path
 import nbformat
-from brief.kernels import warm_kernels
-from brief.run import import_notebook_libraries, run_notebook
+from brief.build.kernels import warm_kernels
+from brief.build.run import import_notebook_libraries, run_notebook
 
 folder, repeats, code = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 notebook = nbformat.v4.new_notebook()

@@ -144,10 +144,10 @@ def naive(project: Path) -> float:
 LETTER_ONLY = """
 import sys, tempfile, time
 from pathlib import Path
-from brief.collect import collect
-from brief.letter import render_letter
-from brief.params import load_params
-from brief.paths import ProjectPaths
+from brief.notebook.collect import collect
+from brief.letter.fill import render_letter
+from brief.project.params import load_params
+from brief.project.paths import ProjectPaths
 
 project = ProjectPaths(Path(sys.argv[1]))
 year = int(sys.argv[2])

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from brief import i18n
-from brief.build import build_year
-from brief.paths import ProjectPaths
+from brief.build.year import build_year
+from brief.project.paths import ProjectPaths
 
 # Set before any fixture runs, so the session's letters and every kernel they start (which
 # inherit the environment) speak English too; the machine's own locale never decides.

@@ -15,9 +15,13 @@ import pytest  # noqa: E402
 from docx.oxml import parse_xml  # noqa: E402
 from docx.oxml.ns import nsdecls, qn  # noqa: E402
 
-from brief import accessibility, charts, word  # noqa: E402
-from brief.collect import Collection  # noqa: E402
-from brief.letter import fill_letter  # noqa: E402
+from brief.letter import (
+    accessibility,  # noqa: E402
+    parts,  # noqa: E402
+)
+from brief.letter.fill import fill_letter  # noqa: E402
+from brief.notebook import charts
+from brief.notebook.collect import Collection  # noqa: E402
 from tests.test_escaping import params  # noqa: E402
 
 
@@ -141,7 +145,7 @@ def test_a_pale_chart_colour_names_the_notebook_to_change():
 def test_a_build_warns_about_a_pale_chart_in_the_advisors_words(project):
     import json
 
-    from brief.build import build_year
+    from brief.build.year import build_year
 
     path = project.notebooks_dir / "02-ouderen.ipynb"
     notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -171,7 +175,7 @@ def test_the_built_letter_says_what_assistive_technology_needs(built):
     styles = document.styles.element
     default = styles.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
     assert default.get(qn("w:val")) == "nl-NL"
-    assert word.languages(document) == {"nl-NL"}
+    assert parts.languages(document) == {"nl-NL"}
     assert properties.title == "Voortgangsbrief welzijn 2023"
     assert properties.author == "Faouzi Achbar MBA MSc"
     assert properties.keywords == "M2312-1203" and properties.language == "nl-NL"
@@ -179,19 +183,19 @@ def test_the_built_letter_says_what_assistive_technology_needs(built):
     with zipfile.ZipFile(letter) as package:
         for name in ("docProps/core.xml", "docProps/app.xml"):
             assert "python-docx" not in package.read(name).decode("utf-8"), name
-    shapes = [e for _, root in word.part_elements(document) for e in root.iter(qn("wp:docPr"))]
+    shapes = [e for _, root in parts.part_elements(document) for e in root.iter(qn("wp:docPr"))]
     assert len({e.get("id") for e in shapes}) == len({e.get("name") for e in shapes}) == 7
     assert all(e.get("descr") for e in shapes)
-    levels = [level for level, _ in word.heading_levels(document)]
+    levels = [level for level, _ in parts.heading_levels(document)]
     assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
-    assert all(header for _, header, _, _ in word.table_facts(document))
+    assert all(header for _, header, _, _ in parts.table_facts(document))
     assert not re.search("python-docx", properties.comments or "")
 
 
 def test_the_hatched_target_bars_of_the_house_style_pass_the_contrast_check():
     import pandas as pd
 
-    from brief.publish import FIGURE_DPI
+    from brief.notebook.publish import FIGURE_DPI
 
     realised = pd.Series([1_200_000, 1_700_000, 2_400_000], index=[2022, 2023, 2024])
     target = pd.Series([2_500_000, 2_800_000, 3_000_000], index=[2022, 2023, 2024])

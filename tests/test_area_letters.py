@@ -5,16 +5,16 @@ from __future__ import annotations
 import docx
 import pytest
 
-from brief import word
-from brief.check import check_letter
-from brief.grid import build_grid, expand
-from brief.letters import Letter
+from brief.build.check import check_letter
+from brief.build.grid import build_grid, expand
+from brief.letter import parts
+from brief.project.letters import Letter
 
 pytestmark = pytest.mark.slow
 
 
 def letter_text(path) -> str:
-    return "\n".join(text for _, text in word.paragraph_texts(docx.Document(path)))
+    return "\n".join(text for _, text in parts.paragraph_texts(docx.Document(path)))
 
 
 def newcomers_template(path) -> None:

@@ -15,14 +15,14 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from brief import indicators
 from brief.cli import app
-from brief.data import load_catalogue, load_data
 from brief.exceptions import BriefError
 from brief.i18n import speaking
-from brief.params import load_params
-from brief.paths import ProjectPaths
-from brief.templating import jinja_environment, open_template, template_names
+from brief.letter.templating import jinja_environment, open_template, template_names
+from brief.notebook import indicators
+from brief.notebook.data import load_catalogue, load_data
+from brief.project.params import load_params
+from brief.project.paths import ProjectPaths
 
 HEADER = "indicator,year,area,value,kind,source"
 
@@ -141,7 +141,7 @@ def _docx_with_tag(project: ProjectPaths, tag: str) -> str:
 
 
 def _settings_then_areas(project: ProjectPaths, old: str, new: str) -> str:
-    from brief.data import load_areas
+    from brief.notebook.data import load_areas
 
     path = project.settings_file
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
@@ -152,7 +152,7 @@ def _settings_then_areas(project: ProjectPaths, old: str, new: str) -> str:
 
 
 def _areas_row(project: ProjectPaths, line: str) -> str:
-    from brief.data import load_areas
+    from brief.notebook.data import load_areas
 
     path = project.data_dir / "gebieden.csv"
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
@@ -205,7 +205,7 @@ def _zip_bomb(project: ProjectPaths) -> str:
 
 def _publish_error(project: ProjectPaths, make: Callable) -> str:
     """Return the message of publishing what ``make`` computes from data/ouderen.csv."""
-    from brief.publish import value_item
+    from brief.notebook.publish import value_item
 
     ouderen = load_data("ouderen", project)
     deelnemers = indicators.value_for(ouderen, "valpreventie_deelnemers", 2023)
@@ -218,7 +218,7 @@ def _table_error(project: ProjectPaths) -> str:
     """Return the message of publishing a table whose count column holds a half."""
     import pandas as pd
 
-    from brief.publish import publish_table
+    from brief.notebook.publish import publish_table
 
     table = pd.DataFrame({"Gebied": ["Noord", "Zuid"], "Deelnemers": [12, 7.5]})
     with pytest.raises(BriefError) as caught:

@@ -6,9 +6,9 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from brief import word
-from brief.build import build_year
+from brief.build.year import build_year
 from brief.exceptions import NotebookError, TemplateError
+from brief.letter import parts
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 def letter_text(path) -> str:
     """Return all paragraph text of a letter, body, tables, headers and footers included."""
     document = docx.Document(path)
-    return "\n".join(text for _, text in word.paragraph_texts(document)).replace("\xa0", " ")
+    return "\n".join(text for _, text in parts.paragraph_texts(document)).replace("\xa0", " ")
 
 
 def test_2023_letter_has_the_seeds_figures_in_dutch_format(built):
@@ -66,7 +66,7 @@ def test_letterhead_has_date_reference_and_page_fields(built):
 def test_no_template_tag_is_left_anywhere(built):
     for result in built["results"].values():
         document = docx.Document(result.letter)
-        assert word.find_placeholders(document) == []
+        assert parts.find_placeholders(document) == []
 
 
 def test_indicator_table_is_in_the_letter_with_na_cells(built):
@@ -214,7 +214,7 @@ def test_kernel_that_dies_is_reported_and_keeps_the_notebook(project):
 
 
 def test_missing_kernel_says_how_to_reinstall(project, monkeypatch):
-    monkeypatch.setattr("brief.run.KERNEL", "geen-kernel")
+    monkeypatch.setattr("brief.build.run.KERNEL", "geen-kernel")
 
     with pytest.raises(NotebookError) as caught:
         build_year(project, 2023, jobs=1)  # one at a time: the first notebook is the one named

@@ -1,7 +1,7 @@
 """The change report: what moved between two builds, and whether the letter shows it."""
 
-from brief.changes import compare, summary, write_report
 from brief.records import Lineage, Origin, ShownFigure, ShownValue, SourceRow
+from brief.review.changes import compare, summary, write_report
 
 ORIGIN = Origin(notebook="01-jeugd.ipynb", cell=2)
 

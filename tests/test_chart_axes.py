@@ -6,7 +6,7 @@ import matplotlib.colors
 import pandas as pd
 import pytest
 
-from brief import charts
+from brief.notebook import charts
 
 NBSP = "\xa0"
 

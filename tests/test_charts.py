@@ -6,7 +6,7 @@ import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
 
-from brief import charts
+from brief.notebook import charts
 
 
 def relative_luminance(colour: str) -> float:

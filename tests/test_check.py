@@ -6,9 +6,9 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
-from brief.check import figures_behind
+from brief.build.check import figures_behind
 from brief.cli import app
-from brief.collect import Collection, Published
+from brief.notebook.collect import Collection, Published
 from brief.records import DataRead, Origin, PublishedFigure, PublishedValue
 
 slow = pytest.mark.slow  # these use the letters built once per session

@@ -87,7 +87,7 @@ def test_internal_fault_prints_one_line_and_writes_the_traceback_to_a_log(projec
     def broken_plan(*args, **kwargs):
         return {}["no such key"]  # a fault of brief's own, deep inside a build
 
-    monkeypatch.setattr("brief.build.make_plan", broken_plan)
+    monkeypatch.setattr("brief.build.year.make_plan", broken_plan)
 
     result = runner.invoke(app, ["build", "2023", "--project", str(project.root)])
 
@@ -105,8 +105,8 @@ def test_internal_fault_prints_one_line_and_writes_the_traceback_to_a_log(projec
 
 
 def test_fields_never_cuts_a_name_at_80_columns(project, monkeypatch):
-    from brief import check as checking
-    from brief.collect import Collection, Published
+    from brief.build import check as checking
+    from brief.notebook.collect import Collection, Published
     from brief.records import Origin, PublishedValue
     from tests.test_escaping import params
 

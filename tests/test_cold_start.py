@@ -20,8 +20,8 @@ import pytest
 IMPORT_RACE = textwrap.dedent(
     """
     import threading
-    from brief.build import import_build_libraries
-    from brief.run import import_notebook_libraries
+    from brief.build.year import import_build_libraries
+    from brief.build.run import import_notebook_libraries
 
     start = threading.Barrier(6)
     failures = []

@@ -8,10 +8,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
 from brief import i18n
-from brief.collect import collect
-from brief.data import load_data
 from brief.exceptions import DataError
 from brief.i18n import speaking
+from brief.notebook.collect import collect
+from brief.notebook.data import load_data
 from brief.records import INPUT_MIMETYPE, DataRead, NotebookRecord, ReadNote
 
 
@@ -86,8 +86,8 @@ def write_rows(project, name: str, values: list[str], indicator: str = "kinderwe
 
 
 def notes_of(project, name: str) -> list[str]:
-    from brief.data import _read_table, area_names, load_catalogue
-    from brief.validate import check_rows
+    from brief.notebook.data import _read_table, area_names, load_catalogue
+    from brief.notebook.validate import check_rows
 
     path = project.data_dir / f"{name}.csv"
     frame = _read_table(path, ("indicator", "year", "area", "value", "kind", "source"))

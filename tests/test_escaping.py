@@ -17,11 +17,11 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from brief import word
-from brief.collect import Collection, Published
 from brief.exceptions import TemplateError
-from brief.letter import render_letter
-from brief.params import Params
+from brief.letter import parts
+from brief.letter.fill import render_letter
+from brief.notebook.collect import Collection, Published
+from brief.project.params import Params
 from brief.records import Origin, PublishedValue
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -109,7 +109,7 @@ def test_awkward_values_appear_literally_in_body_table_header_and_text_box(awkwa
         assert f"[{name}] {value} [/{name}]" in body
         assert f"[cel {name}] {value}" in cells
     assert document.sections[0].header.paragraphs[0].text == f"[kop] {AWKWARD['ampersand']} [/kop]"
-    boxes = [text for _, text in word.paragraph_texts(document) if text.startswith("[kader]")]
+    boxes = [text for _, text in parts.paragraph_texts(document) if text.startswith("[kader]")]
     assert set(boxes) == {f"[kader] {AWKWARD['angles']} [/kader]"}  # box and its anchor
 
 

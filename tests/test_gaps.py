@@ -5,12 +5,12 @@ from __future__ import annotations
 import docx
 import pytest
 
-from brief import word
-from brief.collect import Collection, Published
 from brief.formatting import FILTERS
-from brief.letter import fill_letter
+from brief.letter import marks
+from brief.letter.fill import fill_letter
+from brief.letter.templating import jinja_environment
+from brief.notebook.collect import Collection, Published
 from brief.records import Gap, Origin, PublishedValue
-from brief.templating import jinja_environment
 from tests.test_escaping import params
 
 GAP = Gap("geen gegevens voor dit gebied", "data/x.csv has no realisation of 'x' for Pernis.")
@@ -18,7 +18,7 @@ GAP = Gap("geen gegevens voor dit gebied", "data/x.csv has no realisation of 'x'
 
 def printed(source: str, **context) -> str:
     """What a tag prints, without the invisible marks brief puts around filled text."""
-    return word.unfilled(jinja_environment().from_string(source).render(**context))
+    return marks.unfilled(jinja_environment().from_string(source).render(**context))
 
 
 @pytest.mark.parametrize("name", sorted(FILTERS))

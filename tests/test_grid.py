@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 
 import brief
-from brief import areas, indicators, shipping
+from brief.build import shipping
+from brief.build.grid import GridSummary, LetterEntry, build_grid, expand
 from brief.exceptions import BriefError, ClusterError, ProjectError
-from brief.grid import GridSummary, LetterEntry, build_grid, expand
-from brief.letters import Letter, grid_page_file, grid_summary_file
-from brief.paths import ProjectPaths
+from brief.notebook import indicators
+from brief.project import areas
+from brief.project.letters import Letter, grid_page_file, grid_summary_file
+from brief.project.paths import ProjectPaths
 from tests.conftest import copy_example
 
 AREAS = [
@@ -217,7 +219,7 @@ def test_a_worker_with_other_package_versions_is_refused():
 
 
 def test_a_remote_run_refused_returns_the_error_as_data(project, worker_temp):
-    from brief.cluster import RemoteTask, run_remote
+    from brief.build.cluster import RemoteTask, run_remote
 
     bundle = shipping.pack(project)
     task = RemoteTask(
@@ -242,8 +244,9 @@ def test_a_remote_run_speaks_the_language_of_its_task_then_the_workers_own(
 ):
     import os
 
-    from brief import cluster, i18n
-    from brief.cluster import RemoteTask, run_remote
+    from brief import i18n
+    from brief.build import cluster
+    from brief.build.cluster import RemoteTask, run_remote
 
     heard = []
 
@@ -278,7 +281,7 @@ def test_a_worker_speaks_one_language_at_a_time_and_switches_when_its_tasks_end(
     import time
 
     from brief import i18n
-    from brief.cluster import _Languages
+    from brief.build.cluster import _Languages
 
     languages = _Languages()
     heard, lock = [], threading.Lock()
@@ -356,7 +359,7 @@ def in_area_letter(monkeypatch):
 
 
 def test_an_area_letter_reads_its_own_rows_and_a_missing_figure_is_a_gap(in_area_letter):
-    from brief.publish import value_item
+    from brief.notebook.publish import value_item
 
     realised = indicators.value_for(FRAME, "a", 2023)
     target = indicators.value_for(FRAME, "a", 2023, kind="target")
@@ -375,7 +378,7 @@ def test_an_area_letter_reads_its_own_rows_and_a_missing_figure_is_a_gap(in_area
 
 
 def test_a_chart_without_figures_for_the_area_says_so(in_area_letter):
-    from brief import charts
+    from brief.notebook import charts
 
     chart = charts.trend_chart(indicators.series(FRAME, "b"), title="B per jaar", what="bees")
 
@@ -384,8 +387,8 @@ def test_a_chart_without_figures_for_the_area_says_so(in_area_letter):
 
 
 def test_in_the_city_letter_a_missing_figure_stays_an_error():
-    from brief import charts
     from brief.exceptions import DataError
+    from brief.notebook import charts
 
     with pytest.raises(DataError, match="has no realisation of 'b' for Rotterdam"):
         indicators.value_for(FRAME, "b", 2023)
@@ -421,8 +424,8 @@ def test_grid_summary_page_and_report_list_each_letters_gaps_findings_and_warnin
 
     from rich.console import Console
 
-    from brief import gridview
-    from brief.grid import Gap, GridResult, _write_page
+    from brief.build.grid import Gap, GridResult, _write_page
+    from brief.cli import gridview
 
     entry = LetterEntry(
         label="2024 Pernis",
@@ -458,10 +461,10 @@ def test_grid_summary_page_and_report_list_each_letters_gaps_findings_and_warnin
 
 
 def letter_text(path) -> str:
-    from brief import word
+    from brief.letter import parts
 
     document = docx.Document(path)
-    return "\n".join(text for _, text in word.paragraph_texts(document))
+    return "\n".join(text for _, text in parts.paragraph_texts(document))
 
 
 @pytest.mark.slow
@@ -536,7 +539,7 @@ def test_progress_is_quiet_off_a_terminal_and_estimates_the_time_left():
 
     from rich.console import Console
 
-    from brief.gridview import GridDisplay
+    from brief.cli.gridview import GridDisplay
 
     stream = io.StringIO()
     display = GridDisplay(Console(file=stream))

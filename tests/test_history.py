@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from brief.build.diff import diff_since
+from brief.build.history import INDEX_FILE, history_of, letter_key, parse_moment
 from brief.cli import app
 from brief.exceptions import BriefError
-from brief.history import INDEX_FILE, history_of, letter_key, parse_moment
-from brief.letters import Letter
-from brief.paths import ProjectPaths, YearOutputs
-from brief.redline import diff_since
+from brief.project.letters import Letter
+from brief.project.paths import ProjectPaths, YearOutputs
 from tests.test_redline import letter, mark, record
 
 SENT = "2024-06-03T10:15:00+02:00"

@@ -18,11 +18,12 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from brief import i18n, word
+from brief import i18n
+from brief.build.history import history_of
 from brief.cli import app
-from brief.history import history_of
-from brief.letters import Letter
-from brief.paths import ProjectPaths
+from brief.letter import tracked
+from brief.project.letters import Letter
+from brief.project.paths import ProjectPaths
 from tests.test_redline import SOFFICE, content, libreoffice, resolved
 
 pytestmark = pytest.mark.slow
@@ -68,7 +69,7 @@ def digest(path: Path) -> str:
 
 def value_revisions(redline: Path) -> list[tuple[str, str]]:
     """The tracked changes of the body that carry text (pictures are tracked empty)."""
-    return [(kind, text) for kind, text in word.revisions(docx.Document(redline)) if text]
+    return [(kind, text) for kind, text in tracked.revisions(docx.Document(redline)) if text]
 
 
 def test_a_correction_stays_reported_through_option_builds_until_the_next(rebuilt, tmp_path):

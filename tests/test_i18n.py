@@ -188,7 +188,7 @@ def _modules_that_translate() -> list[Path]:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         )
 
-    return [path for path in sorted(PACKAGE.glob("*.py")) if imports_translator(path)]
+    return [path for path in sorted(PACKAGE.rglob("*.py")) if imports_translator(path)]
 
 
 def test_no_function_that_may_translate_assigns_the_name_of_the_translator():

@@ -3,8 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from brief import indicators as ind
 from brief.exceptions import DataError
+from brief.notebook import indicators as ind
 
 FRAME = pd.DataFrame(
     [

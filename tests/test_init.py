@@ -16,9 +16,9 @@ import yaml
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
-from brief import pdf, word
 from brief.cli import app
-from brief.starter import split_areas
+from brief.letter import parts, pdf
+from brief.project.starter import split_areas
 
 runner = CliRunner()
 AREAS = ["Binnenstad", "Oost", "Leidsche Rijn", "Overvecht"]
@@ -59,7 +59,7 @@ def test_init_without_answers_off_a_terminal_says_which_to_give(tmp_path):
 
 
 def test_init_asks_at_a_terminal(tmp_path, monkeypatch):
-    monkeypatch.setattr("brief.cli._at_a_terminal", lambda: True)
+    monkeypatch.setattr("brief.cli.project._at_a_terminal", lambda: True)
 
     result = runner.invoke(
         app, ["init", str(tmp_path / "p")], input="Gemeente Zwolle\nZwolle\nNoord,Zuid\n"
@@ -105,7 +105,7 @@ def test_init_makes_a_git_repository_that_commits_notebooks_without_outputs(tmp_
 
 
 def test_init_without_git_writes_the_project_all_the_same(tmp_path, monkeypatch):
-    monkeypatch.setattr("brief.starter.shutil.which", lambda command: None)
+    monkeypatch.setattr("brief.project.starter.shutil.which", lambda command: None)
 
     result = init(tmp_path / "utrecht")
 
@@ -220,7 +220,7 @@ def test_a_new_municipality_builds_its_own_letter(tmp_path):
     assert any(area in alt for alt in alt_texts for area in AREAS)
     per_area = (folder / "outputs" / str(year) / "figuren" / "bereik_per_gebied.csv").read_text()
     assert all(area in per_area for area in AREAS) and "Utrecht" not in per_area
-    assert "Rotterdam" not in "\n".join(text for _, text in word.paragraph_texts(letter))
+    assert "Rotterdam" not in "\n".join(text for _, text in parts.paragraph_texts(letter))
     assert letter.core_properties.language == "nl-NL"
 
 

@@ -16,11 +16,11 @@ import nbformat
 import pytest
 from docx import Document
 
-from brief import kernels, pausing
-from brief.build import build_year
+from brief.build import kernels, pausing
+from brief.build.run import run_notebooks
+from brief.build.year import build_year
 from brief.exceptions import NotebookError
 from brief.records import RunRecord
-from brief.run import run_notebooks
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.slow  # starts kernels
@@ -95,7 +95,7 @@ print(json.dumps({
     # Default names count the threads made in the process ("Thread-2"): kinds only.
     "threads": sorted(t.name.split("-")[0] for t in threading.enumerate()),
     "stdin": sys.stdin.read() if sys.stdin else None,
-    "charts": "brief.charts" in sys.modules,
+    "charts": "brief.notebook.charts" in sys.modules,
     "random": [random.random(), float(numpy.random.rand())],
 }))
 """

@@ -5,11 +5,11 @@ from __future__ import annotations
 import docx
 import pytest
 
-from brief.collect import Collection, Published
 from brief.exceptions import TemplateError
-from brief.letter import render_letter
+from brief.letter.fill import render_letter
+from brief.letter.templating import jinja_environment, open_template, template_names
+from brief.notebook.collect import Collection, Published
 from brief.records import Origin, PublishedTable
-from brief.templating import jinja_environment, open_template, template_names
 from tests.test_escaping import params
 
 

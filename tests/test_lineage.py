@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from brief import indicators as ind
-from brief.collect import Collection, Published
-from brief.data import load_data
 from brief.exceptions import PublishError
-from brief.publish import value_item
+from brief.notebook import indicators as ind
+from brief.notebook.collect import Collection, Published
+from brief.notebook.data import load_data
+from brief.notebook.publish import value_item
 from brief.records import Lineage, Origin, PublishedValue, read_published
-from brief.review import source_comments
+from brief.review.pages import source_comments
 
 
 def row_of(path, *cells: str) -> int:
@@ -113,7 +113,7 @@ def test_a_series_names_only_the_rows_it_still_shows(project):
 
 
 def test_the_indicator_table_names_the_rows_of_its_cells(project):
-    from brief.data import load_catalogue
+    from brief.notebook.data import load_catalogue
 
     ouderen = load_data("ouderen", project)
 
@@ -210,7 +210,7 @@ def test_lineage_of_rows_from_several_files_is_summarised_per_file():
 def test_a_table_cell_of_a_count_that_is_not_whole_is_refused():
     import pandas as pd
 
-    from brief.publish import publish_table
+    from brief.notebook.publish import publish_table
 
     table = pd.DataFrame({"Gebied": ["Noord", "Zuid"], "Deelnemers": [12, 7.5]})
 

@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from brief.cli import app
-from brief.params import FILL_IN
-from brief.scaffold import missing_data
+from brief.project.params import FILL_IN
+from brief.project.scaffold import missing_data
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

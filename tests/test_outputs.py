@@ -18,11 +18,12 @@ from pathlib import Path
 import filelock  # noqa: F401  (imported before any test hides fcntl)
 import pytest
 
-from brief import build
-from brief.build import _make_staging, _old_copy, _recover, _replace, _year_lock, build_year
+from brief.build import year as build
+from brief.build.locks import year_lock
+from brief.build.year import _make_staging, _old_copy, _recover, _replace, build_year
 from brief.exceptions import BriefError
-from brief.letters import Letter
-from brief.paths import ProjectPaths
+from brief.project.letters import Letter
+from brief.project.paths import ProjectPaths
 
 YEAR = 2023
 ON_LINUX = sys.platform.startswith("linux")
@@ -143,36 +144,36 @@ MESSAGE = (
 
 
 def test_a_second_lock_on_a_year_stops_with_the_holder_named(paths):
-    with _year_lock(paths, YEAR):
+    with year_lock(paths, YEAR):
         holder = paths.lock_holder_file(YEAR).read_text(encoding="utf-8")
-        with pytest.raises(BriefError) as caught, _year_lock(paths, YEAR):
+        with pytest.raises(BriefError) as caught, year_lock(paths, YEAR):
             pass
 
     assert re.fullmatch(HOLDER.format(pid=os.getpid()), holder)
     assert re.match(MESSAGE.format(holder=re.escape(holder)), str(caught.value))
     assert not paths.lock_holder_file(YEAR).exists()
-    with _year_lock(paths, YEAR):  # free again
+    with year_lock(paths, YEAR):  # free again
         pass
 
 
 def test_the_lock_message_names_the_holder_in_the_language_of_the_build_that_waits():
-    from brief.build import _lock_held_message
+    from brief.build.locks import lock_held_message
     from brief.i18n import _, speaking
 
     holder = "process 4711, since 10:02:13"  # as every build writes it, whatever it speaks
     letter = Letter(YEAR, "Oud Zuid")
 
-    assert _lock_held_message(letter, holder) == (
+    assert lock_held_message(letter, holder) == (
         "2023 Oud Zuid is already being built (process 4711, since 10:02:13). Wait until that "
         "build has finished, then run this one again."
     )
-    assert re.match(MESSAGE.format(holder="another process"), _lock_held_message(Letter(YEAR), ""))
+    assert re.match(MESSAGE.format(holder="another process"), lock_held_message(Letter(YEAR), ""))
     with speaking("nl"):
         held = _(
             "{letter} is already being built (process {process}, since {since}). Wait until "
             "that build has finished, then run this one again."
         ).format(letter="2023 Oud Zuid", process="4711", since="10:02:13")
-        assert _lock_held_message(letter, holder) == held
+        assert lock_held_message(letter, holder) == held
 
 
 def test_a_build_stops_when_another_process_builds_that_year(project):
@@ -185,9 +186,9 @@ def test_a_build_stops_when_another_process_builds_that_year(project):
                 """
                 import sys
                 from pathlib import Path
-                from brief.build import _year_lock
-                from brief.paths import ProjectPaths
-                with _year_lock(ProjectPaths(Path(sys.argv[1])), int(sys.argv[2])):
+                from brief.build.locks import year_lock
+                from brief.project.paths import ProjectPaths
+                with year_lock(ProjectPaths(Path(sys.argv[1])), int(sys.argv[2])):
                     print("held", flush=True)
                     sys.stdin.read()
                 """
@@ -207,7 +208,7 @@ def test_a_build_stops_when_another_process_builds_that_year(project):
     finally:
         holding.stdin.close()
         holding.wait(timeout=30)
-    with _year_lock(project, YEAR):  # released when the holder ended
+    with year_lock(project, YEAR):  # released when the holder ended
         pass
 
 
@@ -215,9 +216,9 @@ def test_the_lock_does_not_need_fcntl_which_windows_lacks(paths, monkeypatch):
     monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` now fails
 
     with (
-        _year_lock(paths, YEAR),
+        year_lock(paths, YEAR),
         pytest.raises(BriefError, match="already being built"),
-        _year_lock(paths, YEAR),
+        year_lock(paths, YEAR),
     ):
         pass
 
@@ -226,7 +227,7 @@ def test_a_killed_builds_lock_files_do_not_block_the_next_build(paths):
     paths.lock_file(YEAR).write_text("", encoding="utf-8")
     paths.lock_holder_file(YEAR).write_text("process 1, since 00:00:00", encoding="utf-8")
 
-    with _year_lock(paths, YEAR):
+    with year_lock(paths, YEAR):
         holder = paths.lock_holder_file(YEAR).read_text(encoding="utf-8")
 
     assert re.fullmatch(HOLDER.format(pid=os.getpid()), holder)

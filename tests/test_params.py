@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from brief.exceptions import ParamsError
-from brief.params import load_params, read_yaml
+from brief.project.params import load_params, read_yaml
 
 VALID = """\
 jaar: 2023
@@ -94,7 +94,7 @@ def test_pydantic_messages_are_pydantics_own_words_in_english():
     from pydantic import BaseModel, Field, ValidationError
 
     from brief.i18n import speaking
-    from brief.params import PYDANTIC_MESSAGES, pydantic_message
+    from brief.project.params import PYDANTIC_MESSAGES, pydantic_message
 
     class Everything(BaseModel):
         whole: int = Field(ge=2000, le=2100)

@@ -24,7 +24,7 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from brief import pdf
+from brief.letter import pdf
 
 REQUIRED = bool(os.environ.get("BRIEF_REQUIRE_SOFFICE"))
 

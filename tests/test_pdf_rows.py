@@ -18,9 +18,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from brief.columns import SHORT_COLUMN, em_width
-from brief.grid import build_grid, expand
-from brief.pdf import convert_to_pdf, find_soffice
+from brief.build.grid import build_grid, expand
+from brief.letter.columns import SHORT_COLUMN, em_width
+from brief.letter.pdf import convert_to_pdf, find_soffice
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from brief.build.plan import current_inputs, make_plan
 from brief.i18n import _, ngettext, speaking
-from brief.paths import ProjectPaths, YearOutputs
-from brief.plan import current_inputs, make_plan
+from brief.project.paths import ProjectPaths, YearOutputs
 from brief.records import DataRead, NotebookRecord, OutputsMade, RunRecord
 
 YEAR = 2023

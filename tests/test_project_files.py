@@ -104,39 +104,6 @@ def test_this_environment_has_the_locked_versions():
         assert metadata.version(name) == versions[name], f"{name}: run `make test` to sync"
 
 
-NOTEBOOK_SIDE = {
-    "data",
-    "validate",
-    "problems",
-    "tablecache",
-    "indicators",
-    "charts",
-    "publish",
-    "rowstyle",
-}
-SHARED = {"records", "formatting", "files", "paths", "exceptions", "settings", "params", "i18n"}
-
-
-def brief_imports(module: str) -> set[str]:
-    """Return the brief modules ``module`` imports anywhere, functions included."""
-    import ast
-
-    tree = ast.parse((REPO / "src" / "brief" / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("brief"):
-            found.add(node.module.removeprefix("brief").lstrip(".") or "__init__")
-        elif isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("brief.")}
-    return found - {"__init__"}
-
-
-def test_notebook_side_depends_on_nothing_build_side():
-    for module in NOTEBOOK_SIDE | SHARED:
-        build_side = brief_imports(module) - NOTEBOOK_SIDE - SHARED
-        assert not build_side, f"{module}.py imports {sorted(build_side)}"
-
-
 def test_no_municipality_is_written_into_the_package():
     """Whose letter it is lives in the project's brief.yaml and areas file, never in brief."""
     areas = [

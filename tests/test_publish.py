@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from brief import publish  # noqa: E402
 from brief.exceptions import PublishError  # noqa: E402
+from brief.notebook import publish  # noqa: E402
 from brief.records import (  # noqa: E402
     PUBLISH_MIMETYPE,
     PublishedFigure,

@@ -16,9 +16,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from brief import pausing
-from brief.build import build_year, build_years
-from brief.paths import ProjectPaths
+from brief.build import pausing
+from brief.build.year import build_year, build_years
+from brief.project.paths import ProjectPaths
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.slow
@@ -139,12 +139,12 @@ def test_years_built_in_parallel_equal_years_built_one_by_one(built, tmp_path):
 
 
 def test_second_build_of_the_same_year_stops_with_a_clear_message(rebuilt):
-    from brief.build import _year_lock
+    from brief.build.locks import year_lock
     from brief.exceptions import BriefError
 
     held_by = rf"process {os.getpid()}, since \d\d:\d\d:\d\d"
     with (
-        _year_lock(rebuilt, YEAR),  # the lock a running build holds
+        year_lock(rebuilt, YEAR),  # the lock a running build holds
         pytest.raises(BriefError, match=rf"^2023 is already being built \({held_by}\)\. Wait"),
     ):
         build_year(rebuilt, YEAR, force=True)

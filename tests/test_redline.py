@@ -23,12 +23,20 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from brief import word
-from brief.build import build_year
-from brief.history import history_of
-from brief.letters import Letter
-from brief.records import Origin, RunRecord, ShownFigure, ShownParameter, ShownValue
-from brief.redline import diff_since, make_redline, notebook_reason
+from brief.build.diff import diff_since
+from brief.build.history import history_of
+from brief.build.year import build_year
+from brief.letter import marks, parts, tracked
+from brief.letter.redline import make_redline
+from brief.project.letters import Letter
+from brief.records import (
+    Origin,
+    RunRecord,
+    ShownFigure,
+    ShownParameter,
+    ShownValue,
+    notebook_reason,
+)
 
 WHEN = dt.datetime(2024, 7, 12, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -36,7 +44,7 @@ needs_soffice = pytest.mark.skipif(
     SOFFICE is None and not os.environ.get("BRIEF_REQUIRE_SOFFICE"),
     reason="needs LibreOffice (soffice) to accept and reject changes; .ci/run installs it",
 )
-mark = word.mark
+mark = marks.mark
 
 
 # --- helpers: letters, records, and resolving revisions ---------------------------------
@@ -93,7 +101,7 @@ def record(finished: str = "2024-06-03T10:00:00+02:00", **fields) -> RunRecord:
 def unmarked(package: bytes) -> bytes:
     """The letter a marked fill saves: the same, marks removed."""
     document = docx.Document(io.BytesIO(package))
-    word.remove_review_marks(document)
+    marks.remove_review_marks(document)
     saved = io.BytesIO()
     document.save(saved)
     return saved.getvalue()
@@ -103,7 +111,7 @@ def resolved(package: bytes, accept: bool) -> bytes:
     """Return ``package`` with every revision accepted (or rejected), as Word defines it."""
     document = docx.Document(io.BytesIO(package))
     keep, drop = (qn("w:ins"), qn("w:del")) if accept else (qn("w:del"), qn("w:ins"))
-    for _, root in word.part_elements(document):
+    for _, root in parts.part_elements(document):
         for row in list(root.iter(qn("w:tr"))):
             properties = row.find(qn("w:trPr"))
             if properties is not None and properties.find(drop) is not None:
@@ -144,7 +152,7 @@ def content(package: bytes | Path) -> dict:
     pictures = [
         hashlib.sha256(image).hexdigest()[:12]
         for paragraph in document.paragraphs
-        for image in word.picture_images(paragraph)
+        for image in tracked.picture_images(paragraph)
     ]
     return {
         "paragraphs": [p.text for p in document.paragraphs],
@@ -160,7 +168,7 @@ def content(package: bytes | Path) -> dict:
 
 
 def in_word_order(package: bytes) -> list[tuple[str, str]]:
-    return word.revisions(docx.Document(io.BytesIO(package)))
+    return tracked.revisions(docx.Document(io.BytesIO(package)))
 
 
 # --- LibreOffice: accept all, reject all, save as .docx ---------------------------------
@@ -248,27 +256,27 @@ def libreoffice(folder: Path, documents: dict[str, bytes], modes=tuple(COMMANDS)
 def test_marks_give_each_values_name_and_the_sentence_as_it_read_before():
     text = f"In {mark('jaar', '2023')} deden {mark('deelnemers', '715')} ouderen mee."
 
-    values = word.marked_values(text)
-    before = word.unmarked_as(text, [None, "700"])
-    match = word.marked_pattern(text).fullmatch("In 2022 deden 700 ouderen mee.")
+    values = marks.marked_values(text)
+    before = marks.unmarked_as(text, [None, "700"])
+    match = marks.marked_pattern(text).fullmatch("In 2022 deden 700 ouderen mee.")
 
     assert values == [("jaar", "2023"), ("deelnemers", "715")]
     assert before == "In 2023 deden 700 ouderen mee."
-    assert word.unmarked_as(text, []) == "In 2023 deden 715 ouderen mee."
+    assert marks.unmarked_as(text, []) == "In 2023 deden 715 ouderen mee."
     assert match.groups() == ("2022", "700")
-    assert word.marked_pattern(text).fullmatch("In 2022 namen 700 ouderen deel.") is None
+    assert marks.marked_pattern(text).fullmatch("In 2022 namen 700 ouderen deel.") is None
 
 
 def test_a_changed_value_is_deleted_and_inserted_inside_its_sentence_formatted_as_it_was():
     document = docx.Document()
     paragraph = document.add_paragraph()
     paragraph.add_run(f"In 2023 deden {mark('deelnemers', '715')} ouderen mee.").bold = True
-    tracker = word.TrackedChanges(document, "brief", WHEN)
+    tracker = tracked.TrackedChanges(document, "brief", WHEN)
 
     changes = tracker.replace_marked(paragraph, ["700"])
 
     assert [change[:3] for change in changes] == [("deelnemers", "700", "715")]
-    assert word.revisions(document) == [("del", "700"), ("ins", "715")]
+    assert tracked.revisions(document) == [("del", "700"), ("ins", "715")]
     revisions = list(document.element.body.iter(qn("w:ins"), qn("w:del")))
     assert {r.get(qn("w:author")) for r in revisions} == {"brief"}
     assert {r.get(qn("w:date")) for r in revisions} == {"2024-07-12T10:30:00Z"}
@@ -287,22 +295,22 @@ def test_an_unchanged_value_is_left_as_it_is_and_a_line_break_is_kept():
     document = docx.Document()
     paragraph = document.add_paragraph()
     paragraph.add_run(mark("jaar", "2023") + ": " + mark("tekst", "een\ntwee"))
-    tracker = word.TrackedChanges(document, "brief", WHEN)
+    tracker = tracked.TrackedChanges(document, "brief", WHEN)
 
     changes = tracker.replace_marked(paragraph, ["2023", "een\ndrie"])
 
     assert [change[:3] for change in changes] == [("tekst", "een\ndrie", "een\ntwee")]
-    assert word.revisions(document) == [("del", "een\ndrie"), ("ins", "een\ntwee")]
+    assert tracked.revisions(document) == [("del", "een\ndrie"), ("ins", "een\ntwee")]
 
 
 def test_a_replaced_paragraph_keeps_one_paragraph_mark():
     old = docx.Document(io.BytesIO(letter("Oude tekst.")))
     new = docx.Document(io.BytesIO(letter("Nieuwe tekst.")))
-    tracker = word.TrackedChanges(new, "brief", WHEN)
+    tracker = tracked.TrackedChanges(new, "brief", WHEN)
 
     tracker.replace_paragraph(old.paragraphs[0], new.paragraphs[0])
 
-    assert word.revisions(new) == [("del", "Oude tekst."), ("ins", "Nieuwe tekst.")]
+    assert tracked.revisions(new) == [("del", "Oude tekst."), ("ins", "Nieuwe tekst.")]
     assert len(new.paragraphs) == 1
     assert not new.element.body.xpath(".//w:pPr/w:rPr/w:ins | .//w:pPr/w:rPr/w:del")
 
@@ -310,7 +318,7 @@ def test_a_replaced_paragraph_keeps_one_paragraph_mark():
 def test_whole_paragraphs_and_rows_are_tracked_with_their_marks():
     old = docx.Document(io.BytesIO(letter("Weg.", [["a", "1"], ["b", "2"]], "Slot.")))
     new = docx.Document(io.BytesIO(letter("Nieuw.", [["a", "1"], ["c", "3"]], "Slot.")))
-    tracker = word.TrackedChanges(new, "brief", WHEN)
+    tracker = tracked.TrackedChanges(new, "brief", WHEN)
     (old_table,), (new_table,) = old.tables, new.tables
 
     tracker.delete_paragraph(old.paragraphs[0], before=new.paragraphs[0])
@@ -323,7 +331,7 @@ def test_whole_paragraphs_and_rows_are_tracked_with_their_marks():
     assert len(body.xpath("./w:p/w:pPr/w:rPr/w:ins")) == 1
     assert [len(row.xpath("./w:trPr/w:del")) for row in body.iter(qn("w:tr"))] == [0, 1, 0]
     assert [len(row.xpath("./w:trPr/w:ins")) for row in body.iter(qn("w:tr"))] == [0, 0, 1]
-    assert word.revisions(new) == [
+    assert tracked.revisions(new) == [
         ("del", "Weg."),
         ("ins", "Nieuw."),
         ("del", "b"),
@@ -336,12 +344,12 @@ def test_whole_paragraphs_and_rows_are_tracked_with_their_marks():
 def test_a_deleted_picture_is_carried_into_the_new_letter_with_a_fresh_id():
     old = docx.Document(io.BytesIO(letter(png("red"))))
     new = docx.Document(io.BytesIO(letter(png("blue"))))
-    tracker = word.TrackedChanges(new, "brief", WHEN)
+    tracker = tracked.TrackedChanges(new, "brief", WHEN)
 
     copy = tracker.delete_paragraph(old.paragraphs[0], before=new.paragraphs[0])
 
-    assert word.picture_images(copy) == [png("red")]
-    assert word.picture_images(new.paragraphs[1]) == [png("blue")]
+    assert tracked.picture_images(copy) == [png("red")]
+    assert tracked.picture_images(new.paragraphs[1]) == [png("blue")]
     ids = [p.get("id") for p in new.element.body.iter(qn("wp:docPr"))]
     assert len(set(ids)) == 2
 
@@ -350,7 +358,7 @@ def test_a_comment_spans_the_change_and_its_reference_stands_outside_it():
     document = docx.Document()
     paragraph = document.add_paragraph()
     paragraph.add_run(f"Er zijn {mark('hubs', '12')} hubs.")
-    tracker = word.TrackedChanges(document, "brief", WHEN)
+    tracker = tracked.TrackedChanges(document, "brief", WHEN)
     ((*_, anchor),) = tracker.replace_marked(paragraph, ["10"])
 
     tracker.comment(anchor, "hubs: 10 → 12. 01-jeugd.ipynb reran: data/jeugd.csv changed.")
@@ -363,7 +371,7 @@ def test_a_comment_spans_the_change_and_its_reference_stands_outside_it():
 
 
 def test_tracked_change_kind_must_be_ins_or_del():
-    tracker = word.TrackedChanges(docx.Document(), "brief", WHEN)
+    tracker = tracked.TrackedChanges(docx.Document(), "brief", WHEN)
 
     with pytest.raises(ValueError, match="kind must be 'ins' or 'del', got 'move'"):
         tracker.track_paragraph_mark(docx.Document().add_paragraph(), "move")
@@ -619,7 +627,7 @@ def test_a_corrected_rebuild_tracks_each_change_in_the_letter(project, tmp_path)
     assert outputs.redline == outputs.folder / "brief-2023-wijzigingen.docx"
     redline = outputs.redline.read_bytes()
     document = docx.Document(outputs.redline)
-    assert word.revisions(document) == [
+    assert tracked.revisions(document) == [
         ("del", INLEIDING),
         ("ins", NIEUWE_INLEIDING),
         ("del", "700"),
@@ -676,7 +684,7 @@ def test_a_corrected_rebuild_tracks_each_change_in_the_letter(project, tmp_path)
     assert len(kept) == 2 and history.marked_file(kept[-1]).is_file()
     again = diff_since(project, 2023)
     assert again.since == kept[0]
-    assert in_word_order(again.path.read_bytes()) == word.revisions(document)
+    assert in_word_order(again.path.read_bytes()) == tracked.revisions(document)
 
     if SOFFICE is None and not os.environ.get("BRIEF_REQUIRE_SOFFICE"):
         pytest.skip("LibreOffice is not installed: accepted and rejected in Python only")

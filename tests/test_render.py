@@ -63,7 +63,7 @@ def test_pdf_without_libreoffice_says_how_to_install(project, monkeypatch):
 
     from brief import cli
 
-    monkeypatch.setattr("brief.pdf.find_soffice", lambda: None)
+    monkeypatch.setattr("brief.letter.pdf.find_soffice", lambda: None)
 
     result = CliRunner().invoke(cli.app, ["build", "2022", "--pdf", "--project", str(project.root)])
 

@@ -10,8 +10,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from brief.build import build_year
-from brief.letter import jinja_environment, open_template
+from brief.build.year import build_year
+from brief.letter.fill import jinja_environment, open_template
 
 pytestmark = pytest.mark.slow
 

@@ -243,9 +243,9 @@ def dutch_review_page(built, tmp_path_factory) -> Path:
     """
     import shutil
 
-    from brief.build import build_year
+    from brief.build.year import build_year
     from brief.i18n import speaking
-    from brief.paths import ProjectPaths
+    from brief.project.paths import ProjectPaths
 
     copy = ProjectPaths(tmp_path_factory.mktemp("dutch") / "project")
     shutil.copytree(built["paths"].root, copy.root, symlinks=True)

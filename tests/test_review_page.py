@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 
 import nbformat
 
-from brief.collect import Collection, Published
-from brief.grid import Gap, LetterEntry
+from brief.build.grid import Gap, LetterEntry
 from brief.i18n import speaking
-from brief.params import Toezegging
-from brief.paths import YearOutputs
+from brief.notebook.collect import Collection, Published
+from brief.project.params import Toezegging
+from brief.project.paths import YearOutputs
 from brief.records import (
     DataRead,
     GitState,
@@ -24,7 +24,7 @@ from brief.records import (
     PublishedValue,
     RunRecord,
 )
-from brief.review import (
+from brief.review.pages import (
     cell_link,
     page_environment,
     source_comments,

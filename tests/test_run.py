@@ -8,7 +8,7 @@ import os
 import nbformat
 import pytest
 
-from brief.run import run_notebooks
+from brief.build.run import run_notebooks
 
 pytestmark = pytest.mark.slow  # starts kernels
 
@@ -55,7 +55,9 @@ def notebook_failing_on_bad_data(project, name: str):
             "from brief.i18n import current_language\n"
             "print(os.environ.get('BRIEF_LANG'), current_language())"
         ),
-        nbformat.v4.new_code_cell("from brief.data import load_data\nload_data('ouderen')"),
+        nbformat.v4.new_code_cell(
+            "from brief.notebook.data import load_data\nload_data('ouderen')"
+        ),
     ]
     path = project.notebooks_dir / name
     nbformat.write(notebook, path)
@@ -65,9 +67,9 @@ def notebook_failing_on_bad_data(project, name: str):
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_kernel_speaks_the_language_of_the_build(project, tmp_path, language):
     """brief's own error raised in a notebook reads in the build's language, as the rest."""
-    from brief.data import load_data
     from brief.exceptions import DataError, NotebookError
     from brief.i18n import _, speaking
+    from brief.notebook.data import load_data
 
     data = project.data_dir / "ouderen.csv"
     data.write_text(

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from brief.exceptions import ParamsError, ProjectError
-from brief.params import FILL_IN, load_params
-from brief.scaffold import missing_data, new_year
+from brief.project.params import FILL_IN, load_params
+from brief.project.scaffold import missing_data, new_year
 
 
 def test_new_year_keeps_what_lasts_and_marks_what_the_advisor_must_write(project):

@@ -23,20 +23,21 @@ import jinja2
 import pytest
 from typer.testing import CliRunner
 
-from brief import sandbox
-from brief.cli import EXIT_USER_ERROR, app
-from brief.collect import collect
+from brief.build.grid import build_grid, expand
+from brief.build.shipping import pack
+from brief.cli import app
+from brief.cli.base import EXIT_USER_ERROR
 from brief.exceptions import BriefError, ProjectError
 from brief.files import replace_file
-from brief.grid import build_grid, expand
-from brief.letter import Block, Value, build_context
-from brief.params import load_params
-from brief.paths import ProjectPaths
+from brief.letter import sandbox
+from brief.letter.fill import Block, Value, build_context
+from brief.letter.sandbox import GLOBALS, LimitError, limits
+from brief.letter.templating import jinja_environment, open_template
+from brief.notebook.collect import collect
+from brief.project.params import load_params
+from brief.project.paths import ProjectPaths
 from brief.records import Gap
-from brief.review import excel_csv
-from brief.sandbox import GLOBALS, LimitError, limits
-from brief.shipping import pack
-from brief.templating import jinja_environment, open_template
+from brief.review.pages import excel_csv
 from tests.conftest import copy_example
 
 runner = CliRunner()
@@ -500,8 +501,8 @@ def test_a_template_zip_bomb_is_refused_before_it_is_unpacked(project):
 
 
 def test_a_workbook_zip_bomb_is_refused_naming_the_file(project, monkeypatch):
-    from brief import data
-    from brief.data import load_data
+    from brief.notebook import data
+    from brief.notebook.data import load_data
 
     monkeypatch.setattr(data, "MAX_XLSX_UNPACKED", 25_000_000)  # the rule, at a tenth the size
     workbook = project.data_dir / "jeugd.xlsx"
@@ -517,7 +518,7 @@ def test_a_workbook_zip_bomb_is_refused_naming_the_file(project, monkeypatch):
 
 
 def test_an_empty_cell_at_the_end_of_an_areas_row_is_no_fault(project):
-    from brief.data import area_names
+    from brief.notebook.data import area_names
 
     areas = project.data_dir / "gebieden.csv"
     areas.write_text(areas.read_text(encoding="utf-8") + "Nieuwegein,Iemand\n", encoding="utf-8")

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from brief import tablecache
-from brief.data import load_data
 from brief.exceptions import DataError
+from brief.notebook import tablecache
+from brief.notebook.data import load_data
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from brief import word
-from brief.check import check_template
-from brief.collect import Collection, Published, collect
+from brief.build.check import check_template
 from brief.exceptions import TemplateError
-from brief.letter import render_letter
-from brief.params import load_params
+from brief.letter import marks
+from brief.letter.fill import render_letter
+from brief.notebook.collect import Collection, Published, collect
+from brief.project.params import load_params
 
 pytestmark = pytest.mark.slow  # uses the letters built once per session
 
@@ -272,5 +272,5 @@ def test_no_fill_mark_is_left_in_any_part_of_the_letter(year_values, tmp_path):
 
     with zipfile.ZipFile(letter) as package:
         xml = "".join(package.read(n).decode() for n in package.namelist() if n.endswith(".xml"))
-    assert word.FILL_START not in xml and word.FILL_END not in xml
+    assert marks.FILL_START not in xml and marks.FILL_END not in xml
     assert "M2312-1203" in texts

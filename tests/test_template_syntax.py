@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from brief.exceptions import TemplateError
-from brief.letter import render_letter
+from brief.letter.fill import render_letter
 from tests.test_escaping import params, text_values
 
 

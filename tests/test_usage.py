@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from brief import i18n
 from brief.cli import app
+from brief.cli.usage import HELP_OPTION, TYPER_WORDS, parser_message
 from brief.i18n import speaking
-from brief.usage import HELP_OPTION, TYPER_WORDS, parser_message
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 

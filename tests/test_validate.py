@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brief.data import load_data
 from brief.exceptions import DataError
 from brief.i18n import speaking
-from brief.records import ReadNote
-from brief.validate import (
+from brief.notebook.data import load_data
+from brief.notebook.validate import (
     DOUBTS,
     TEXT,
     CloseNames,
@@ -21,6 +20,7 @@ from brief.validate import (
     _read_numbers,
     parse_number,
 )
+from brief.records import ReadNote
 
 HEADER = "indicator,year,area,value,kind,source"
 
@@ -197,7 +197,7 @@ def test_a_large_catalogue_still_suggests_the_closest_name():
 
 
 def test_row_ranges_are_short():
-    from brief.problems import row_ranges
+    from brief.notebook.problems import row_ranges
 
     assert row_ranges(np.array([5])) == "row 5"
     assert row_ranges(np.array([2, 3, 4, 9])) == "rows 2–4, 9"
@@ -217,7 +217,7 @@ def workbook_with(path, rows: list[list]) -> None:
 def test_calamine_reads_a_workbook_as_openpyxl_does(tmp_path):
     import datetime as dt
 
-    from brief.data import _read_xlsx_calamine, _read_xlsx_openpyxl
+    from brief.notebook.data import _read_xlsx_calamine, _read_xlsx_openpyxl
 
     path = tmp_path / "cijfers.xlsx"
     workbook_with(

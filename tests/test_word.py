@@ -1,7 +1,7 @@
 from docx import Document
 from docx.oxml.ns import qn
 
-from brief import word
+from brief.letter import layout, parts
 
 
 def instructions(element):
@@ -11,10 +11,10 @@ def instructions(element):
 def test_caption_is_a_seq_field_numbered_in_order():
     document = Document()
     for title in ("Eerste", "Tweede"):
-        word.add_caption(document.add_paragraph(), "Figuur", title)
-    word.add_caption(document.add_paragraph(), "Tabel", "Derde")
+        layout.add_caption(document.add_paragraph(), "Figuur", title)
+    layout.add_caption(document.add_paragraph(), "Tabel", "Derde")
 
-    counts = word.number_captions(document)
+    counts = layout.number_captions(document)
 
     assert instructions(document.element.body) == [
         "SEQ Figuur \\* ARABIC",
@@ -33,8 +33,8 @@ def test_table_alt_text_and_repeating_header():
     document = Document()
     table = document.add_table(rows=2, cols=2)
 
-    word.set_table_alt_text(table, "Titel", "Beschrijving")
-    word.repeat_as_header(table.rows[0])
+    layout.set_table_alt_text(table, "Titel", "Beschrijving")
+    layout.repeat_as_header(table.rows[0])
 
     tbl_pr = table._tbl.tblPr
     assert tbl_pr.find(qn("w:tblCaption")).get(qn("w:val")) == "Titel"
@@ -48,7 +48,7 @@ def test_placeholders_are_found_in_headers_and_table_cells():
     document.add_table(rows=1, cols=1).rows[0].cells[0].text = "{{ vergeten }}"
     document.sections[0].header.paragraphs[0].text = "Kenmerk {{ kenmerk }}"
 
-    found = word.find_placeholders(document)
+    found = parts.find_placeholders(document)
 
     assert ("body", "{{ vergeten }}") in found
     assert ("header", "Kenmerk {{ kenmerk }}") in found

@@ -22,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from brief.word import (
+from brief.letter.layout import (
     add_caption,
     add_field,
     keep_with_next,

@@ -3,8 +3,8 @@
 Three kinds of record cross a boundary and are written and read through these models only:
 
 - what a notebook publishes (a value, a figure, a table) and which data it read: custom
-  MIME outputs in the executed notebook, written by :mod:`brief.publish` and
-  :mod:`brief.data`, read back by :mod:`brief.collect`;
+  MIME outputs in the executed notebook, written by :mod:`brief.notebook.publish` and
+  :mod:`brief.notebook.data`, read back by :mod:`brief.notebook.collect`;
 - what the letter showed of each name (:data:`Shown`), kept to compare builds;
 - the run record, ``outputs/<year>/run.json``, from which the next build plans.
 
@@ -32,7 +32,7 @@ from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS, format_value
 from brief.i18n import N_, _, current_language, ngettext
 
-PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
+PUBLISH_MIMETYPE = "application/vnd.brief.notebook.publish+json"
 INPUT_MIMETYPE = "application/vnd.brief.input+json"
 PUBLISH_SCHEMA = 3  # bump when a published item changes shape (3: with its lineage)
 RECORD_VERSION = 2  # bump when run.json changes shape; an old record then means "rebuild"
@@ -168,7 +168,7 @@ class DataRead(_Record):
 
 # --- where a published number came from ------------------------------------------------
 
-# How a value was made from its rows by an indicator function (see brief.indicators).
+# How a value was made from its rows by an indicator function (see brief.notebook.indicators).
 Derivation = Literal["share", "sum", "difference", "change", "comparison"]
 
 
@@ -316,7 +316,7 @@ def _spans(numbers: list[int]) -> str:
 
 
 class ChangeLog(Protocol):
-    """What :meth:`compare_with` reports to (see :class:`brief.changes.Changes`)."""
+    """What :meth:`compare_with` reports to (see :class:`brief.review.changes.Changes`)."""
 
     def text_changed(self, name: str, before: str, after: str) -> None: ...
     def image_changed(self, name: str) -> None: ...
@@ -581,7 +581,7 @@ class Gap:
     (brief.yaml's ``geen_gegevens``), ``reason`` why it is missing. It is false in an
     ``{% if %}``, every filter passes it through unchanged, and sums with it stay gaps, so
     a template written for figures never fails on it; ``is gegeven`` and ``|of(...)``
-    test for it (see :mod:`brief.templating`).
+    test for it (see :mod:`brief.letter.templating`).
     """
 
     __slots__ = ("reason", "text")
@@ -720,3 +720,40 @@ class RunRecord(_Record):
     def write(self, path: Path) -> None:
         data = self.model_dump(mode="json")
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# --- why a notebook's results may differ between two builds ------------------------------
+
+
+def files_changed(paths: list[str]) -> str:
+    """Return the reason "data/ouderen.csv changed" for the files ``paths``, in the words
+    of the language spoken now (also :func:`notebook_reason`'s)."""
+    # TRANSLATORS: why a notebook reruns: {files} is one data file or a list of them,
+    # "data/jeugd.csv, data/ouderen.csv".
+    return ngettext("{files} changed", "{files} changed", len(paths)).format(files=", ".join(paths))
+
+
+def notebook_reason(notebook: str, old: RunRecord | None, new: RunRecord) -> str | None:
+    """Return why ``notebook``'s results may differ between the builds ``old`` and ``new``,
+    in the words of `brief build` ("data/ouderen.csv changed"); None when nothing did."""
+    after = new.notebooks.get(notebook)
+    before = old.notebooks.get(notebook) if old is not None else None
+    if after is None:
+        return None
+    # The reasons of brief.build.plan, in the language brief speaks now.
+    if before is None:
+        return _("no earlier result")
+    if before.sha256 != after.sha256:
+        return _("the notebook changed")
+    if old.parameters != new.parameters:
+        return _("its parameters changed")
+    changed = sorted(
+        path
+        for path, read in after.reads.items()
+        if path not in before.reads or before.reads[path].sha256 != read.sha256
+    )
+    if changed:
+        return files_changed(changed)
+    if old.toolkit != new.toolkit:
+        return _("brief or a library it uses changed")
+    return None

@@ -1,0 +1,571 @@
+"""Read the project's input tables (data/*.csv or data/*.xlsx) and check them.
+
+Every data file is in long format, one number per row::
+
+    indicator,year,area,value,kind,source
+    kinderwerk_bereik,2023,Utrecht,30133,realisation,Voortgangsbrief welzijn 2024
+
+Files come as providers deliver them: CSV or Excel (the only sheet, or the sheet named
+"data"), headers in any case with stray spaces, or in Dutch (jaar, gebied, waarde, soort,
+bron), and numbers written the Dutch way. ``validate.py`` checks each row;
+``data/indicatoren.csv`` describes each indicator (label, unit, monitor) and the areas
+file named in ``brief.yaml`` lists the areas with their provider; city-wide rows carry the
+name ``brief.yaml`` gives as ``stad``. When a notebook reads a
+file, it records the file's name, hash, row count and any doubtful conversion in its
+output, so a build knows what each notebook depends on and a reviewer sees what was read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from brief.exceptions import DataError
+from brief.files import file_hash, is_ole_file, unpacked_size
+from brief.formatting import NUMBER_UNITS
+from brief.i18n import _, ngettext
+from brief.notebook import tablecache
+from brief.notebook.problems import listed_message, problems_message
+from brief.notebook.validate import COLUMN_ALIASES, COLUMNS, TEXT, AreaNames, Checked, check_table
+from brief.project.paths import ProjectPaths, find_project
+from brief.project.settings import Settings, load_settings
+from brief.records import INPUT_MIMETYPE, DataRead, ReadNote
+
+LINEAGE_COLUMNS = ("row", "file", "sheet")  # where each row of a loaded table came from
+CATALOGUE_FILE = "indicatoren.csv"
+CATALOGUE_COLUMNS = ("indicator", "label", "unit", "type", "monitor")
+AREAS_COLUMNS = ("area", "provider")
+AREA_ALIASES = "aliases"  # optional column of the areas file: other spellings, split by "|"
+# Marks a figure that does not come from the seeds; the letter's source note must say so.
+FICTITIOUS_MARK = "fictief"
+
+
+SUFFIXES = (".csv", ".xlsx")
+SHEET = "data"  # the sheet brief reads from a workbook with more than one
+# A workbook's XML is ten times its figures; past this, reading it costs minutes and GBs.
+MAX_XLSX_UNPACKED = 250_000_000
+
+
+def _record_input(
+    path: Path,
+    project: ProjectPaths,
+    rows: int,
+    notes: list[ReadNote],
+    table: str = "figures",
+    sha256: str | None = None,
+) -> None:
+    """Show which data file was read, so the build can track what a notebook depends on.
+
+    The notes go into the output as records, and into what the notebook shows as
+    sentences in the language of this run; the build writes them anew in its own.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    if get_ipython() is None:
+        return
+    relative = path.relative_to(project.root).as_posix()
+    shown = ngettext("Read: {path} ({count} rows)", "Read: {path} ({count} rows)", rows).format(
+        path=relative, count=rows
+    )
+    if notes:
+        # TRANSLATORS: above the numbers of a data file whose reading a person should check
+        shown += "\n" + _("Converted, check:") + "\n"
+        shown += "\n".join(f"  {relative}, {note.text}" for note in notes)
+    sha256 = sha256 or file_hash(path)
+    read = DataRead(path=relative, sha256=sha256, rows=rows, notes=notes, table=table)
+    display({INPUT_MIMETYPE: read.model_dump(mode="json"), "text/plain": shown}, raw=True)
+
+
+def data_file(project: ProjectPaths, name: str) -> Path:
+    """Return data/<name>.csv or data/<name>.xlsx, whichever exists; refuse both or neither."""
+    found = [project.data_dir / f"{name}{suffix}" for suffix in SUFFIXES]
+    found = [path for path in found if path.is_file()]
+    if len(found) == 2:
+        raise DataError(
+            _(
+                "Both data/{name}.csv and data/{name}.xlsx exist. Keep one, so it is clear "
+                "which figures go into the letter."
+            ).format(name=name)
+        )
+    if not found:
+        present = sorted(p.stem for p in project.data_dir.iterdir() if p.suffix in SUFFIXES)
+        if not present:
+            raise DataError(
+                _(
+                    "There is no data/{name}.csv or data/{name}.xlsx. The data files are: none."
+                ).format(name=name)
+            )
+        raise DataError(
+            _(
+                "There is no data/{name}.csv or data/{name}.xlsx. The data files are: {files}."
+            ).format(name=name, files=", ".join(present))
+        )
+    return project.inside(found[0], DataError)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    content = path.read_bytes()
+    if not content or content.isspace():
+        raise DataError(_empty(path))
+    try:
+        # The delimiter is sniffed from the header: Dutch Excel writes ";" and keeps ","
+        # for decimals. Blank lines are kept so that row numbers stay those of the
+        # spreadsheet.
+        delimiter = _sniff_delimiter(content)
+        fast = _read_csv_fast(content, delimiter)
+        if fast is not None:
+            return fast
+        return pd.read_csv(
+            io.BytesIO(content),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            sep=delimiter,
+            skip_blank_lines=False,
+        )
+    except UnicodeDecodeError:
+        raise DataError(
+            _(
+                "{file} is not a UTF-8 text file. Save it as 'CSV UTF-8' (Excel: "
+                "Save as, CSV UTF-8) or as .xlsx."
+            ).format(file=path.name)
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError(_empty(path)) from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        error = str(exc).removeprefix("Error tokenizing data. C error: ").strip()
+        raise DataError(
+            _("{file} cannot be read as a CSV file: {error}").format(file=path.name, error=error)
+        ) from None
+
+
+def _header(content: bytes) -> str:
+    """Return the first line of a CSV file's bytes, as text."""
+    end = min((i for i in (content.find(b"\n"), content.find(b"\r")) if i >= 0), default=-1)
+    return (content if end < 0 else content[:end]).decode("utf-8-sig")
+
+
+def _sniff_delimiter(content: bytes) -> str:
+    """Return the delimiter of the header line, sniffed as pandas' sep=None sniffs it."""
+    return csv.Sniffer().sniff(_header(content) + "\n").delimiter
+
+
+def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
+    """Return the cells as text, read by Arrow; None for a file only pandas reads alike.
+
+    Arrow reads a million rows in a tenth of a second, and counts blank lines as rows as
+    pandas does (so row numbers stay those of the spreadsheet), but refuses short rows and
+    keeps repeated or empty headers as they are; pandas fills and renames those, so such
+    files go to pandas.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    end = len(content)  # blank lines at the end count for nothing
+    while end and content[end - 1 : end] in (b"\r", b"\n"):
+        end -= 1
+    try:
+        header = next(csv.reader([_header(content)], delimiter=delimiter))
+        if len(set(header)) != len(header) or "" in header:
+            return None
+        table = pcsv.read_csv(
+            pa.py_buffer(content).slice(0, end),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=b'"' in content,
+                ignore_empty_lines=False,  # a blank line is a row, as in a spreadsheet
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, StopIteration, csv.Error):
+        return None
+    if table.column_names != header:
+        return None
+    return table.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
+
+
+def _empty(path: Path) -> str:
+    return _("{file} is empty; it needs a header row and data rows.").format(file=path.name)
+
+
+def _no_data_rows(path: Path) -> str:
+    return _("{file} has a header row but no data rows.").format(file=path.name)
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """Return a workbook's cells: read by calamine, or by openpyxl where calamine cannot.
+
+    Calamine reads a workbook several times faster, with the cells openpyxl gives once
+    converted: whole numbers as int, empty cells as None, dates as datetimes. A formula
+    whose result the file does not store looks empty to both; only openpyxl can say
+    which formula it is, so it reads the workbook again when the workbook has formulas.
+    """
+    size = unpacked_size(path)
+    if size > MAX_XLSX_UNPACKED:
+        raise DataError(
+            _(
+                "{file} unpacks to {size} MB, more than brief reads from a workbook ({limit} "
+                "MB). Save the sheet with the figures as a CSV file (data/{stem}.csv) instead."
+            ).format(
+                file=path.name,
+                size=f"{size // 1_000_000:,}",
+                limit=MAX_XLSX_UNPACKED // 1_000_000,
+                stem=path.stem,
+            )
+        )
+
+    fast = _read_xlsx_calamine(path)
+    rows, title = fast if fast is not None else _read_xlsx_openpyxl(path)
+    if any(cell is None for row in rows[1:] for cell in row) and (
+        fast is None or _has_formulas(path)
+    ):
+        _refuse_unstored_formulas(path, title, rows)
+    if not any(cell not in (None, "") for row in rows for cell in row):
+        raise DataError(_empty(path))
+    header = ["" if cell is None else str(cell) for cell in rows[0]]
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=object)
+    for column in frame.columns.unique():  # columns of text only are read as text at once
+        cells = frame[column]
+        if isinstance(cells, pd.Series) and all(isinstance(c, str) for c in cells.dropna()):
+            frame[column] = cells.astype(TEXT)
+    frame.attrs["sheet"] = title  # for the lineage of what is published from it
+    return frame
+
+
+def _sheet_to_read(path: Path, names: list[str]) -> str:
+    """Return the only sheet, or the sheet named 'data'; raise when neither is there."""
+    if len(names) == 1:
+        return names[0]
+    if SHEET in names:
+        return SHEET
+    raise DataError(
+        _(
+            "{file} has the sheets {sheets}; brief reads the sheet named {sheet!r}. "
+            "Rename the sheet with the figures to {sheet!r}."
+        ).format(file=path.name, sheets=", ".join(repr(n) for n in names), sheet=SHEET)
+    )
+
+
+def _read_xlsx_calamine(path: Path) -> tuple[list[list], str] | None:
+    """Return the rows of the sheet to read and its name, or None if calamine cannot."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        title = _sheet_to_read(path, workbook.sheet_names)
+        rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except DataError:
+        raise
+    except Exception:  # any workbook calamine cannot read goes to openpyxl, which says why
+        return None
+    return [[_as_openpyxl(cell) for cell in row] for row in rows], title
+
+
+def _as_openpyxl(cell):
+    """Return a calamine cell as openpyxl gives it, so both readers read alike."""
+    kind = type(cell)
+    if kind is str:
+        return cell or None
+    if kind is float:
+        return int(cell) if cell.is_integer() and abs(cell) < 2**53 else cell
+    if kind is dt.date:
+        return dt.datetime(cell.year, cell.month, cell.day)
+    return cell
+
+
+def _has_formulas(path: Path) -> bool:
+    """Return whether any sheet of the workbook holds a formula (an <f> element)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(
+                _FORMULA.search(archive.read(name))
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return True  # let openpyxl look
+
+
+_FORMULA = re.compile(rb"<(\w+:)?f[ >/]")
+
+
+def _read_xlsx_openpyxl(path: Path) -> tuple[list[list], str]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        if is_ole_file(path):
+            message = _(
+                "{file} cannot be opened as an Excel workbook: it is password-protected (save "
+                "it without a password)."
+            )
+        else:
+            message = _(
+                "{file} cannot be opened as an Excel workbook: it is damaged or not a workbook "
+                "({error})."
+            )
+        raise DataError(message.format(file=path.name, error=type(exc).__name__)) from None
+    try:
+        sheet = workbook[_sheet_to_read(path, workbook.sheetnames)]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
+    finally:
+        workbook.close()
+    return rows, title
+
+
+def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> None:
+    """Raise if empty-looking cells hold formulas whose results the file does not store.
+
+    Excel stores a formula's result when it saves; a workbook written by a program (or
+    never opened in Excel) has only the formula, which brief cannot work out.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = [list(row) for row in workbook[title].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    header = ["" if cell is None else str(cell).strip().lower() for cell in values[0]]
+    problems = [
+        _(
+            "row {row}, column {column!r} (cell {cell}): the cell holds the formula {formula} "
+            "but no result, because the workbook was not saved by Excel; open and save it in "
+            "Excel, or type the number"
+        ).format(
+            row=r + 1,
+            column=header[c] or get_column_letter(c + 1),
+            cell=f"{get_column_letter(c + 1)}{r + 1}",
+            formula=formula,
+        )
+        for r, (value_row, formula_row) in enumerate(zip(values, formulas, strict=False))
+        for c, (value, formula) in enumerate(zip(value_row, formula_row, strict=False))
+        if value is None and isinstance(formula, str) and formula.startswith("=")
+    ]
+    if problems:
+        raise DataError(listed_message(path.name, problems))
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """Return the file's cells (text, or numbers from Excel) with tidy column names."""
+    if not path.is_file():
+        raise DataError(_("Data file {path} does not exist.").format(path=path))
+    frame = _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path)
+    columns = [" ".join(str(c).split()).lower() for c in frame.columns]
+    frame.columns = [COLUMN_ALIASES.get(c, c) for c in columns]
+    return frame
+
+
+def read_long_table(path: Path) -> pd.DataFrame | None:
+    """Return a data file's rows as text without checking them, or None if unreadable."""
+    try:
+        frame = _read(path)
+    except DataError:
+        return None
+    return _text(frame)
+
+
+def _read_table(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Return the file with its headers tidied, or raise naming what is missing."""
+    frame = _read(path)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        unknown = [c for c in frame.columns if c not in columns]
+        hints = [
+            # TRANSLATORS: one misspelt column name and the column it may mean: 'knid' for 'kind'?
+            _("{written!r} for {column!r}?").format(written=close[0], column=column)
+            for column in missing
+            if (close := difflib.get_close_matches(column, unknown, n=1, cutoff=0.6))
+        ]
+        message = ngettext(
+            "{file} has no column {missing}. Its header row must name: {columns}.",
+            "{file} has no column {missing}. Its header row must name: {columns}.",
+            len(missing),
+        ).format(
+            file=path.name,
+            missing=", ".join(repr(c) for c in missing),
+            columns=", ".join(columns),
+        )
+        if hints:
+            message += " " + _("Is it misspelt: {hints}").format(hints=", ".join(hints))
+        raise DataError(message)
+    if frame.empty:
+        raise DataError(_no_data_rows(path))
+    # A row shorter than the header has no cells at its end: empty, as in a spreadsheet.
+    frame = frame[[*columns, *(c for c in optional if c in frame.columns)]].fillna("")
+    _refuse_control_characters(path, frame)
+    return frame
+
+
+# Characters XML (and so Word) cannot hold, and that no provider types on purpose.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _refuse_control_characters(path: Path, frame: pd.DataFrame) -> None:
+    """Raise naming the first cell that holds an invisible control character."""
+    for column in frame.columns:
+        cells = frame[column].astype(str)
+        if not _CONTROL.search("\n".join(cells)):  # one search per column, not per cell
+            continue
+        index = cells.index[cells.str.contains(_CONTROL.pattern, regex=True)][0]
+        character = _CONTROL.search(cells[index]).group()
+        raise DataError(
+            _(
+                "{file}, row {row}, column {column!r}: the cell holds an invisible control "
+                "character (U+{code:04X}). Remove it: retype the cell, or paste it as plain "
+                "text."
+            ).format(file=path.name, row=index + 2, column=column, code=ord(character))
+        )
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(str).apply(lambda col: col.str.strip())
+
+
+def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
+    """Return the indicator catalogue (data/indicatoren.csv), indexed by indicator."""
+    project = project or find_project()
+    path = project.data_dir / CATALOGUE_FILE
+    frame = _text(_read_table(path, CATALOGUE_COLUMNS))
+    problems = [
+        _("row {row}, column 'unit': {unit!r} is not a unit; use one of {units}").format(
+            row=index + 2, unit=unit, units=", ".join(NUMBER_UNITS)
+        )
+        for index, unit in frame["unit"].items()
+        if unit not in NUMBER_UNITS
+    ]
+    problems += [
+        _("row {row}, column 'indicator': {name!r} is listed twice").format(
+            row=index + 2, name=name
+        )
+        for index, name in frame["indicator"][frame["indicator"].duplicated()].items()
+    ]
+    if problems:
+        raise DataError(listed_message(path.name, problems))
+    _record_input(path, project, len(frame), [], "catalogue")
+    return frame.set_index("indicator")
+
+
+def load_areas(project: ProjectPaths | None = None) -> pd.DataFrame:
+    """Return the areas and their providers (the areas file named in brief.yaml).
+
+    An optional column ``aliases`` (Dutch: ``schrijfwijzen``) lists other spellings that
+    providers use, split by "|": "Lombok|Lombock" for an area named Lombok.
+    """
+    project = project or find_project()
+    path = project.areas_file
+    frame = _text(_read_table(path, AREAS_COLUMNS, optional=(AREA_ALIASES,)))
+    problems = [
+        _(
+            "row {row}: the cell in column {column!r} is empty; every area needs its {column}"
+        ).format(row=index + 2, column=column)
+        for column in AREAS_COLUMNS
+        for index in frame.index[frame[column] == ""]
+    ]
+    if problems:
+        raise DataError(listed_message(path.name, problems))
+    _record_input(path, project, len(frame), [], "areas")
+    return frame
+
+
+def area_names(project: ProjectPaths, settings: Settings | None = None) -> AreaNames:
+    """Return the areas data files may name, with the city-wide label and spellings."""
+    settings = settings or load_settings(project.root)
+    areas = load_areas(project)
+    aliases = tuple(
+        (alias.strip(), area)
+        for area, written in zip(areas["area"], areas.get(AREA_ALIASES, []), strict=False)
+        for alias in written.split("|")
+        if alias.strip()
+    )
+    return AreaNames(tuple(areas["area"]), settings.stad, Path(settings.gebieden).name, aliases)
+
+
+def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
+    """Return the checked long-format table ``data/<name>.csv`` (or ``.xlsx``).
+
+    Values become numbers and years integers; every problem in the file is reported
+    together, each with its row number as the user sees it in a spreadsheet. A file is
+    checked once per content: the checked table is kept in ``outputs/.cache/``.
+    """
+    project = project or find_project()
+    path = data_file(project, name)
+    settings = load_settings(project.root)
+    checked, sha256 = _checked_table(path, project, settings)
+
+    # Each row keeps its lineage (file, sheet, row as the spreadsheet counts it), so what a
+    # notebook publishes through brief.notebook.indicators can name the row behind every number.
+    table = checked.table[[*COLUMNS, "row"]].copy()
+    table["file"] = project.relative(path)
+    table["sheet"] = checked.table.get("sheet", "")
+    table.attrs["path"] = project.relative(path)
+    table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
+    table.attrs["city"] = settings.stad  # indicators' default area: the whole city
+    _record_input(path, project, len(table), checked.notes, sha256=sha256)
+    return table
+
+
+def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tuple[Checked, str]:
+    """Return the file's checked table (from the cache when it has it) and the file's hash.
+
+    The catalogue and the areas file are recorded as read either way: the notebook
+    depends on them, since the check did.
+    """
+    cache = tablecache.cache_dir(project.outputs_dir)
+    catalogue_path = project.data_dir / CATALOGUE_FILE
+    areas_path = project.areas_file
+    notation = settings.notatie.get(path.name)
+    try:
+        hashes = {
+            "data": tablecache.content_hash(path, cache),
+            "catalogue": tablecache.content_hash(catalogue_path, cache),
+            "areas": tablecache.content_hash(areas_path, cache),
+        }
+    except OSError:  # a file that is not there is reported below, by the reader
+        hashes = None
+    key = hashes and tablecache.table_key(**hashes, city=settings.stad, notation=notation)
+    kept = key and tablecache.read_table(cache, path, key)
+    if kept:
+        table, notes, facts = kept
+        for read, table_kind in ((catalogue_path, "catalogue"), (areas_path, "areas")):
+            rows, sha256 = facts[table_kind]
+            _record_input(read, project, rows, [], table_kind, sha256=sha256)
+        return Checked(table, [], notes), hashes["data"]
+
+    frame = _read_table(path, COLUMNS)
+    catalogue = load_catalogue(project)
+    areas = area_names(project, settings)
+    # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
+    frame.index = frame.index + 2
+    checked = check_table(frame, catalogue["unit"].to_dict(), areas, notation)
+    checked.table["sheet"] = frame.attrs.get("sheet", "")  # kept with the table, for lineage
+    if checked.found:
+        raise DataError(problems_message(path.name, checked.found))
+    if checked.table.empty:
+        raise DataError(_no_data_rows(path))
+    if key:
+        facts = {
+            "catalogue": (len(catalogue), hashes["catalogue"]),
+            "areas": (len(areas.names), hashes["areas"]),
+        }
+        tablecache.write_table(cache, path, key, checked.table, checked.notes, facts)
+    return checked, hashes["data"] if hashes else file_hash(path)

@@ -1,0 +1,542 @@
+"""Select figures from the long-format tables and derive what the letter says about them.
+
+Notebooks call these so that no notebook computes something another one also needs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from numbers import Integral, Real
+from pathlib import Path
+
+import pandas as pd
+
+from brief.exceptions import BriefError, DataError
+from brief.formatting import format_value
+from brief.i18n import _
+from brief.notebook.data import FICTITIOUS_MARK, LINEAGE_COLUMNS
+from brief.project.paths import find_project
+from brief.project.settings import DEFAULT_GAP_TEXT
+from brief.records import KIND_NAMES, Derivation, Lineage, SourceRow
+
+KIND_WORDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
+TARGET_MET = "het doel is gehaald"
+TARGET_NOT_MET = "het doel is niet gehaald"
+NO_DATA = DEFAULT_GAP_TEXT  # what an area's letter prints where data is missing (gap_text)
+
+
+def city(frame: pd.DataFrame) -> str:
+    """Return the name of the city-wide rows of a table (brief.yaml's ``stad``)."""
+    # A table joined from several files (pd.concat) loses the mark; the project says it too.
+    return frame.attrs.get("city") or find_project().settings().stad
+
+
+# --- letters per area -------------------------------------------------------------------
+# A grid (`brief build --per area`) runs the same notebooks for every area, with the area as
+# a papermill parameter beside the year. The functions below read the letter's area by
+# default, so a notebook written for the city letter writes an area's letter unchanged; in
+# an area's letter a figure the data lacks becomes a gap (the letter prints NO_DATA and the
+# build lists it) instead of an error that would stop the grid. In the city letter a
+# missing figure stays the error it always was.
+
+
+class NoData(float):
+    """A figure an area's letter has no data for: NaN that says why (``reason``)."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> NoData:
+        made = super().__new__(cls, "nan")
+        made.reason = reason
+        return made
+
+
+# --- lineage: the data rows behind a number ---------------------------------------------
+# A figure these functions return remembers the rows it was read from (``.lineage``), so
+# publish_value can record them and a reviewer sees "data/ouderen.csv, row 3" beside the
+# number. The figure is an int, float or str like any other; arithmetic on it gives a plain
+# number again, which brief then honestly calls computed in the notebook. share(), total()
+# and change() compute the usual derived figures and keep the rows they used.
+
+
+class TracedInt(int):
+    """A whole number read from data rows; ``lineage`` names them."""
+
+    lineage: Lineage
+
+
+class TracedFloat(float):
+    """A number read from data rows; ``lineage`` names them."""
+
+    lineage: Lineage
+
+
+class TracedText(str):
+    """A text the letter prints, made from data rows (a target sentence)."""
+
+    lineage: Lineage
+
+
+def traced(value, lineage: Lineage):
+    """Return ``value`` carrying ``lineage``; unchanged when it has no rows or is a gap."""
+    if lineage.by_hand or isinstance(value, NoData | bool):
+        return value
+    if isinstance(value, Integral):
+        made = TracedInt(value)
+    elif isinstance(value, Real):
+        made = TracedFloat(value)
+    elif isinstance(value, str):
+        made = TracedText(value)
+    else:
+        return value
+    made.lineage = lineage
+    return made
+
+
+def lineage_of(value) -> Lineage:
+    """Return the rows behind a figure, series or table; none when brief cannot know them."""
+    if isinstance(value, pd.Series | pd.DataFrame):
+        found = value.attrs.get("lineage")
+    else:
+        found = getattr(value, "lineage", None)
+    if not isinstance(found, Lineage):
+        return Lineage()
+    # pandas copies attrs to a selection (series[series.index >= 2020]): keep the rows of
+    # the years or areas the selection still shows.
+    key = value.index.name if isinstance(value, pd.Series) else None
+    if key in ("year", "area"):
+        shown = set(value.index)
+        kept = [row for row in found.rows if getattr(row, key) in shown]
+        return found.model_copy(update={"rows": kept})
+    return found
+
+
+def _lineage(rows: pd.DataFrame, derived: Derivation | None = None) -> Lineage:
+    """Return the lineage of ``rows`` of a table brief.load_data read (none for others)."""
+    if not set(LINEAGE_COLUMNS) <= set(rows.columns):
+        return Lineage()
+    return Lineage(
+        rows=[
+            SourceRow(
+                file=str(row["file"]),
+                row=int(row["row"]),
+                sheet=str(row["sheet"] or ""),
+                indicator=str(row["indicator"]),
+                year=int(row["year"]),
+                area=str(row["area"]),
+                kind=str(row["kind"]),
+                value=row["value"].item() if hasattr(row["value"], "item") else row["value"],
+                source=str(row["source"]),
+            )
+            for row in rows.to_dict("records")
+        ],
+        derived=derived,
+    )
+
+
+def _gap_among(values) -> float | None:
+    """Return the first gap (NoData or NaN) among ``values``, or None when all are figures."""
+    for value in values:
+        if isinstance(value, Real) and not isinstance(value, bool) and math.isnan(value):
+            return value
+    return None
+
+
+def share(part: float, whole: float, percent: bool = True) -> float:
+    """Return ``part`` as a share of ``whole``: in percentage points (27.5), or a fraction.
+
+    Keeps the rows of both, so the review copy names them.
+    """
+    if (gap := _gap_among([part, whole])) is not None:
+        return gap
+    if whole == 0:
+        raise DataError(
+            _("Cannot compute a share of a total of 0 ({rows}).").format(
+                rows=lineage_of(whole).summary
+            )
+        )
+    return _derived((100 if percent else 1) * float(part) / float(whole), [part, whole], "share")
+
+
+def total(*values: float) -> float:
+    """Return the sum of ``values``, keeping the rows of each."""
+    if (gap := _gap_among(values)) is not None:
+        return gap
+    return _derived(sum(values), values, "sum")
+
+
+def change(before: float, after: float, relative: bool = False) -> float:
+    """Return how much ``after`` differs from ``before``: the difference, or with
+    ``relative`` the change in percentage points of ``before`` (publish it as percent).
+
+    Keeps the rows of both.
+    """
+    if (gap := _gap_among([before, after])) is not None:
+        return gap
+    if relative and before == 0:
+        raise DataError(
+            _("Cannot compute a change relative to 0 ({rows}).").format(
+                rows=lineage_of(before).summary
+            )
+        )
+    value = 100 * (after - before) / before if relative else after - before
+    return _derived(value, [before, after], "change" if relative else "difference")
+
+
+def _derived(value, inputs, how: Derivation):
+    """Return ``value`` with the rows of all ``inputs``; plain when one of them has none
+    (a number typed in the notebook), so it is never passed off as read from the data."""
+    lineages = [lineage_of(figure) for figure in inputs]
+    if not lineages or any(lineage.by_hand for lineage in lineages):
+        return value
+    return traced(value, Lineage.joined(*lineages, derived=how))
+
+
+def gap_text() -> str:
+    """Return what an area's letter prints where a figure is missing: brief.yaml's
+    ``geen_gegevens`` (default "geen gegevens voor dit gebied")."""
+    try:
+        return find_project().settings().geen_gegevens
+    except BriefError:  # outside a project (a test, a scratch notebook)
+        return NO_DATA
+
+
+def letter_area() -> str | None:
+    """Return the area of the letter this notebook runs for: its ``area`` parameter.
+
+    None where the notebook has none, or ``area = None`` (JupyterLab): the city letter.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    area = shell.user_ns.get("area") if shell is not None else None
+    return area if isinstance(area, str) and area.strip() else None
+
+
+def for_an_area(frame: pd.DataFrame | None = None) -> bool:
+    """Return whether this notebook writes an area's letter (not the city letter)."""
+    area = letter_area()
+    if area is None:
+        return False
+    return area != (city(frame) if frame is not None else find_project().settings().stad)
+
+
+def gap_reason(value) -> str | None:
+    """Return why ``value`` is a gap in an area's letter, or None when it is a figure."""
+    if isinstance(value, NoData):
+        return value.reason
+    number = isinstance(value, Real) and not isinstance(value, bool)
+    if number and math.isnan(value) and for_an_area():
+        return _("a figure it is computed from is missing for this area")
+    return None
+
+
+def _area(frame: pd.DataFrame, area: str | None) -> str:
+    """Return the area to read: the one asked for, else the letter's, else the city."""
+    return area or letter_area() or city(frame)
+
+
+def _where(frame: pd.DataFrame) -> str:
+    """Return the data file a table was read from (data/jeugd.csv), as messages name it."""
+    # TRANSLATORS: stands for a data file's name in a message when the name is not known
+    return frame.attrs.get("path") or _("the data file")
+
+
+def _file_of(frame: pd.DataFrame, indicator: str) -> str:
+    """Return the data file that holds ``indicator`` (of a table joined from several files,
+    the one its rows came from), as messages name it."""
+    if "file" in frame.columns:
+        files = frame.loc[frame["indicator"] == indicator, "file"]
+        if not files.empty:
+            return str(files.iloc[0])
+    return _where(frame)
+
+
+def _suggested_row(frame: pd.DataFrame, indicator: str, year: int, area: str, kind: str) -> str:
+    """Return the row to add, written as the data file writes its rows."""
+    from brief.exceptions import BriefError
+    from brief.notebook.rowstyle import PLAIN, row_style
+
+    try:
+        root = frame.attrs.get("root") or find_project().root  # a joined table has none
+        style = row_style(Path(root) / _file_of(frame, indicator))
+    except (BriefError, OSError):  # no project here: brief's own way of writing a row
+        style = PLAIN
+    return style.row(indicator, year, area, kind)
+
+
+def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
+    area = _area(frame, area)
+    return frame[
+        (frame["indicator"] == indicator) & (frame["kind"] == kind) & (frame["area"] == area)
+    ]
+
+
+def series(
+    frame: pd.DataFrame,
+    indicator: str,
+    kind: str = "realisation",
+    area: str | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.Series:
+    """Return an indicator's values by year (one area, one kind), oldest year first.
+
+    The area is the letter's unless one is asked for (the city in the city letter).
+    """
+    area = _area(frame, area)
+    rows = _rows(frame, indicator, kind, area)
+    if years is not None:
+        rows = rows[rows["year"].isin(list(years))]
+    result = rows.set_index("year")["value"].sort_index().rename(indicator)
+    result.attrs["lineage"] = _lineage(rows.sort_values("year"))
+    return result
+
+
+def years_until(
+    frame: pd.DataFrame, year: int, indicators: Iterable[str] | None = None
+) -> list[int]:
+    """Return the years the data has figures for, up to and including ``year``, oldest first.
+
+    Only the rows of ``indicators`` count when given. A chart that shows these years
+    reaches every year its data reaches, so a new year's rows appear without a notebook
+    naming years.
+    """
+    rows = frame if indicators is None else frame[frame["indicator"].isin(list(indicators))]
+    return sorted(int(y) for y in set(rows["year"]) if y <= year)
+
+
+def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None = None) -> int:
+    """Return the first year from ``year`` on with a target for ``indicator``.
+
+    That is the target a letter about ``year`` works towards (a target for the end of a
+    later year counts); DataError when the data has none from ``year`` on. In an area's
+    letter without one, ``year``: its target then shows as a gap.
+    """
+    area = _area(frame, area)
+    years = sorted(int(y) for y in _rows(frame, indicator, "target", area)["year"] if y >= year)
+    if not years and for_an_area(frame):
+        return year
+    if not years:
+        raise DataError(
+            # TRANSLATORS: the row in quotes is what to type into the data file, as it is
+            _(
+                "{file} has no target of '{indicator}' for {area} in {year} or later. "
+                "Add a row '{row}' to {file}."
+            ).format(
+                file=_file_of(frame, indicator),
+                indicator=indicator,
+                area=area,
+                year=year,
+                row=_suggested_row(frame, indicator, year, area, "target"),
+            )
+        )
+    return years[0]
+
+
+def value_for(
+    frame: pd.DataFrame,
+    indicator: str,
+    year: int,
+    kind: str = "realisation",
+    area: str | None = None,
+) -> float:
+    """Return one figure, or raise DataError naming what is missing from the data.
+
+    In an area's letter a missing figure is returned as :class:`NoData` instead, which the
+    letter prints as "geen gegevens voor dit gebied".
+    """
+    area = _area(frame, area)
+    rows = _rows(frame, indicator, kind, area)
+    found = rows[rows["year"] == year]
+    if found.empty:
+        if rows.empty:
+            # TRANSLATORS: {kind} is a kind of figure as the data names it (realisation,
+            # target, baseline); the row in quotes is what to type into the data file
+            message = _(
+                "{file} has no {kind} of '{indicator}' for {area}. Add a row '{row}' to {file}."
+            )
+        else:
+            message = _(
+                "{file} has the {kind} of '{indicator}' for {area} in {years}, not in {year}. "
+                "Add a row '{row}' to {file}."
+            )
+        message = message.format(
+            file=_file_of(frame, indicator),
+            kind=_(KIND_NAMES.get(kind, kind)),
+            row=_suggested_row(frame, indicator, year, area, kind),
+            indicator=indicator,
+            area=area,
+            year=year,
+            years=_span(sorted(rows["year"])) if not rows.empty else "",
+        )
+        if for_an_area(frame):
+            return NoData(message)
+        raise DataError(message)
+    return traced(found["value"].iloc[0], _lineage(found.iloc[:1]))
+
+
+def city_value(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> float:
+    """Return the city's figure, in any letter: what an area's letter sets beside its own
+    (``brief.publish_value(..., city=ind.city_value(...))``)."""
+    return value_for(frame, indicator, year, kind, area=city(frame))
+
+
+def given(*values) -> bool:
+    """Return whether every one of ``values`` is a figure, none a gap (or NaN)."""
+    return not any(
+        isinstance(v, Real) and not isinstance(v, bool) and math.isnan(v) for v in values
+    )
+
+
+def target_title(subject: str, realisation: float, target: float, higher_is_better=True) -> str:
+    """Return a chart title that says what the figures say: "<subject> haalt het doel",
+    "<subject> blijft onder het doel", or, where either is a gap, "<subject> per jaar"."""
+    if not given(realisation, target):
+        return f"{subject} per jaar"
+    if target_met(realisation, target, higher_is_better):
+        return f"{subject} haalt het doel"
+    return f"{subject} blijft onder het doel"
+
+
+def _span(years: list[int]) -> str:
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
+    """Return an indicator's values for ``year`` by area (the city total left out)."""
+    rows = frame[
+        (frame["indicator"] == indicator)
+        & (frame["kind"] == kind)
+        & (frame["year"] == year)
+        & (frame["area"] != city(frame))
+    ]
+    if rows.empty:
+        raise DataError(
+            _("The data has no figures by area of '{indicator}' for {year}.").format(
+                indicator=indicator, year=year
+            )
+        )
+    result = rows.set_index("area")["value"].rename(indicator)
+    result.attrs["lineage"] = _lineage(rows)
+    return result
+
+
+def source_note(
+    frame: pd.DataFrame,
+    indicators: Iterable[str],
+    years: Iterable[int] | None = None,
+    areas: bool = False,
+) -> str:
+    """Return the source line of a chart or table, saying which figures are fictitious.
+
+    Lists the distinct sources of the rows used; when any of them is marked fictitious the
+    note ends by naming the years whose figures are illustrations, not real data.
+    """
+    rows = frame[frame["indicator"].isin(list(indicators))]
+    if years is not None:
+        rows = rows[rows["year"].isin(list(years))]
+    rows = rows[rows["area"] != city(frame)] if areas else rows[rows["area"] == _area(frame, None)]
+    if rows.empty and not areas and for_an_area(frame):
+        return gap_text()
+    if rows.empty:
+        raise DataError(
+            _("No rows for {indicators}: cannot name their source.").format(
+                indicators=", ".join(indicators)
+            )
+        )
+    fictitious = rows["source"].str.contains(FICTITIOUS_MARK, case=False)
+    parts = sorted(set(rows.loc[~fictitious, "source"]))
+    if fictitious.all():
+        parts.append("fictieve cijfers ter illustratie")
+    elif fictitious.any():
+        # Name the kind as well as the year: a real realisation may sit beside a made-up target.
+        made_up = rows[fictitious]
+        which = [
+            f"{KIND_WORDS[kind]} {_join_years(sorted(set(group['year'])))}"
+            for kind, group in made_up.groupby("kind", sort=False)
+        ]
+        parts.append("fictief ter illustratie: " + ", ".join(which))
+    return "; ".join(parts)
+
+
+def _join_years(years: list[int]) -> str:
+    words = [str(y) for y in years]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def target_met(realisation: float, target: float, higher_is_better: bool = True) -> bool:
+    """Return whether a realisation reaches its target."""
+    return realisation >= target if higher_is_better else realisation <= target
+
+
+def target_sentence(realisation: float, target: float, higher_is_better: bool = True) -> str:
+    """Return "het doel is gehaald" or "het doel is niet gehaald" for the letter's prose.
+
+    When either figure is a gap, the gap (the letter prints that there is no data).
+    """
+    for figure in (realisation, target):
+        if isinstance(figure, float) and math.isnan(figure):
+            return figure if isinstance(figure, NoData) else NoData(_("a figure is missing"))
+    sentence = TARGET_MET if target_met(realisation, target, higher_is_better) else TARGET_NOT_MET
+    return _derived(sentence, [realisation, target], "comparison")
+
+
+def indicator_table(
+    frame: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    indicators: list[str],
+    year: int,
+    years_back: int = 2,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return the annual-accounts indicator table for ``year`` and the unit of each row.
+
+    One row per indicator: type, description, baseline, realisation in the last
+    ``years_back + 1`` years, the target of ``year`` and the monitor. Missing cells are
+    NaN, which the letter prints as "n.v.t.". Rows differ in unit (count, percent, euro),
+    so the units come back per row for ``publish_table(row_units=...)``.
+    """
+    years = list(range(year - years_back, year + 1))
+    records, units, lineages = [], [], []
+    for indicator in indicators:
+        if indicator not in catalogue.index:
+            raise DataError(
+                _("'{indicator}' is not in the indicator catalogue (indicatoren.csv).").format(
+                    indicator=indicator
+                )
+            )
+        info = catalogue.loc[indicator]
+        baseline = series(frame, indicator, "baseline")
+        realised = series(frame, indicator)
+        target = series(frame, indicator, "target")
+        record = {
+            "Soort": info["type"],
+            "Indicator": info["label"],
+            "Nulmeting": _baseline_text(baseline, info["unit"]),
+        }
+        for y in years:
+            record[f"Realisatie {y}"] = realised.get(y, float("nan"))
+        record[f"Doel {year}"] = target.get(year, float("nan"))
+        record["Monitor"] = info["monitor"]
+        records.append(record)
+        units.append(info["unit"])
+        lineages += [
+            lineage_of(baseline.iloc[:1]),
+            lineage_of(realised[realised.index.isin(years)]),
+            lineage_of(target[target.index == year]),
+        ]
+    table = pd.DataFrame.from_records(records)
+    table.attrs["lineage"] = Lineage.joined(*lineages)  # read by publish_table
+    return table, units
+
+
+def _baseline_text(baseline: pd.Series, unit: str) -> str | float:
+    """Return the baseline as "29% (2014)", or NaN when there is none."""
+    if baseline.empty:
+        return float("nan")
+    year = int(baseline.index[0])
+    return f"{format_value(baseline.iloc[0], unit)} ({year})"

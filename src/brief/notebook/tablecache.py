@@ -1,0 +1,156 @@
+"""Keep each data file's checked table, so a file is read and checked once per content.
+
+A national file takes a second or two to read and check, and a grid of 15 letters runs
+every notebook 15 times. So the checked table is kept in ``outputs/.cache/`` as an Arrow
+file, under a key made of everything the check depends on: the data file's content hash,
+those of the catalogue and the areas file, the city's name and the file's notation, and
+brief's version and checking code. Anything else is a miss: a changed file, catalogue or
+brief is checked anew. Reading a kept table maps the file into memory, a million rows in
+a few hundredths of a second.
+
+Hashing a large file takes time too, so each file's hash is kept beside the tables with
+the file's size, modification time and inode, and computed again only when one of those
+changes (as git's index does). Nothing here is needed for a build to be right: a cache
+that cannot be read or written is ignored and the file checked as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+import brief
+from brief.files import file_hash
+from brief.records import ReadNote
+
+CACHE_FORMAT = 1  # bump when what is kept changes shape
+RACY_NS = 3_000_000_000  # a file changed this recently is hashed every time (as git does)
+# The modules whose code decides what a checked table holds.
+CHECKING_CODE = (
+    "notebook/data.py",
+    "notebook/validate.py",
+    "notebook/problems.py",
+    "records.py",
+    "formatting.py",
+)
+
+
+def cache_dir(outputs: Path) -> Path:
+    return outputs / ".cache"
+
+
+def content_hash(path: Path, folder: Path) -> str:
+    """Return the SHA-256 of ``path``, computed again only when the file has changed."""
+    stat = path.stat()
+    seen = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
+    memo = folder / f"{_slug(path)}.sha256.json"
+    try:
+        kept = json.loads(memo.read_text(encoding="utf-8"))
+        if {k: kept.get(k) for k in seen} == seen and isinstance(kept.get("sha256"), str):
+            return kept["sha256"]
+    except (OSError, ValueError):
+        pass
+    digest = file_hash(path)
+    if time.time_ns() - stat.st_mtime_ns < RACY_NS:
+        return digest  # changed just now: a change within the same tick would look the same
+    text = json.dumps({**seen, "sha256": digest})
+    _write_atomically(memo, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
+    return digest
+
+
+def table_key(**parts: str | None) -> str:
+    """Return the key of a checked table: a hash of everything the check depends on."""
+    described = {**parts, "brief": brief.__version__, "code": _checking_code()}
+    described["format"] = str(CACHE_FORMAT)
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def _checking_code() -> str:
+    digest = hashlib.sha256()
+    for name in CHECKING_CODE:
+        digest.update((Path(brief.__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def read_table(
+    folder: Path, data_file: Path, key: str
+) -> tuple[pd.DataFrame, list[ReadNote], dict] | None:
+    """Return the kept table of ``data_file`` with its notes and facts, or None."""
+    import pyarrow as pa
+
+    from brief.notebook.validate import TEXT
+
+    path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
+    try:
+        with pa.memory_map(str(path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+        kept = json.loads(table.schema.metadata[b"brief"])
+        notes = [ReadNote.model_validate(note) for note in kept["notes"]]
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+    if kept.get("key") != key:
+        return None
+    frame = table.to_pandas(types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get)
+    return frame, notes, kept["facts"]
+
+
+def write_table(
+    folder: Path,
+    data_file: Path,
+    key: str,
+    frame: pd.DataFrame,
+    notes: list[ReadNote],
+    facts: dict,
+) -> None:
+    """Keep ``frame`` (a checked table) for ``data_file``; older tables of the file go."""
+    import pyarrow as pa
+
+    path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
+    kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
+    kept["facts"] = facts
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
+
+    def write(temporary: str) -> None:
+        with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+
+    if not _write_atomically(path, write):
+        return
+    for older in folder.glob(f"{_slug(data_file)}-*.arrow"):
+        if older != path:
+            with contextlib.suppress(OSError):  # in use (Windows maps it): it goes next time
+                older.unlink(missing_ok=True)
+
+
+def _slug(path: Path) -> str:
+    return f"{path.parent.name}-{path.name}"
+
+
+def _write_atomically(path: Path, write: Callable[[str], object]) -> bool:
+    """Write ``path`` whole or not at all (``write`` fills a temporary file); say if written.
+
+    Two kernels may check the same file at once; each replaces the file whole.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        os.close(handle)
+        try:
+            write(temporary)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
