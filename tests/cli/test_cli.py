@@ -108,7 +108,7 @@ def test_fields_never_cuts_a_name_at_80_columns(project, monkeypatch):
     from brief.build import check as checking
     from brief.notebook.collect import Collection, Published
     from brief.records import Origin, PublishedValue
-    from tests.test_escaping import params
+    from tests.letter.test_escaping import params
 
     names = [
         "valpreventie_doel_realisatie_per_gebied_in_het_jaar_van_de_brief",

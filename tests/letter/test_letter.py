@@ -10,7 +10,7 @@ from brief.letter.fill import render_letter
 from brief.letter.templating import jinja_environment, open_template, template_names
 from brief.notebook.collect import Collection, Published
 from brief.records import Origin, PublishedTable
-from tests.test_escaping import params
+from tests.letter.test_escaping import params
 
 
 def template_with(tmp_path, *paragraphs, header: str = ""):

@@ -24,7 +24,7 @@ from brief.cli import app
 from brief.letter import tracked
 from brief.project.letters import Letter
 from brief.project.paths import ProjectPaths
-from tests.test_redline import SOFFICE, content, libreoffice, resolved
+from tests.letter.test_redline import SOFFICE, content, libreoffice, resolved
 
 pytestmark = pytest.mark.slow
 

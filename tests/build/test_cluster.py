@@ -21,8 +21,8 @@ from brief.build.grid import GridSummary, build_grid, expand
 from brief.exceptions import ClusterError, NotebookError
 from brief.i18n import LANGUAGE_VARIABLE, speaking
 from brief.project.letters import grid_summary_file
+from tests.build.test_rebuild import letter_content
 from tests.conftest import copy_example
-from tests.test_rebuild import letter_content
 
 pytestmark = pytest.mark.slow
 
@@ -285,7 +285,7 @@ def test_a_worker_killed_mid_grid_keeps_finished_letters_and_the_next_build_comp
 
 def test_a_worker_speaks_the_language_of_the_build_whatever_its_own(cluster, tmp_path):
     from brief.build.cluster import ClusterRunner
-    from tests.test_build import add_notebook
+    from tests.build.test_build import add_notebook
 
     project = copy_example(tmp_path / "project")
     add_notebook(

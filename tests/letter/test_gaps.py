@@ -11,7 +11,7 @@ from brief.letter.fill import fill_letter
 from brief.letter.templating import jinja_environment
 from brief.notebook.collect import Collection, Published
 from brief.records import Gap, Origin, PublishedValue
-from tests.test_escaping import params
+from tests.letter.test_escaping import params
 
 GAP = Gap("geen gegevens voor dit gebied", "data/x.csv has no realisation of 'x' for Pernis.")
 

@@ -22,7 +22,7 @@ from brief.letter import (
 from brief.letter.fill import fill_letter  # noqa: E402
 from brief.notebook import charts
 from brief.notebook.collect import Collection  # noqa: E402
-from tests.test_escaping import params  # noqa: E402
+from tests.letter.test_escaping import params  # noqa: E402
 
 
 def chart_png(colour: str) -> bytes:

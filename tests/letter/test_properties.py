@@ -9,11 +9,11 @@ import docx
 from babel.numbers import format_decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_escaping import make_template, params, text_values
 
 from brief.letter.fill import render_letter
 from brief.notebook.validate import AreaNames, NotANumber, parse_number
 from brief.records import ReadNote
+from tests.letter.test_escaping import make_template, params, text_values
 
 AREAS = (
     "Centrum",

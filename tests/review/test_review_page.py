@@ -32,7 +32,7 @@ from brief.review.pages import (
     write_notebook_html,
     write_review_page,
 )
-from tests.test_escaping import params
+from tests.letter.test_escaping import params
 
 PNG = base64.b64encode(b"\x89PNG fake").decode()
 

@@ -16,7 +16,7 @@ from brief.cli import app
 from brief.exceptions import BriefError
 from brief.project.letters import Letter
 from brief.project.paths import ProjectPaths, YearOutputs
-from tests.test_redline import letter, mark, record
+from tests.letter.test_redline import letter, mark, record
 
 SENT = "2024-06-03T10:15:00+02:00"
 

@@ -350,7 +350,7 @@ def test_letter_fonts_are_the_fonts_its_text_is_set_in(tmp_path):
 
 
 def test_brief_brings_a_font_with_the_widths_of_each_font_of_the_template():
-    fonts = pdf.letter_fonts(Path(__file__).resolve().parents[1] / "templates" / "brief.docx")
+    fonts = pdf.letter_fonts(Path(__file__).resolve().parents[2] / "templates" / "brief.docx")
     brought = {path.stem for path in pdf.FONTS_DIR.glob("*.ttf")}
 
     assert fonts
@@ -417,7 +417,7 @@ def test_matching_font_asks_fontconfig():
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig is not installed")
 def test_brief_brings_the_fonts_a_machine_lacks(tmp_path, monkeypatch):
     letter = make_letter(tmp_path / "brief.docx")
-    template = Path(__file__).resolve().parents[1] / "templates" / "brief.docx"
+    template = Path(__file__).resolve().parents[2] / "templates" / "brief.docx"
     monkeypatch.setenv("FONTCONFIG_FILE", str(hiding_fonts_config(tmp_path)))
 
     found = {family: pdf.matching_font(family) for family in pdf.METRIC_COMPATIBLE}

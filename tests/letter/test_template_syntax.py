@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 
 from brief.exceptions import TemplateError
 from brief.letter.fill import render_letter
-from tests.test_escaping import params, text_values
+from tests.letter.test_escaping import params, text_values
 
 
 def filled(tmp_path, build, values=None):
