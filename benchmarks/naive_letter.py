@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 from docx.shared import Mm
 from docxtpl import DocxTemplate
 
-PUBLISHED = "application/vnd.brief.notebook.publish+json"
+PUBLISHED = "application/vnd.brief.publish+json"
 
 
 def number(value) -> str:

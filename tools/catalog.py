@@ -29,8 +29,8 @@ PACKAGE = ROOT / "src" / "brief"
 LOCALE_DIR = PACKAGE / "locale"
 TEMPLATE = LOCALE_DIR / "brief.pot"
 TRANSLATED = ("nl",)
-METHODS = [("**.py", "python"), ("templates/**.j2", "jinja2")]
-OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+METHODS = [("**.py", "python"), ("review/templates/**.j2", "jinja2")]
+OPTIONS = {"review/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 COMMENT_TAGS = ("TRANSLATORS:",)
 KEYWORDS = DEFAULT_KEYWORDS  # _, ngettext, N_ and the other gettext names
 # {name}, {name!r}, {0:.1f} in Python; %(name)s in the HTML templates (Jinja's gettext).

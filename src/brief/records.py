@@ -32,7 +32,7 @@ from brief.exceptions import PublishError
 from brief.formatting import MISSING_CELL, NUMBER_UNITS, format_value
 from brief.i18n import N_, _, current_language, ngettext
 
-PUBLISH_MIMETYPE = "application/vnd.brief.notebook.publish+json"
+PUBLISH_MIMETYPE = "application/vnd.brief.publish+json"
 INPUT_MIMETYPE = "application/vnd.brief.input+json"
 PUBLISH_SCHEMA = 3  # bump when a published item changes shape (3: with its lineage)
 RECORD_VERSION = 2  # bump when run.json changes shape; an old record then means "rebuild"

@@ -1,7 +1,7 @@
 """The notebook side of the hand-off: publish values, figures and tables for the letter.
 
 Each call shows one output in the notebook: the published item as a
-``application/vnd.brief.notebook.publish+json`` part (a :mod:`brief.records` model), next to what
+``application/vnd.brief.publish+json`` part (a :mod:`brief.records` model), next to what
 a reader sees: one line ("kinderwerk_bereik = 30.133"), the chart, or the table. The build
 reads them back from the executed notebook, so the notebook a reviewer opens is the record
 of what went into the letter and from which cell. The calls return nothing, so a cell that
