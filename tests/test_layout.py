@@ -139,6 +139,12 @@ def test_few_modules_stay_at_the_top():
     assert sorted(path.name for path in PACKAGE.iterdir() if path.is_dir() and path.name in SIDES)
 
 
+def test_the_tests_mirror_the_package():
+    tests = Path(__file__).parent
+    folders = {path.name for path in tests.iterdir() if path.is_dir() and path.name[0] != "_"}
+    assert folders - {"__pycache__"} == set(SIDES)
+
+
 @pytest.mark.parametrize("side", SIDES)
 def test_each_package_says_what_it_does_and_may_import(side):
     doc = importlib.import_module(f"brief.{side}").__doc__ or ""
