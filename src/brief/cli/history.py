@@ -12,9 +12,7 @@ from brief.cli.options import (
     OnlyOption,
     PerOption,
     ProjectOption,
-    letters_asked,
-    parse_years,
-    resolve_project,
+    project_and_letters,
 )
 from brief.cli.usage import BriefCommand
 from brief.i18n import N_, _, ngettext
@@ -35,8 +33,8 @@ def history(
 ) -> None:
     from brief.build.history import current_key, history_of
 
-    paths = resolve_project(project)
-    for letter in letters_asked(paths, parse_years([year], paths), per, only):
+    paths, letters = project_and_letters(project, [year], per, only)
+    for letter in letters:
         kept = history_of(paths, letter).letters()
         current = current_key(paths, letter)
         if not kept:
@@ -86,8 +84,8 @@ def sent(
 ) -> None:
     from brief.build.year import mark_letter_sent
 
-    paths = resolve_project(project)
-    for letter in letters_asked(paths, parse_years([year], paths), per, only):
+    paths, letters = project_and_letters(project, [year], per, only)
+    for letter in letters:
         out.print(sent_line(letter.label, mark_letter_sent(paths, letter, since)), markup=False)
 
 

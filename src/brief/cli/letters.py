@@ -26,8 +26,8 @@ from brief.cli.options import (
     ProjectOption,
     TemplateOption,
     at_least_one,
-    letters_asked,
     parse_years,
+    project_and_letters,
     resolve_project,
 )
 from brief.exceptions import BriefError
@@ -262,8 +262,7 @@ def check(
 ) -> None:
     from brief.build import check as checking
 
-    paths = resolve_project(project)
-    letters = letters_asked(paths, parse_years([year] if year else [], paths), per, only)
+    paths, letters = project_and_letters(project, [year] if year else [], per, only)
     failed = False
     for letter in letters:
         template_path, report = checking.check_letter(paths, letter, template)
@@ -302,8 +301,7 @@ def fields(
 ) -> None:
     from brief.build import check as checking
 
-    paths = resolve_project(project)
-    letters = letters_asked(paths, parse_years([year] if year else [], paths), per, only)
+    paths, letters = project_and_letters(project, [year] if year else [], per, only)
     for letter in letters:
         area_letter = (letter,) if letter.area else ()  # the city letter is load_year's default
         params, collection = checking.load_year(paths, letter.year, *area_letter)
@@ -384,8 +382,8 @@ def diff(
 ) -> None:
     from brief.build.diff import diff_since
 
-    paths = resolve_project(project)
-    for letter in letters_asked(paths, parse_years([year], paths), per, only):
+    paths, letters = project_and_letters(project, [year], per, only)
+    for letter in letters:
         made = diff_since(paths, letter.year, since, area=letter.area)
         if made.path is None:
             out.print(

@@ -119,3 +119,11 @@ def letters_asked(
     from brief.build.grid import expand
 
     return expand(paths, years, per=per, only=only or [])
+
+
+def project_and_letters(
+    project: Path | None, years: list[str], per: str | None = None, only: list[str] | None = None
+) -> tuple[ProjectPaths, list[Letter]]:
+    """Return the project and the letters a command is asked about (see letters_asked)."""
+    paths = resolve_project(project)
+    return paths, letters_asked(paths, parse_years(years, paths), per, only)
