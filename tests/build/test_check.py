@@ -1,5 +1,6 @@
 """`brief check` and `brief fields` on the built example project."""
 
+import contextlib
 import shutil
 
 import pytest
@@ -182,3 +183,36 @@ def test_fields_lists_values_figures_tables_and_parameters(built):
     assert "figure" in lines["kinderwerk_trend"]
     assert "table" in lines["indicatoren"]
     assert "12 juli 2024" in lines["datum"]
+
+
+@slow
+def test_check_and_fields_take_the_grid_options_and_the_cluster_runs_what_is_missing(
+    built, monkeypatch
+):
+    """--only picks an area's letter; its notebooks, never built, run on the --cluster named."""
+    from brief.build import check as checking
+    from brief.build.run import run_notebooks
+
+    asked = []
+
+    @contextlib.contextmanager
+    def recording_runner(project, cluster):
+        def run_there(sources, *args, **kwargs):
+            asked.append((cluster, kwargs["parameters"]["area"], len(sources)))
+            return run_notebooks(sources, *args, **kwargs)
+
+        yield run_there if cluster else None
+
+    monkeypatch.setattr(checking, "notebook_runner", recording_runner)
+    scheduler = "tcp://scheduler.example:8786"
+    fields = run(built, "fields", "2023", "--only", "gebied=Charlois", "--cluster", scheduler)
+    check = run(built, "check", "2023", "--only", "area=charlois", "--cluster", scheduler)
+    city = run(built, "check", "2023", "--cluster", scheduler)  # built: nothing runs
+
+    assert fields.exit_code == 0, fields.output
+    assert "Names for 2023 Charlois" in fields.output
+    assert check.exit_code == 0, check.output
+    assert "is ready for 2023 Charlois." in check.output
+    assert city.exit_code == 0 and "is ready for 2023." in city.output
+    notebooks = len(built["paths"].notebooks())
+    assert asked == [(scheduler, "Charlois", notebooks)] * 2

@@ -117,7 +117,9 @@ def test_fields_never_cuts_a_name_at_80_columns(project, monkeypatch):
     origin = Origin(notebook="02-ouderen-met-een-lange-naam.ipynb", cell=4)
     items = {n: Published(PublishedValue(name=n, value=700), origin) for n in names}
     monkeypatch.setattr(
-        checking, "load_year", lambda paths, year: (params(), Collection(items=items))
+        checking,
+        "load_year",
+        lambda paths, year, *letter_and_runner: (params(), Collection(items=items)),
     )
 
     result = runner.invoke(app, ["fields", "2023", "--project", str(project.root)])

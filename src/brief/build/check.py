@@ -22,6 +22,7 @@ from brief.notebook.collect import Collection, collect
 from brief.project.letters import Letter
 from brief.project.params import Params, load_params, parameter_text
 from brief.project.paths import ProjectPaths, YearOutputs
+from brief.project.settings import DEFAULT_CELL_TIMEOUT
 from brief.records import DataRead
 
 
@@ -44,9 +45,12 @@ class CheckReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def published(project: ProjectPaths, year: int, letter: Letter | None = None) -> Collection:
+def published(
+    project: ProjectPaths, year: int, letter: Letter | None = None, runner=None
+) -> Collection:
     """Return what the notebooks publish for ``year`` (for ``letter``: an area's letter;
-    default the city letter), from the last build if it exists."""
+    default the city letter), from the last build if it exists, else by running them:
+    with ``runner`` (a :class:`brief.build.cluster.ClusterRunner`), else on this machine."""
     letter = letter or Letter(year)
     folder = letter.folder(project)
     executed = sorted(YearOutputs(folder, year).notebooks_dir.glob("*.ipynb"))
@@ -55,12 +59,13 @@ def published(project: ProjectPaths, year: int, letter: Letter | None = None) ->
             return collect(executed)
     scratch = Path(tempfile.mkdtemp(prefix=f".{year}-check-", dir=_scratch_root(project)))
     try:
-        runs = run_notebooks(
+        runs = (runner or run_notebooks)(
             project.notebooks(),
             scratch / "notebooks",
             year,
             failed_dir=scratch / "failed",
             jobs=2,
+            timeout=project.settings().bouwen.timeout or DEFAULT_CELL_TIMEOUT,
             parameters=letter.parameters(project.settings().stad),
         )
         return collect([run.executed for run in runs])
@@ -181,24 +186,40 @@ def _yearly_files(read: dict[str, DataRead]) -> list[str]:
 
 
 def load_year(
-    project: ProjectPaths, year: int, letter: Letter | None = None
+    project: ProjectPaths, year: int, letter: Letter | None = None, runner=None
 ) -> tuple[Params, Collection]:
     """Return the year's parameters and what its notebooks publish (for ``letter``)."""
     params = load_params(project.params_file(year), year, project.settings().extra_velden)
     if letter is not None and letter.area is not None:  # as the build writes an area's letter
         params = params.model_copy(update={"onderwerp": f"{params.onderwerp}: {letter.area}"})
-    return params, published(project, year, letter)
+    return params, published(project, year, letter, runner)
 
 
 def check_letter(
-    project: ProjectPaths, letter: Letter, template: Path | None = None
+    project: ProjectPaths, letter: Letter, template: Path | None = None, runner=None
 ) -> tuple[Path, CheckReport]:
     """Return the template ``letter`` is filled from (``template``, else the letter's own)
     and what checking it against the letter's names found."""
     template_path = template or letter.template(project)
     open_template(template_path)  # a damaged template is named before any notebook runs
-    params, collection = load_year(project, letter.year, letter)
+    params, collection = load_year(project, letter.year, letter, runner)
     report = check_template(
         template_path, params, collection, **letter.fill_options(project.settings())
     )
     return template_path, report
+
+
+@contextlib.contextmanager
+def notebook_runner(project: ProjectPaths, cluster: str | None):
+    """Yield what runs the notebooks a check needs: a Dask cluster's runner when ``cluster``
+    names one (closed afterwards), else None (this machine)."""
+    if cluster is None:
+        yield None
+        return
+    from brief.build.cluster import ClusterRunner
+
+    runner = ClusterRunner(project, cluster, areas_file=project.areas_file)
+    try:
+        yield runner
+    finally:
+        runner.close()

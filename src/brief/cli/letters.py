@@ -258,14 +258,16 @@ def check(
     template: TemplateOption = None,
     per: PerOption = None,
     only: OnlyOption = None,
+    cluster: ClusterOption = None,
     lang: LanguageOption = None,
 ) -> None:
     from brief.build import check as checking
 
     paths, letters = project_and_letters(project, [year] if year else [], per, only)
     failed = False
-    for letter in letters:
-        template_path, report = checking.check_letter(paths, letter, template)
+    with checking.notebook_runner(paths, cluster) as runner:
+        reports = [checking.check_letter(paths, letter, template, runner) for letter in letters]
+    for letter, (template_path, report) in zip(letters, reports, strict=True):
         # In a check of several letters each line says which letter it is about.
         about = f"{letter.label}: " if len(letters) > 1 else ""
         for warning in report.warnings:
@@ -297,16 +299,17 @@ def fields(
     project: ProjectOption = None,
     per: PerOption = None,
     only: OnlyOption = None,
+    cluster: ClusterOption = None,
     lang: LanguageOption = None,
 ) -> None:
     from brief.build import check as checking
 
     paths, letters = project_and_letters(project, [year] if year else [], per, only)
-    for letter in letters:
-        area_letter = (letter,) if letter.area else ()  # the city letter is load_year's default
-        params, collection = checking.load_year(paths, letter.year, *area_letter)
-        found = checking.fields(params, collection, paths.params_file(letter.year))
-        _print_fields(_("Names for {year}").format(year=letter.label), found)
+    with checking.notebook_runner(paths, cluster) as runner:
+        for letter in letters:
+            params, collection = checking.load_year(paths, letter.year, letter, runner)
+            found = checking.fields(params, collection, paths.params_file(letter.year))
+            _print_fields(_("Names for {year}").format(year=letter.label), found)
 
 
 def _print_fields(title: str, found) -> None:
