@@ -256,7 +256,25 @@ def become_kernel(request: KernelRequest) -> None:
     with app.shell.builtin_trap:  # get_ipython() answers, as while a cell imports pandas
         _reset_pandas()
     app.start()
+    _finish_control(app)
     _end_without_teardown()
+
+
+def _finish_control(app) -> None:
+    """Let the control thread finish answering the shutdown request before the kernel ends.
+
+    That thread (and the shell channel's, likewise) still publishes its "idle" status
+    when the main thread returns from ``app.start()``; ipykernel's exit handler then
+    stops the IOPub thread first and joins the control thread, which waits on its flush
+    for ten seconds (ipykernel's flush timeout), so the kernel is killed after
+    jupyter_client's shutdown wait instead: 2.5 s lost in about one notebook run in
+    five. Joined here first, it ends within milliseconds.
+    """
+    for name in ("control_thread", "shell_channel_thread"):  # the order of app.close()
+        thread = getattr(app, name, None)
+        if thread is not None and thread.is_alive():
+            thread.stop()
+            thread.join()
 
 
 def _end_without_teardown() -> None:
