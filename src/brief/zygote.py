@@ -45,6 +45,16 @@ PRELOAD = (
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "ipykernel.debugger",  # the kernel imports debugpy as it starts: 0.1 s
+    # What a kernel imports as it starts, runs and ends, apart from the above (psutil: to
+    # look for processes a notebook left, at shutdown).
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "psutil",
+    "tornado.platform.asyncio",
     "numpy",
     "pandas",
     "matplotlib",
