@@ -28,7 +28,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type, default
 
 from brief.kernels import PROVISIONER, running_zygote
-from brief.zygote import KernelRequest
+from brief.zygote import SOCKET_PREFIX, KernelRequest
 
 RECONNECT_MS = 10  # how often a client tries again to reach a kernel not listening yet
 
@@ -116,7 +116,8 @@ class ForkKernelManager(AsyncKernelManager):
             return super()._ip_default()
         # In the temporary folder, never in the notebook's: a short path (a Unix socket's
         # must stay under 104 bytes) and nothing written into the project.
-        return os.path.join(tempfile.gettempdir(), f"brief-kernel-{uuid.uuid4().hex[:12]}")
+        name = f"{SOCKET_PREFIX}{uuid.uuid4().hex[:12]}"  # the zygote sweeps leftovers by it
+        return os.path.join(tempfile.gettempdir(), name)
 
     async def _async_finish_shutdown(
         self, waittime: float | None = None, pollinterval: float = 0.1, restart: bool = False

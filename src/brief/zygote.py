@@ -34,9 +34,12 @@ import os
 import selectors
 import signal
 import socket
+import stat
 import struct
 import sys
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 
 # What every notebook imports. brief.charts is left out on purpose (see above).
@@ -66,6 +69,10 @@ PRELOAD = (
     "brief.formatting",
 )
 READY = b"ready\n"
+# Where local kernels listen (brief.provisioner): Unix socket files named so, in the
+# temporary folder. A kernel killed with its build leaves its files there.
+SOCKET_PREFIX = "brief-kernel-"
+STALE_AFTER = 60.0  # seconds; a socket file this old that nobody listens on is a leftover
 _HEADER = struct.Struct("!I")  # the length of a request's JSON, sent with the kernel's socket
 
 
@@ -336,10 +343,39 @@ def _reset_pandas() -> None:
     config.set_option(key, columns)
 
 
+def remove_stale_sockets(folder: str) -> None:
+    """Remove the kernel socket files in ``folder`` that no kernel listens on any more.
+
+    A kernel removes its files as it ends, and jupyter_client after a kill; but when a
+    build is killed (SIGKILL), its kernels die with it and nobody is left to do so. Only
+    files of this user, older than a minute (a kernel binding now is never touched), that
+    refuse a connection (no process listens) are removed.
+    """
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(SOCKET_PREFIX):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if (
+                    not stat.S_ISSOCK(info.st_mode)
+                    or info.st_uid != os.getuid()
+                    or now - info.st_mtime < STALE_AFTER
+                ):
+                    continue
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                    try:
+                        probe.connect(entry.path)
+                    except ConnectionRefusedError:
+                        os.unlink(entry.path)
+
+
 def main(argv: list[str]) -> int:
     """Serve the build on the control socket whose descriptor is ``argv[0]``."""
     control = socket.socket(fileno=int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    remove_stale_sockets(tempfile.gettempdir())  # milliseconds, while the build plans
     try:
         preload()
     except Exception:  # silently: the build starts plain kernels, which say what is wrong
