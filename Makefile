@@ -23,7 +23,10 @@ help: ## List the targets
 
 $(STAMP): pyproject.toml uv.lock | $(UV_OWN)
 	@echo "Installing brief with the versions of uv.lock into $(VENV)/ (a few minutes, once)"
-	@$(UV) sync --locked --all-extras --quiet
+	@# With its bytecode, as pip installs: otherwise every process of a build compiles what it
+	@# imports anew (seconds) wherever Python may not write it (PYTHONDONTWRITEBYTECODE, a
+	@# read-only install).
+	@$(UV) sync --locked --all-extras --quiet --compile-bytecode
 	@touch $(STAMP)
 
 report: $(STAMP) ## Build the example letter for the latest year into outputs/

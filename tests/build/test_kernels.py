@@ -239,3 +239,40 @@ def test_a_killed_build_leaves_no_zygote_or_kernel(project, tmp_path, moment):
     while marked_processes(mark) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert marked_processes(mark) == []
+
+
+def unix_socket_file(path: Path, listening: bool = False):
+    """Bind a Unix socket at ``path``; return it listening, or close it and leave its file
+    behind as a killed kernel does (None)."""
+    import socket as sockets
+
+    bound = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    bound.bind(str(path))
+    if listening:
+        bound.listen()
+        return bound
+    bound.close()
+    return None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="Unix sockets of forked kernels")
+def test_the_zygote_removes_socket_files_that_killed_kernels_left(tmp_path):
+    from brief.build.zygote import SOCKET_PREFIX, STALE_AFTER, remove_stale_sockets
+
+    left = tmp_path / f"{SOCKET_PREFIX}0123456789ab-1"
+    unix_socket_file(left)
+    fresh = tmp_path / f"{SOCKET_PREFIX}0123456789ab-2"  # a kernel binding just now
+    unix_socket_file(fresh)
+    live = unix_socket_file(tmp_path / f"{SOCKET_PREFIX}ba9876543210-1", listening=True)
+    other = tmp_path / "kernel-other-1"  # not brief's
+    unix_socket_file(other)
+    old = time.time() - STALE_AFTER - 10
+    for path in (left, other, tmp_path / f"{SOCKET_PREFIX}ba9876543210-1"):
+        os.utime(path, (old, old))
+
+    with live:
+        remove_stale_sockets(str(tmp_path))
+
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            [fresh.name, f"{SOCKET_PREFIX}ba9876543210-1", other.name]
+        )

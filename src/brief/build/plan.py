@@ -140,11 +140,13 @@ def _notebook_reason(
 def _replacement(project: ProjectPaths, path: str) -> str | None:
     """Return the file that now stands where ``path`` was (data/x.xlsx for a removed
     data/x.csv), or None when ``path`` is still there or nothing replaced it."""
-    from brief.notebook.data import SUFFIXES
-
     old = project.root / path
     if old.exists():
         return None
+    # Imported only now: brief.data imports pandas, half a second that a build whose data
+    # file changed would wait for before it starts its kernels.
+    from brief.notebook.data import SUFFIXES
+
     for suffix in SUFFIXES:
         new = old.with_suffix(suffix)
         if new != old and new.is_file():

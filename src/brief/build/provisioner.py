@@ -21,13 +21,16 @@ import uuid
 from queue import Empty
 from typing import Any
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type, default
 
 from brief.build.kernels import PROVISIONER, forking_wanted, running_zygote
-from brief.build.zygote import KernelRequest
+from brief.build.zygote import SOCKET_PREFIX, KernelRequest
+
+RECONNECT_MS = 10  # how often a client tries again to reach a kernel not listening yet
 
 
 class ForkProvisioner(LocalProvisioner):
@@ -57,6 +60,14 @@ class ForkProvisioner(LocalProvisioner):
 
 class ForkKernelClient(AsyncKernelClient):
     """jupyter_client's client, but ready as soon as a local kernel is."""
+
+    def _context_default(self):
+        # The client connects before the kernel has bound its sockets; ZeroMQ then tries
+        # again every 100 ms by default, so a kernel ready after 80 ms was reached after
+        # 100, one after 110 only after 200. Every 10 ms here: the files are local.
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Return once the kernel answers kernel_info and its IOPub channel is connected.
@@ -105,7 +116,8 @@ class ForkKernelManager(AsyncKernelManager):
             return super()._ip_default()
         # In the temporary folder, never in the notebook's: a short path (a Unix socket's
         # must stay under 104 bytes) and nothing written into the project.
-        return os.path.join(tempfile.gettempdir(), f"brief-kernel-{uuid.uuid4().hex[:12]}")
+        name = f"{SOCKET_PREFIX}{uuid.uuid4().hex[:12]}"  # the zygote sweeps leftovers by it
+        return os.path.join(tempfile.gettempdir(), name)
 
     async def _async_finish_shutdown(
         self, waittime: float | None = None, pollinterval: float = 0.1, restart: bool = False

@@ -128,7 +128,9 @@ def run_notebook(
             log_output=False,
             execution_timeout=timeout,
             # The kernel logs transport warnings to the terminal; advisors need none of it.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            # Nor does a notebook run need IPython's input history: an SQLite file in
+            # ~/.ipython, shared by every kernel, that each would write at start and end.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
             **({"kernel_manager_class": manager} if manager is not None else {}),
         )
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
