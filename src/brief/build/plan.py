@@ -143,7 +143,7 @@ def _replacement(project: ProjectPaths, path: str) -> str | None:
     old = project.root / path
     if old.exists():
         return None
-    # Imported only now: brief.data imports pandas, half a second that a build whose data
+    # Imported only now: brief.notebook.data imports pandas, half a second that a build whose data
     # file changed would wait for before it starts its kernels.
     from brief.notebook.data import SUFFIXES
 
