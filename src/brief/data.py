@@ -25,6 +25,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from brief import tablecache
@@ -424,9 +425,12 @@ def _refuse_control_characters(path: Path, frame: pd.DataFrame) -> None:
     """Raise naming the first cell that holds an invisible control character."""
     for column in frame.columns:
         cells = frame[column].astype(str)
-        if not _CONTROL.search("\n".join(cells)):  # one search per column, not per cell
+        if not _may_hold_control(cells):
             continue
-        index = cells.index[cells.str.contains(_CONTROL.pattern, regex=True)][0]
+        holding = cells.index[cells.str.contains(_CONTROL.pattern, regex=True)]
+        if holding.empty:  # a tab, a line break or another character beginning with 0xef
+            continue
+        index = holding[0]
         character = _CONTROL.search(cells[index]).group()
         raise DataError(
             _(
@@ -435,6 +439,30 @@ def _refuse_control_characters(path: Path, frame: pd.DataFrame) -> None:
                 "text."
             ).format(file=path.name, row=index + 2, column=column, code=ord(character))
         )
+
+
+def _may_hold_control(cells: pd.Series) -> bool:
+    """Return whether a cell of ``cells`` may hold a control character (False: none does).
+
+    A text column Arrow holds is one buffer of UTF-8 bytes, where those characters are
+    bytes below 0x20, 0x7f, or begin with 0xef (U+FFFE, U+FFFF): a million cells are
+    looked at in milliseconds, and only a column with such a byte is searched cell by cell.
+    """
+    import pyarrow as pa
+
+    array = getattr(cells.array, "_pa_array", None)
+    if not isinstance(array, pa.ChunkedArray) or not (
+        pa.types.is_large_string(array.type) or pa.types.is_string(array.type)
+    ):
+        return bool(_CONTROL.search("\n".join(cells)))  # one search per column, not per cell
+    for chunk in array.chunks:
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        octets = np.frombuffer(data, dtype=np.uint8)
+        if (octets < 0x20).any() or (octets == 0x7F).any() or (octets == 0xEF).any():
+            return True
+    return False
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
