@@ -36,6 +36,7 @@ from brief.i18n import _, ngettext
 from brief.paths import ProjectPaths, find_project
 from brief.problems import listed_message, problems_message
 from brief.records import INPUT_MIMETYPE, DataRead, ReadNote
+from brief.rowstyle import kind_words
 from brief.settings import Settings, load_settings
 from brief.validate import COLUMN_ALIASES, COLUMNS, TEXT, AreaNames, Checked, check_table
 
@@ -538,22 +539,40 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     project = project or find_project()
     path = data_file(project, name)
     settings = load_settings(project.root)
-    checked, sha256 = _checked_table(path, project, settings)
+    checked, sha256, kind_words = _checked_table(path, project, settings)
 
     # Each row keeps its lineage (file, sheet, row as the spreadsheet counts it), so what a
     # notebook publishes through brief.indicators can name the row behind every number.
     table = checked.table[[*COLUMNS, "row"]].copy()
     table["file"] = project.relative(path)
     table["sheet"] = checked.table.get("sheet", "")
+    _in_one_chunk(table)
     table.attrs["path"] = project.relative(path)
     table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
     table.attrs["city"] = settings.stad  # indicators' default area: the whole city
+    table.attrs["kind_words"] = kind_words  # how the file writes kinds, for a row brief suggests
     _record_input(path, project, len(table), checked.notes, sha256=sha256)
     return table
 
 
-def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tuple[Checked, str]:
-    """Return the file's checked table (from the cache when it has it) and the file's hash.
+def _in_one_chunk(table: pd.DataFrame) -> None:
+    """Put each text column of ``table`` in one piece of memory, as the cache keeps it.
+
+    Arrow reads a file in chunks; picking a few rows of a column in many chunks costs as
+    much as copying it whole, and a notebook picks rows for every figure it publishes.
+    """
+    for column in table.columns:
+        chunks = getattr(table[column].array, "_pa_array", None)
+        if chunks is not None and chunks.num_chunks > 1 and table[column].dtype == TEXT:
+            whole = chunks.combine_chunks()
+            table[column] = pd.Series(TEXT.__from_arrow__(whole), index=table.index, copy=False)
+
+
+def _checked_table(
+    path: Path, project: ProjectPaths, settings: Settings
+) -> tuple[Checked, str, dict[str, str]]:
+    """Return the file's checked table (from the cache when it has it), the file's hash and
+    its words for the kinds (:func:`brief.rowstyle.kind_words`).
 
     The catalogue and the areas file are recorded as read either way: the notebook
     depends on them, since the check did.
@@ -572,14 +591,15 @@ def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tup
         hashes = None
     key = hashes and tablecache.table_key(**hashes, city=settings.stad, notation=notation)
     kept = key and tablecache.read_table(cache, path, key)
-    if kept:
+    if kept and isinstance(kept[2].get("kind_words"), dict):
         table, notes, facts = kept
         for read, table_kind in ((catalogue_path, "catalogue"), (areas_path, "areas")):
             rows, sha256 = facts[table_kind]
             _record_input(read, project, rows, [], table_kind, sha256=sha256)
-        return Checked(table, [], notes), hashes["data"]
+        return Checked(table, [], notes), hashes["data"], facts["kind_words"]
 
     frame = _read_table(path, COLUMNS)
+    words = kind_words(frame["kind"].astype(str))  # as brief.rowstyle reads them
     catalogue = load_catalogue(project)
     areas = area_names(project, settings)
     # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
@@ -594,6 +614,7 @@ def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tup
         facts = {
             "catalogue": (len(catalogue), hashes["catalogue"]),
             "areas": (len(areas.names), hashes["areas"]),
+            "kind_words": words,
         }
         tablecache.write_table(cache, path, key, checked.table, checked.notes, facts)
-    return checked, hashes["data"] if hashes else file_hash(path)
+    return checked, hashes["data"] if hashes else file_hash(path), words

@@ -56,8 +56,12 @@ def _quoted(cell: str, delimiter: str) -> str:
     return f'"{cell}"' if delimiter.strip() and delimiter in cell else cell
 
 
-def row_style(path: Path) -> RowStyle:
-    """Return how the data file at ``path`` writes its rows; brief's own way if unreadable."""
+def row_style(path: Path, kind_words: dict[str, str] | None = None) -> RowStyle:
+    """Return how the data file at ``path`` writes its rows; brief's own way if unreadable.
+
+    ``kind_words`` are the file's words for the kinds when its reader knows them already
+    (:func:`kind_words`); else the file is read for them.
+    """
     from brief.data import read_long_table
 
     try:
@@ -69,12 +73,17 @@ def row_style(path: Path) -> RowStyle:
         return PLAIN
     if not header:
         return PLAIN
-    frame = read_long_table(path)
-    return RowStyle(delimiter, tuple(header), _kind_words(frame))
+    if kind_words is None:
+        kind_words = _kind_words(read_long_table(path))
+    return RowStyle(delimiter, tuple(header), kind_words)
 
 
 def _csv_header(path: Path) -> tuple[str, list[str]]:
-    first = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    text = path.read_text(encoding="utf-8-sig")
+    if not text:
+        raise IndexError("empty file")
+    # The first line as splitlines() ends it, without splitting a million lines.
+    first = (text[: text.find("\n") + 1 or None].splitlines() or [""])[0]
     dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
     return dialect.delimiter, next(csv.reader([first], dialect))
 
@@ -96,9 +105,19 @@ def _kind_words(frame) -> dict[str, str]:
     """Return the word the file uses for each kind; Dutch for all if it writes any Dutch."""
     if frame is None or "kind" not in frame.columns:
         return {}
+    return kind_words(frame["kind"])
+
+
+def kind_words(written_kinds) -> dict[str, str]:
+    """Return the word a file uses for each kind, from its kind column as text."""
+    import pandas as pd
+
     words: dict[str, str] = {}
     dutch = False
-    for written in frame["kind"]:
+    # Each distinct word once, in the order the file first writes it: the same words.
+    if isinstance(written_kinds, pd.Series):
+        written_kinds = written_kinds.unique()
+    for written in written_kinds:
         word = written.strip()
         kind = KIND_ALIASES.get(word.lower(), word.lower())
         dutch = dutch or word.lower() in KIND_ALIASES

@@ -35,7 +35,14 @@ from brief.records import ReadNote
 CACHE_FORMAT = 1  # bump when what is kept changes shape
 RACY_NS = 3_000_000_000  # a file changed this recently is hashed every time (as git does)
 # The modules whose code decides what a checked table holds.
-CHECKING_CODE = ("data.py", "validate.py", "problems.py", "records.py", "formatting.py")
+CHECKING_CODE = (
+    "data.py",
+    "validate.py",
+    "problems.py",
+    "records.py",
+    "formatting.py",
+    "rowstyle.py",
+)
 
 
 def cache_dir(outputs: Path) -> Path:
@@ -90,6 +97,8 @@ def read_table(
             table = pa.ipc.open_file(source).read_all()
         kept = json.loads(table.schema.metadata[b"brief"])
         notes = [ReadNote.model_validate(note) for note in kept["notes"]]
+        if any(column.num_chunks > 1 for column in table.columns):  # kept by an older brief
+            table = table.combine_chunks()
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None
     if kept.get("key") != key:
@@ -112,7 +121,10 @@ def write_table(
     path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # One chunk per column: picking a few rows of a column in many chunks costs as much as
+    # copying it whole (a millisecond a column for a million rows), and a notebook picks
+    # rows for every figure.
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
 
     def write(temporary: str) -> None:
