@@ -599,13 +599,15 @@ def _checked_table(
         return Checked(table, [], notes), hashes["data"], facts["kind_words"]
 
     frame = _read_table(path, COLUMNS)
-    words = kind_words(frame["kind"].astype(str))  # as brief.rowstyle reads them
+    # As brief.rowstyle reads them: each distinct cell as text.
+    words = kind_words([str(cell) for cell in frame["kind"].unique()])
     catalogue = load_catalogue(project)
     areas = area_names(project, settings)
     # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
     frame.index = frame.index + 2
     checked = check_table(frame, catalogue["unit"].to_dict(), areas, notation)
     checked.table["sheet"] = frame.attrs.get("sheet", "")  # kept with the table, for lineage
+    _in_one_chunk(checked.table)  # before it is kept, so the cache keeps it so too
     if checked.found:
         raise DataError(problems_message(path.name, checked.found))
     if checked.table.empty:

@@ -68,7 +68,7 @@ def row_style(path: Path, kind_words: dict[str, str] | None = None) -> RowStyle:
         if path.suffix == ".xlsx":
             delimiter, header = WORKBOOK_SEPARATOR, _workbook_header(path)
         else:
-            delimiter, header = _csv_header(path)
+            delimiter, header = _csv_header(path, whole=kind_words is None)
     except (OSError, UnicodeDecodeError, csv.Error, ValueError, IndexError):
         return PLAIN
     if not header:
@@ -78,8 +78,17 @@ def row_style(path: Path, kind_words: dict[str, str] | None = None) -> RowStyle:
     return RowStyle(delimiter, tuple(header), kind_words)
 
 
-def _csv_header(path: Path) -> tuple[str, list[str]]:
-    text = path.read_text(encoding="utf-8-sig")
+def _csv_header(path: Path, whole: bool = True) -> tuple[str, list[str]]:
+    """Return the delimiter and header of a CSV file.
+
+    Without ``whole`` only the first line is read: for a file brief has read already, so
+    it is known to be UTF-8 throughout.
+    """
+    if whole:
+        text = path.read_text(encoding="utf-8-sig")
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            text = stream.readline()
     if not text:
         raise IndexError("empty file")
     # The first line as splitlines() ends it, without splitting a million lines.
