@@ -208,3 +208,24 @@ def test_names_that_are_not_text_find_nothing_either_way():
 
     assert same_both_ways(ind.value_for, frame, "5", 2023)[1] == 9
     assert same_both_ways(ind.source_note, frame, [5, "5"])[1] == "CBS"
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["checked now", "from the cache"])
+def test_a_suggested_row_is_written_as_the_file_writes_rows(project, kept):
+    from brief.data import load_data
+    from brief.rowstyle import _kind_words, row_style
+
+    path = project.data_dir / "jeugd.csv"
+    text = path.read_text(encoding="utf-8").replace(",realisation,", ",Realisatie,")
+    path.write_text(text.replace(",", ";"), encoding="utf-8")
+    if kept:
+        load_data("jeugd", project)
+
+    frame = load_data("jeugd", project)
+    style = row_style(path, frame.attrs["kind_words"])
+
+    assert frame.attrs["kind_words"] == _kind_words(pd.read_csv(path, sep=";", dtype=str))
+    assert style == row_style(path)  # as read from the file itself
+    assert (
+        style.row("x", 2030, "Noord", "realisation") == "x;2030;Noord;<value>;Realisatie;<source>"
+    )
