@@ -591,13 +591,34 @@ def _checked_table(
         hashes = None
     key = hashes and tablecache.table_key(**hashes, city=settings.stad, notation=notation)
     kept = key and tablecache.read_table(cache, path, key)
-    if kept and isinstance(kept[2].get("kind_words"), dict):
+    if key and not _whole(kept):
+        # Kernels of a grid that start together would each check the file: the others
+        # wait for the first and read what it kept.
+        with tablecache.checking(cache, path):
+            kept = tablecache.read_table(cache, path, key)
+            if not _whole(kept):
+                return _check_file(path, project, settings, hashes, key)
+    if _whole(kept):
         table, notes, facts = kept
         for read, table_kind in ((catalogue_path, "catalogue"), (areas_path, "areas")):
             rows, sha256 = facts[table_kind]
             _record_input(read, project, rows, [], table_kind, sha256=sha256)
         return Checked(table, [], notes), hashes["data"], facts["kind_words"]
+    return _check_file(path, project, settings, hashes, key)
 
+
+def _whole(kept) -> bool:
+    """Return whether a table read from the cache has all that load_data needs."""
+    return bool(kept) and isinstance(kept[2].get("kind_words"), dict)
+
+
+def _check_file(
+    path: Path, project: ProjectPaths, settings: Settings, hashes: dict | None, key: str | None
+) -> tuple[Checked, str, dict[str, str]]:
+    """Read and check the file, keep the checked table under ``key``, and return it as
+    :func:`_checked_table` does."""
+    cache = tablecache.cache_dir(project.outputs_dir)
+    notation = settings.notatie.get(path.name)
     frame = _read_table(path, COLUMNS)
     # As brief.rowstyle reads them: each distinct cell as text.
     words = kind_words([str(cell) for cell in frame["kind"].unique()])

@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +33,7 @@ from brief.files import file_hash
 from brief.records import ReadNote
 
 CACHE_FORMAT = 1  # bump when what is kept changes shape
+CHECK_WAIT = 300  # seconds a process waits for another that checks the same file
 RACY_NS = 3_000_000_000  # a file changed this recently is hashed every time (as git does)
 # The modules whose code decides what a checked table holds.
 CHECKING_CODE = (
@@ -137,6 +138,28 @@ def write_table(
         if older != path:
             with contextlib.suppress(OSError):  # in use (Windows maps it): it goes next time
                 older.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def checking(folder: Path, data_file: Path) -> Iterator[None]:
+    """Hold the right to check ``data_file``, which one process at a time has.
+
+    Without a lock (a folder brief cannot write in, or a wait of more than CHECK_WAIT
+    seconds) the file is checked all the same.
+    """
+    from filelock import FileLock, Timeout
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder / f"{_slug(data_file)}.lock"), timeout=CHECK_WAIT)
+        lock.acquire()
+    except (OSError, Timeout):
+        lock = None
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _slug(path: Path) -> str:
