@@ -89,3 +89,40 @@ def test_a_hash_is_computed_again_when_the_file_changes(project, tmp_path):
 
     assert tablecache.content_hash(path, tmp_path / "cache") != first
     assert tablecache.content_hash(path, tmp_path / "cache") == tablecache.file_hash(path)
+
+
+def test_a_file_is_checked_when_no_lock_can_be_had(project):
+    fresh = load_data("jeugd", project)
+    project.outputs_dir.mkdir(exist_ok=True)
+    cache = tablecache.cache_dir(project.outputs_dir)
+    for kept in cache.iterdir():
+        kept.unlink()
+    cache.rmdir()
+    cache.write_text("not a folder", encoding="utf-8")  # nothing can be kept, nor locked
+
+    table = load_data("jeugd", project)
+
+    pd.testing.assert_frame_equal(table, fresh)
+
+
+def test_a_checked_table_is_kept_in_one_chunk_per_column(project):
+    # Large enough for Arrow to read in several blocks.
+    areas = pd.read_csv(project.areas_file)["area"].tolist()
+    indicators = pd.read_csv(project.data_dir / "indicatoren.csv")["indicator"].tolist()
+    rows = [
+        f"{indicator},{year},{area},1,{kind},x\n"
+        for indicator in indicators
+        for area in areas
+        for year in range(2030, 2100)
+        for kind in ("realisation", "target", "baseline")
+    ]
+    with (project.data_dir / "jeugd.csv").open("a", encoding="utf-8") as stream:
+        stream.write("".join(rows))
+    checked = load_data("jeugd", project)
+
+    kept = load_data("jeugd", project)
+
+    for table in (checked, kept):
+        chunks = {c: table[c].array._pa_array.num_chunks for c in ("indicator", "area", "source")}
+        assert chunks == {"indicator": 1, "area": 1, "source": 1}
+    assert len(kept) > 40_000

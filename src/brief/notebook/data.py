@@ -25,6 +25,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from brief.exceptions import DataError
@@ -33,7 +34,15 @@ from brief.formatting import NUMBER_UNITS
 from brief.i18n import _, ngettext
 from brief.notebook import tablecache
 from brief.notebook.problems import listed_message, problems_message
-from brief.notebook.validate import COLUMN_ALIASES, COLUMNS, TEXT, AreaNames, Checked, check_table
+from brief.notebook.validate import (
+    COLUMN_ALIASES,
+    COLUMNS,
+    TEXT,
+    AreaNames,
+    Checked,
+    check_table,
+    kind_words,
+)
 from brief.project.paths import ProjectPaths, find_project
 from brief.project.settings import Settings, load_settings
 from brief.records import INPUT_MIMETYPE, DataRead, ReadNote
@@ -424,9 +433,12 @@ def _refuse_control_characters(path: Path, frame: pd.DataFrame) -> None:
     """Raise naming the first cell that holds an invisible control character."""
     for column in frame.columns:
         cells = frame[column].astype(str)
-        if not _CONTROL.search("\n".join(cells)):  # one search per column, not per cell
+        if not _may_hold_control(cells):
             continue
-        index = cells.index[cells.str.contains(_CONTROL.pattern, regex=True)][0]
+        holding = cells.index[cells.str.contains(_CONTROL.pattern, regex=True)]
+        if holding.empty:  # a tab, a line break or another character beginning with 0xef
+            continue
+        index = holding[0]
         character = _CONTROL.search(cells[index]).group()
         raise DataError(
             _(
@@ -435,6 +447,30 @@ def _refuse_control_characters(path: Path, frame: pd.DataFrame) -> None:
                 "text."
             ).format(file=path.name, row=index + 2, column=column, code=ord(character))
         )
+
+
+def _may_hold_control(cells: pd.Series) -> bool:
+    """Return whether a cell of ``cells`` may hold a control character (False: none does).
+
+    A text column Arrow holds is one buffer of UTF-8 bytes, where those characters are
+    bytes below 0x20, 0x7f, or begin with 0xef (U+FFFE, U+FFFF): a million cells are
+    looked at in milliseconds, and only a column with such a byte is searched cell by cell.
+    """
+    import pyarrow as pa
+
+    array = getattr(cells.array, "_pa_array", None)
+    if not isinstance(array, pa.ChunkedArray) or not (
+        pa.types.is_large_string(array.type) or pa.types.is_string(array.type)
+    ):
+        return bool(_CONTROL.search("\n".join(cells)))  # one search per column, not per cell
+    for chunk in array.chunks:
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        octets = np.frombuffer(data, dtype=np.uint8)
+        if (octets < 0x20).any() or (octets == 0x7F).any() or (octets == 0xEF).any():
+            return True
+    return False
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -510,22 +546,40 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     project = project or find_project()
     path = data_file(project, name)
     settings = load_settings(project.root)
-    checked, sha256 = _checked_table(path, project, settings)
+    checked, sha256, kind_words = _checked_table(path, project, settings)
 
     # Each row keeps its lineage (file, sheet, row as the spreadsheet counts it), so what a
     # notebook publishes through brief.notebook.indicators can name the row behind every number.
     table = checked.table[[*COLUMNS, "row"]].copy()
     table["file"] = project.relative(path)
     table["sheet"] = checked.table.get("sheet", "")
+    _in_one_chunk(table)
     table.attrs["path"] = project.relative(path)
     table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
     table.attrs["city"] = settings.stad  # indicators' default area: the whole city
+    table.attrs["kind_words"] = kind_words  # how the file writes kinds, for a row brief suggests
     _record_input(path, project, len(table), checked.notes, sha256=sha256)
     return table
 
 
-def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tuple[Checked, str]:
-    """Return the file's checked table (from the cache when it has it) and the file's hash.
+def _in_one_chunk(table: pd.DataFrame) -> None:
+    """Put each text column of ``table`` in one piece of memory, as the cache keeps it.
+
+    Arrow reads a file in chunks; picking a few rows of a column in many chunks costs as
+    much as copying it whole, and a notebook picks rows for every figure it publishes.
+    """
+    for column in table.columns:
+        chunks = getattr(table[column].array, "_pa_array", None)
+        if chunks is not None and chunks.num_chunks > 1 and table[column].dtype == TEXT:
+            whole = chunks.combine_chunks()
+            table[column] = pd.Series(TEXT.__from_arrow__(whole), index=table.index, copy=False)
+
+
+def _checked_table(
+    path: Path, project: ProjectPaths, settings: Settings
+) -> tuple[Checked, str, dict[str, str]]:
+    """Return the file's checked table (from the cache when it has it), the file's hash and
+    its words for the kinds (:func:`brief.notebook.validate.kind_words`).
 
     The catalogue and the areas file are recorded as read either way: the notebook
     depends on them, since the check did.
@@ -544,20 +598,44 @@ def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tup
         hashes = None
     key = hashes and tablecache.table_key(**hashes, city=settings.stad, notation=notation)
     kept = key and tablecache.read_table(cache, path, key)
-    if kept:
+    if key and not _whole(kept):
+        # Kernels of a grid that start together would each check the file: the others
+        # wait for the first and read what it kept.
+        with tablecache.checking(cache, path):
+            kept = tablecache.read_table(cache, path, key)
+            if not _whole(kept):
+                return _check_file(path, project, settings, hashes, key)
+    if _whole(kept):
         table, notes, facts = kept
         for read, table_kind in ((catalogue_path, "catalogue"), (areas_path, "areas")):
             rows, sha256 = facts[table_kind]
             _record_input(read, project, rows, [], table_kind, sha256=sha256)
-        return Checked(table, [], notes), hashes["data"]
+        return Checked(table, [], notes), hashes["data"], facts["kind_words"]
+    return _check_file(path, project, settings, hashes, key)
 
+
+def _whole(kept) -> bool:
+    """Return whether a table read from the cache has all that load_data needs."""
+    return bool(kept) and isinstance(kept[2].get("kind_words"), dict)
+
+
+def _check_file(
+    path: Path, project: ProjectPaths, settings: Settings, hashes: dict | None, key: str | None
+) -> tuple[Checked, str, dict[str, str]]:
+    """Read and check the file, keep the checked table under ``key``, and return it as
+    :func:`_checked_table` does."""
+    cache = tablecache.cache_dir(project.outputs_dir)
+    notation = settings.notatie.get(path.name)
     frame = _read_table(path, COLUMNS)
+    # As brief.notebook.rowstyle reads them: each distinct cell as text.
+    words = kind_words([str(cell) for cell in frame["kind"].unique()])
     catalogue = load_catalogue(project)
     areas = area_names(project, settings)
     # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
     frame.index = frame.index + 2
     checked = check_table(frame, catalogue["unit"].to_dict(), areas, notation)
     checked.table["sheet"] = frame.attrs.get("sheet", "")  # kept with the table, for lineage
+    _in_one_chunk(checked.table)  # before it is kept, so the cache keeps it so too
     if checked.found:
         raise DataError(problems_message(path.name, checked.found))
     if checked.table.empty:
@@ -566,6 +644,7 @@ def _checked_table(path: Path, project: ProjectPaths, settings: Settings) -> tup
         facts = {
             "catalogue": (len(catalogue), hashes["catalogue"]),
             "areas": (len(areas.names), hashes["areas"]),
+            "kind_words": words,
         }
         tablecache.write_table(cache, path, key, checked.table, checked.notes, facts)
-    return checked, hashes["data"] if hashes else file_hash(path)
+    return checked, hashes["data"] if hashes else file_hash(path), words

@@ -6,10 +6,12 @@ Notebooks call these so that no notebook computes something another one also nee
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable
 from numbers import Integral, Real
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from brief.exceptions import BriefError, DataError
@@ -249,7 +251,7 @@ def _file_of(frame: pd.DataFrame, indicator: str) -> str:
     """Return the data file that holds ``indicator`` (of a table joined from several files,
     the one its rows came from), as messages name it."""
     if "file" in frame.columns:
-        files = frame.loc[frame["indicator"] == indicator, "file"]
+        files = _of_indicators(frame, [indicator])["file"]
         if not files.empty:
             return str(files.iloc[0])
     return _where(frame)
@@ -262,17 +264,145 @@ def _suggested_row(frame: pd.DataFrame, indicator: str, year: int, area: str, ki
 
     try:
         root = frame.attrs.get("root") or find_project().root  # a joined table has none
-        style = row_style(Path(root) / _file_of(frame, indicator))
+        file = _file_of(frame, indicator)
+        # load_data knows the file's words for the kinds; reading a large file again for
+        # them would cost a second for each figure an area's letter lacks.
+        words = frame.attrs.get("kind_words")
+        known = words if isinstance(words, dict) and file == frame.attrs.get("path") else None
+        style = row_style(Path(root) / file, known)
     except (BriefError, OSError):  # no project here: brief's own way of writing a row
         style = PLAIN
     return style.row(indicator, year, area, kind)
 
 
+# --- finding rows ------------------------------------------------------------------------
+# A notebook asks for one figure at a time, and a national table has a million rows: each
+# question filtering the whole table would cost tens of milliseconds, and a letter asks
+# hundreds. So a table brief.load_data read gets an index once, on the first question: its
+# rows ordered by indicator, kind and area, found by binary search. The rows it gives are
+# those the filter gives, in the table's order. It is kept beside the table (not in attrs,
+# which pandas copies to every selection) for as long as the table's columns are the ones
+# it was made from; a notebook that changes a cell of them gets a new one.
+
+_KEY = ("indicator", "kind", "area")
+
+
+class _Lookup:
+    """The positions of a table's rows, by indicator, kind and area."""
+
+    def __init__(self, arrays: tuple) -> None:
+        import pyarrow.compute as pc
+
+        self.arrays = arrays  # the columns it was made from, kept to see they are unchanged
+        encoded = [pc.dictionary_encode(array).combine_chunks() for array in arrays]
+        self.codes: list[dict[str, int]] = [
+            {name: code for code, name in enumerate(column.dictionary.to_pylist())}
+            for column in encoded
+        ]
+        self.sizes = [len(codes) for codes in self.codes]
+        # One number per key must fit in 64 bits: it always does for a table that fits in memory.
+        self.usable = math.prod(max(size, 1) for size in self.sizes) < 2**62
+        key = np.zeros(len(arrays[0]), dtype=np.int64)
+        unknown = np.zeros(len(arrays[0]), dtype=bool)
+        for column, size in zip(encoded, self.sizes, strict=True):
+            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            unknown |= codes < 0  # an empty cell: no name finds it, as no filter does
+            key = key * size + codes
+        key[unknown] = -1
+        self.order = np.argsort(key, kind="stable")  # stable: a table's order within a key
+        self.keys = key[self.order]
+
+    def positions(self, indicator, kind, area) -> np.ndarray:
+        """Return the positions of the rows of this indicator, kind and area, in order."""
+        codes = [
+            names.get(name) for names, name in zip(self.codes, (indicator, kind, area), strict=True)
+        ]
+        if None in codes:
+            return self.order[:0]
+        key = (codes[0] * self.sizes[1] + codes[1]) * self.sizes[2] + codes[2]
+        return self._between(key, key + 1)
+
+    def of_indicators(self, indicators) -> np.ndarray:
+        """Return the positions of the rows of any of ``indicators``, in order."""
+        width = self.sizes[1] * self.sizes[2]
+        found = [
+            self._between(code * width, (code + 1) * width)
+            for name in dict.fromkeys(indicators)
+            if (code := self.codes[0].get(name)) is not None
+        ]
+        return np.sort(np.concatenate(found)) if found else self.order[:0]
+
+    def _between(self, low: int, high: int) -> np.ndarray:
+        start, stop = np.searchsorted(self.keys, [low, high])
+        return self.order[start:stop]
+
+
+_LOOKUPS: dict[int, tuple[weakref.ref, _Lookup]] = {}
+
+
+def _lookup(frame: pd.DataFrame) -> _Lookup | None:
+    """Return the index of ``frame``, made on first use; None where the filter must do.
+
+    Only a table whose key columns Arrow holds gets one: those change only by being
+    replaced, so a table's index is known to be its own while they are the same objects.
+    """
+    import pyarrow as pa
+
+    try:
+        arrays = tuple(getattr(frame[column].array, "_pa_array", None) for column in _KEY)
+    except (KeyError, TypeError, ValueError, AttributeError):  # the filter says what
+        return None
+    text = (pa.string(), pa.large_string())
+    if not all(isinstance(array, pa.ChunkedArray) and array.type in text for array in arrays):
+        return None
+    kept = _LOOKUPS.get(id(frame))
+    same = kept is not None and kept[0]() is frame
+    if same and all(a is b for a, b in zip(kept[1].arrays, arrays, strict=True)):
+        made = kept[1]
+    else:
+        made = _Lookup(arrays)
+        key = id(frame)
+        _LOOKUPS[key] = (weakref.ref(frame, lambda _gone: _LOOKUPS.pop(key, None)), made)
+    return made if made.usable else None
+
+
+def _hashable(*names) -> bool:
+    try:
+        hash(names)
+    except TypeError:
+        return False
+    return True
+
+
+def _select(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """Return the rows at ``positions`` (ascending), as ``frame.iloc[positions]`` does.
+
+    Picking rows from a column Arrow holds in several chunks (a table joined with
+    pd.concat) copies the column whole first; the rows between the first and the last
+    picked mostly lie in one chunk, so they are cut out first, which copies nothing.
+    """
+    if not len(positions):
+        return frame.iloc[positions]
+    low, high = int(positions[0]), int(positions[-1]) + 1
+    return frame.iloc[low:high].iloc[positions - low]
+
+
 def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
     area = _area(frame, area)
+    lookup = _lookup(frame) if _hashable(indicator, kind, area) else None
+    if lookup is not None:
+        return _select(frame, lookup.positions(indicator, kind, area))
     return frame[
         (frame["indicator"] == indicator) & (frame["kind"] == kind) & (frame["area"] == area)
     ]
+
+
+def _of_indicators(frame: pd.DataFrame, indicators: list) -> pd.DataFrame:
+    """Return the rows of any of ``indicators``, as ``frame.indicator.isin`` selects them."""
+    lookup = _lookup(frame) if _hashable(*indicators) else None
+    if lookup is not None:
+        return _select(frame, lookup.of_indicators(indicators))
+    return frame[frame["indicator"].isin(indicators)]
 
 
 def series(
@@ -304,8 +434,8 @@ def years_until(
     reaches every year its data reaches, so a new year's rows appear without a notebook
     naming years.
     """
-    rows = frame if indicators is None else frame[frame["indicator"].isin(list(indicators))]
-    return sorted(int(y) for y in set(rows["year"]) if y <= year)
+    rows = frame if indicators is None else _of_indicators(frame, list(indicators))
+    return sorted(int(y) for y in rows["year"].unique() if y <= year)
 
 
 def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None = None) -> int:
@@ -409,12 +539,8 @@ def _span(years: list[int]) -> str:
 
 def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
     """Return an indicator's values for ``year`` by area (the city total left out)."""
-    rows = frame[
-        (frame["indicator"] == indicator)
-        & (frame["kind"] == kind)
-        & (frame["year"] == year)
-        & (frame["area"] != city(frame))
-    ]
+    rows = _of_indicators(frame, [indicator])
+    rows = rows[(rows["kind"] == kind) & (rows["year"] == year) & (rows["area"] != city(frame))]
     if rows.empty:
         raise DataError(
             _("The data has no figures by area of '{indicator}' for {year}.").format(
@@ -437,7 +563,7 @@ def source_note(
     Lists the distinct sources of the rows used; when any of them is marked fictitious the
     note ends by naming the years whose figures are illustrations, not real data.
     """
-    rows = frame[frame["indicator"].isin(list(indicators))]
+    rows = _of_indicators(frame, list(indicators))
     if years is not None:
         rows = rows[rows["year"].isin(list(years))]
     rows = rows[rows["area"] != city(frame)] if areas else rows[rows["area"] == _area(frame, None)]

@@ -12,10 +12,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from brief.notebook.validate import COLUMN_ALIASES, KIND_ALIASES
+from brief.notebook.validate import COLUMN_ALIASES, kind_words
 
 CANONICAL = ("indicator", "year", "area", "value", "kind", "source")
-DUTCH_KINDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
 WORKBOOK_SEPARATOR = " | "  # between the cells of a suggested row of a workbook
 
 
@@ -56,25 +55,43 @@ def _quoted(cell: str, delimiter: str) -> str:
     return f'"{cell}"' if delimiter.strip() and delimiter in cell else cell
 
 
-def row_style(path: Path) -> RowStyle:
-    """Return how the data file at ``path`` writes its rows; brief's own way if unreadable."""
+def row_style(path: Path, kind_words: dict[str, str] | None = None) -> RowStyle:
+    """Return how the data file at ``path`` writes its rows; brief's own way if unreadable.
+
+    ``kind_words`` are the file's words for the kinds when its reader knows them already
+    (:func:`brief.notebook.validate.kind_words`); else the file is read for them.
+    """
     from brief.notebook.data import read_long_table
 
     try:
         if path.suffix == ".xlsx":
             delimiter, header = WORKBOOK_SEPARATOR, _workbook_header(path)
         else:
-            delimiter, header = _csv_header(path)
+            delimiter, header = _csv_header(path, whole=kind_words is None)
     except (OSError, UnicodeDecodeError, csv.Error, ValueError, IndexError):
         return PLAIN
     if not header:
         return PLAIN
-    frame = read_long_table(path)
-    return RowStyle(delimiter, tuple(header), _kind_words(frame))
+    if kind_words is None:
+        kind_words = _kind_words(read_long_table(path))
+    return RowStyle(delimiter, tuple(header), kind_words)
 
 
-def _csv_header(path: Path) -> tuple[str, list[str]]:
-    first = path.read_text(encoding="utf-8-sig").splitlines()[0]
+def _csv_header(path: Path, whole: bool = True) -> tuple[str, list[str]]:
+    """Return the delimiter and header of a CSV file.
+
+    Without ``whole`` only the first line is read: for a file brief has read already, so
+    it is known to be UTF-8 throughout.
+    """
+    if whole:
+        text = path.read_text(encoding="utf-8-sig")
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            text = stream.readline()
+    if not text:
+        raise IndexError("empty file")
+    # The first line as splitlines() ends it, without splitting a million lines.
+    first = (text[: text.find("\n") + 1 or None].splitlines() or [""])[0]
     dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
     return dialect.delimiter, next(csv.reader([first], dialect))
 
@@ -96,12 +113,4 @@ def _kind_words(frame) -> dict[str, str]:
     """Return the word the file uses for each kind; Dutch for all if it writes any Dutch."""
     if frame is None or "kind" not in frame.columns:
         return {}
-    words: dict[str, str] = {}
-    dutch = False
-    for written in frame["kind"]:
-        word = written.strip()
-        kind = KIND_ALIASES.get(word.lower(), word.lower())
-        dutch = dutch or word.lower() in KIND_ALIASES
-        words.setdefault(kind, word)
-    fallback = DUTCH_KINDS if dutch else {}
-    return {kind: words.get(kind, fallback.get(kind, kind)) for kind in DUTCH_KINDS}
+    return kind_words(frame["kind"])

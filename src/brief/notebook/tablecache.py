@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -33,12 +33,14 @@ from brief.files import file_hash
 from brief.records import ReadNote
 
 CACHE_FORMAT = 1  # bump when what is kept changes shape
+CHECK_WAIT = 300  # seconds a process waits for another that checks the same file
 RACY_NS = 3_000_000_000  # a file changed this recently is hashed every time (as git does)
 # The modules whose code decides what a checked table holds.
 CHECKING_CODE = (
     "notebook/data.py",
     "notebook/validate.py",
     "notebook/problems.py",
+    "notebook/rowstyle.py",
     "records.py",
     "formatting.py",
 )
@@ -96,6 +98,8 @@ def read_table(
             table = pa.ipc.open_file(source).read_all()
         kept = json.loads(table.schema.metadata[b"brief"])
         notes = [ReadNote.model_validate(note) for note in kept["notes"]]
+        if any(column.num_chunks > 1 for column in table.columns):  # kept by an older brief
+            table = table.combine_chunks()
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None
     if kept.get("key") != key:
@@ -118,7 +122,10 @@ def write_table(
     path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # One chunk per column: picking a few rows of a column in many chunks costs as much as
+    # copying it whole (a millisecond a column for a million rows), and a notebook picks
+    # rows for every figure.
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
 
     def write(temporary: str) -> None:
@@ -131,6 +138,28 @@ def write_table(
         if older != path:
             with contextlib.suppress(OSError):  # in use (Windows maps it): it goes next time
                 older.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def checking(folder: Path, data_file: Path) -> Iterator[None]:
+    """Hold the right to check ``data_file``, which one process at a time has.
+
+    Without a lock (a folder brief cannot write in, or a wait of more than CHECK_WAIT
+    seconds) the file is checked all the same.
+    """
+    from filelock import FileLock, Timeout
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder / f"{_slug(data_file)}.lock"), timeout=CHECK_WAIT)
+        lock.acquire()
+    except (OSError, Timeout):
+        lock = None
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _slug(path: Path) -> str:

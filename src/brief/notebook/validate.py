@@ -578,21 +578,28 @@ def _read_numbers(
     number = np.full(len(text), np.nan)
     doubts = np.zeros(len(text), dtype=np.int8)
     plain = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.binary_length(text), 15))
-    if notation == "en":
-        comma = pc.and_(plain, False)
-    else:  # "4,4" and "12,5": a decimal comma, the Dutch way
-        comma = pc.match_substring_regex(text, r"^[0-9]{1,15},[0-9]{1,15}$")
-    fast = pc.or_(plain, comma).fill_null(False)
     if pc.all(plain).as_py():  # the usual file: only digits, read at once
         number[:] = pc.cast(text, pa.float64()).to_numpy()
-    else:
-        written = pc.if_else(comma, pc.replace_substring(text, ",", "."), text)
-        read = pc.cast(pc.if_else(fast, written, "0"), pa.float64()).to_numpy()
-        number[:] = np.where(fast.to_numpy(zero_copy_only=False), read, np.nan)
-        if notation is None:
-            three = pc.and_(comma, pc.match_substring_regex(text, r",[0-9]{3}$"))
-            doubts[three.to_numpy(zero_copy_only=False)] = DOUBTS.index("decimals") + 1
-    readable = fast.to_numpy(zero_copy_only=False)
+        return number, doubts, np.ones(len(text), dtype=bool)
+    digits = plain.fill_null(False).to_numpy(zero_copy_only=False)
+    readable = digits.copy()
+    at = np.flatnonzero(digits)
+    number[at] = pc.cast(text.take(pa.array(at)), pa.float64()).to_numpy()
+    if notation != "en":  # "4,4" and "12,5": a decimal comma, the Dutch way
+        # Only the cells that are not plain digits can have one: the regular expression
+        # runs on those alone.
+        others = np.flatnonzero(~readable)
+        written = text.take(pa.array(others))
+        comma = pc.match_substring_regex(written, r"^[0-9]{1,15},[0-9]{1,15}$")
+        comma = comma.fill_null(False).to_numpy(zero_copy_only=False)
+        at = others[comma]
+        decimals = pc.replace_substring(written.filter(pa.array(comma)), ",", ".")
+        number[at] = pc.cast(decimals, pa.float64()).to_numpy()
+        readable[at] = True
+        if notation is None:  # three decimals: "1,234" may be meant as 1234
+            point = pc.find_substring(decimals, ".")
+            three = pc.equal(pc.subtract(pc.binary_length(decimals), point), 4)
+            doubts[at[three.to_numpy(zero_copy_only=False)]] = DOUBTS.index("decimals") + 1
     rest = np.flatnonzero(~readable)
     if len(rest):
         read, doubt, rest_readable = _read_notations(text.take(pa.array(rest)), notation)
@@ -726,3 +733,25 @@ def check_rows(
         dtype=object,
     )
     return check_table(cells, catalogue, areas, notation)
+
+
+# How a file writes the kinds, for the rows brief suggests (brief.notebook.rowstyle).
+DUTCH_KINDS = {"realisation": "realisatie", "target": "doel", "baseline": "nulmeting"}
+
+
+def kind_words(written_kinds) -> dict[str, str]:
+    """Return the word a file uses for each kind, from its kind column as text."""
+    import pandas as pd
+
+    words: dict[str, str] = {}
+    dutch = False
+    # Each distinct word once, in the order the file first writes it: the same words.
+    if isinstance(written_kinds, pd.Series):
+        written_kinds = written_kinds.unique()
+    for written in written_kinds:
+        word = written.strip()
+        kind = KIND_ALIASES.get(word.lower(), word.lower())
+        dutch = dutch or word.lower() in KIND_ALIASES
+        words.setdefault(kind, word)
+    fallback = DUTCH_KINDS if dutch else {}
+    return {kind: words.get(kind, fallback.get(kind, kind)) for kind in DUTCH_KINDS}

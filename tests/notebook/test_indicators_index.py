@@ -1,0 +1,231 @@
+"""The index brief.notebook.indicators finds figures through gives what filtering the table gives.
+
+Each question is asked twice, through the index and with the index switched off (the plain
+filter over every row), and the answers must be the same: figures, series, their lineage
+(the data rows behind them), the rows selected, and the errors and gaps with their words.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from brief.exceptions import DataError
+from brief.notebook import indicators as ind
+from brief.notebook.validate import TEXT
+
+CITY = "Stad"
+INDICATORS = ["a", "b", "c", "ä"]
+AREAS = [CITY, "Noord", "Zuid"]
+KINDS = ["realisation", "target", "baseline"]
+YEARS = [2020, 2021, 2022, 2023]
+
+
+def long_table(rows: list[tuple], dtype=TEXT) -> pd.DataFrame:
+    """Return a table as brief.load_data returns one, lineage columns and all."""
+    frame = pd.DataFrame(
+        {
+            "indicator": pd.Series([r[0] for r in rows], dtype=dtype),
+            "year": pd.Series([r[1] for r in rows], dtype=np.int64),
+            "area": pd.Series([r[2] for r in rows], dtype=dtype),
+            "value": pd.Series([float(r[3]) for r in rows], dtype=np.float64),
+            "kind": pd.Series([r[4] for r in rows], dtype=dtype),
+            "source": pd.Series([r[5] for r in rows], dtype=dtype),
+            "row": pd.Series(range(2, len(rows) + 2), dtype=np.int64),
+            "file": pd.Series(["data/x.csv"] * len(rows), dtype=dtype),
+            "sheet": pd.Series([""] * len(rows), dtype=dtype),
+        }
+    )
+    frame.attrs.update(city=CITY, path="data/x.csv")
+    return frame
+
+
+def scanned(function, *args, **kwargs):
+    """Return what ``function`` answers, or the error it raises, with the index switched off."""
+    saved = ind._lookup
+    ind._lookup = lambda frame: None
+    try:
+        return answer(function, *args, **kwargs)
+    finally:
+        ind._lookup = saved
+
+
+def answer(function, *args, **kwargs):
+    """Return ``function``'s result with its lineage, or the type and words of its error."""
+    try:
+        result = function(*args, **kwargs)
+    except (DataError, KeyError) as error:
+        return ("error", type(error).__name__, str(error))
+    if isinstance(result, pd.DataFrame):
+        return ("frame", result.to_dict("split"), list(result.index))
+    if isinstance(result, pd.Series):
+        return ("series", result.to_dict(), result.name, ind.lineage_of(result))
+    if isinstance(result, ind.NoData):
+        return ("gap", result.reason)
+    return ("value", result, type(result).__name__, ind.lineage_of(result))
+
+
+def same_both_ways(function, *args, **kwargs):
+    indexed = answer(function, *args, **kwargs)
+    assert indexed == scanned(function, *args, **kwargs)
+    return indexed
+
+
+@pytest.fixture(autouse=True)
+def outside_a_project(monkeypatch):
+    # A suggested row is written brief's own way here: no project, no data file to read.
+    monkeypatch.setattr(ind, "find_project", lambda: (_ for _ in ()).throw(DataError("none")))
+
+
+rows_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(INDICATORS),
+        st.sampled_from(YEARS),
+        st.sampled_from(AREAS),
+        st.integers(0, 1000),
+        st.sampled_from(KINDS),
+        st.sampled_from(["CBS", "fictief"]),
+    ),
+    min_size=0,
+    max_size=40,
+)
+question = st.tuples(
+    st.sampled_from([*INDICATORS, "onbekend"]),
+    st.sampled_from([*YEARS, 2030]),
+    st.sampled_from([*KINDS, "other"]),
+    st.sampled_from([*AREAS, "Elders"]),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=rows_strategy, asked=question, shuffle=st.randoms())
+def test_every_question_gets_the_answer_the_filter_gives(rows, asked, shuffle):
+    shuffle.shuffle(rows)
+    frame = long_table(rows)
+    indicator, year, kind, area = asked
+
+    same_both_ways(ind._rows, frame, indicator, kind, area)
+    same_both_ways(ind.value_for, frame, indicator, year, kind, area)
+    same_both_ways(ind.city_value, frame, indicator, year, kind)
+    same_both_ways(ind.series, frame, indicator, kind, area)
+    same_both_ways(ind.series, frame, indicator, kind, area, years=[year, 2021])
+    same_both_ways(ind.target_year, frame, indicator, year, area)
+    same_both_ways(ind.by_area, frame, indicator, year, kind)
+    same_both_ways(ind.years_until, frame, year, [indicator, "b"])
+    same_both_ways(ind.years_until, frame, year)
+    same_both_ways(ind.source_note, frame, [indicator, "c"], [year])
+    same_both_ways(ind.source_note, frame, [indicator], areas=True)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=rows_strategy, asked=question)
+def test_an_areas_gaps_say_the_same(rows, asked):
+    frame = long_table(rows)
+    indicator, year, kind, _area = asked
+    saved = ind.letter_area
+    ind.letter_area = lambda: "Noord"  # as in the grid's letter for the area Noord
+    try:
+        found = same_both_ways(ind.value_for, frame, indicator, year, kind)
+        same_both_ways(ind.target_year, frame, indicator, year)
+        same_both_ways(ind.source_note, frame, [indicator])
+    finally:
+        ind.letter_area = saved
+
+    if not any(r[0] == indicator and r[4] == kind and r[2] == "Noord" for r in rows):
+        assert found[0] == "gap"  # the letter of Noord prints that it has no data
+
+
+def test_a_figure_names_the_row_it_was_read_from():
+    frame = long_table(
+        [
+            ("b", 2023, CITY, 7, "realisation", "CBS"),
+            ("a", 2023, "Noord", 1, "realisation", "CBS"),
+            ("a", 2023, CITY, 9, "realisation", "CBS"),
+        ]
+    )
+
+    figure = ind.value_for(frame, "a", 2023)
+
+    assert figure == 9
+    assert [(r.row, r.area, r.value) for r in ind.lineage_of(figure).rows] == [(4, CITY, 9.0)]
+
+
+def test_a_changed_cell_is_seen_at_once():
+    frame = long_table(
+        [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
+    )
+    assert ind.value_for(frame, "a", 2023) == 9
+
+    frame.loc[1, "indicator"] = "a"  # now two rows of a; the first still comes first
+    frame.loc[0, "year"] = 2022
+    frame.loc[1, "value"] = 8
+
+    assert ind.value_for(frame, "a", 2023) == 8
+    assert answer(ind.series, frame, "a") == scanned(ind.series, frame, "a")
+    assert list(ind.series(frame, "a")) == [9.0, 8.0]
+
+
+def test_a_table_keeps_its_index_until_its_columns_change():
+    frame = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
+
+    first = ind._lookup(frame)
+
+    assert first is not None and ind._lookup(frame) is first
+    assert ind._lookup(frame[frame["year"] > 0]) is not first  # a selection is another table
+    frame["area"] = frame["area"].str.upper()
+    assert ind._lookup(frame) is not first
+    assert answer(ind.value_for, frame, "a", 2023, area="STAD")[1] == 9
+
+
+def test_a_table_without_arrow_text_is_filtered_as_before():
+    rows = [("a", 2023, CITY, 9, "realisation", "CBS"), ("a", 2022, CITY, 3, "target", "CBS")]
+    frame = long_table(rows, dtype=object)
+
+    assert ind._lookup(frame) is None
+    assert answer(ind.value_for, frame, "a", 2023) == answer(
+        ind.value_for, long_table(rows), "a", 2023
+    )
+
+
+def test_empty_cells_are_found_by_no_question():
+    frame = long_table(
+        [("a", 2023, CITY, 9, "realisation", "CBS"), ("a", 2022, CITY, 3, "realisation", "CBS")]
+    )
+    frame.loc[0, "area"] = np.nan
+
+    assert same_both_ways(ind.value_for, frame, "a", 2022)[1] == 3
+    assert same_both_ways(ind.value_for, frame, "a", 2023)[0] == "error"
+    assert same_both_ways(ind.series, frame, "a")[1] == {2022: 3.0}
+
+
+def test_names_that_are_not_text_find_nothing_either_way():
+    frame = long_table([("5", 2023, CITY, 9, "realisation", "CBS")])
+
+    assert same_both_ways(ind.value_for, frame, "5", 2023)[1] == 9
+    assert same_both_ways(ind.source_note, frame, [5, "5"])[1] == "CBS"
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["checked now", "from the cache"])
+def test_a_suggested_row_is_written_as_the_file_writes_rows(project, kept):
+    from brief.notebook.data import load_data
+    from brief.notebook.rowstyle import _kind_words, row_style
+
+    path = project.data_dir / "jeugd.csv"
+    text = path.read_text(encoding="utf-8").replace(",realisation,", ",Realisatie,")
+    path.write_text(text.replace(",", ";"), encoding="utf-8")
+    if kept:
+        load_data("jeugd", project)
+
+    frame = load_data("jeugd", project)
+    style = row_style(path, frame.attrs["kind_words"])
+
+    assert frame.attrs["kind_words"] == _kind_words(pd.read_csv(path, sep=";", dtype=str))
+    assert style == row_style(path)  # as read from the file itself
+    assert (
+        style.row("x", 2030, "Noord", "realisation") == "x;2030;Noord;<value>;Realisatie;<source>"
+    )
