@@ -60,6 +60,8 @@ def brief_graph() -> dict[str, set[str]]:
 
 
 def side_of(module: str) -> str:
+    if module == "brief.__main__":  # `python -m brief`: the command line
+        return "cli"
     parts = module.split(".")
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in SIDES) else "shared"
 
@@ -93,6 +95,26 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return found
+
+
+def test_every_import_of_brief_names_a_module_that_is_there():
+    """A moved module leaves no import of its old path behind (`python -m brief` included)."""
+    modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                named = [node.module]
+            elif isinstance(node, ast.Import):
+                named = [alias.name for alias in node.names]
+            else:
+                continue
+            wrong += [
+                f"{module_name(path)} imports {name}"
+                for name in named
+                if name and name.split(".")[0] == "brief" and name not in modules
+            ]
+    assert wrong == []
 
 
 def test_no_module_imports_itself_through_others():

@@ -1,3 +1,3 @@
-from brief.cli.app import main
+from brief.cli import main
 
 main()
