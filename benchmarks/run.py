@@ -319,6 +319,7 @@ def add_kernel_results(repeats: int, grid: bool = True) -> None:
     """Run the forked-kernel cases and add them to results.json, under "kernels"."""
     from kernel_bench import kernel_cases
 
+    load_before = os.getloadavg()  # 2 cores: how busy the machine was says how far to trust it
     kernels = kernel_cases(repeats, grid=grid)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
     results["kernels"] = {
@@ -327,7 +328,8 @@ def add_kernel_results(repeats: int, grid: bool = True) -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "system": platform.platform(),
-            "load": "2 cores shared with other work while measured",
+            "load average before (1, 5, 15 min)": [round(n, 2) for n in load_before],
+            "load average after (1, 5, 15 min)": [round(n, 2) for n in os.getloadavg()],
         },
         "repeats": repeats,
         **kernels,
