@@ -285,7 +285,7 @@ def test_a_worker_killed_mid_grid_keeps_finished_letters_and_the_next_build_comp
 
 def test_a_worker_speaks_the_language_of_the_build_whatever_its_own(cluster, tmp_path):
     from brief.build.cluster import ClusterRunner
-    from tests.build.test_build import add_notebook
+    from tests.build.test_year import add_notebook
 
     project = copy_example(tmp_path / "project")
     add_notebook(

@@ -469,7 +469,7 @@ def letter_text(path) -> str:
 
 @pytest.mark.slow
 def test_a_grid_builds_area_letters_in_their_folders_and_one_failure_stops_no_other(project):
-    from tests.build.test_build import add_notebook
+    from tests.build.test_year import add_notebook
 
     add_notebook(
         project,
