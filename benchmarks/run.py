@@ -289,30 +289,14 @@ def add_data_results(repeats: int) -> None:
     """Run the data cases (national-scale files) and add them to results.json."""
     from data_bench import data_cases
 
-    data = data_cases(repeats)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
-    results["national_data"] = {
-        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "repeats": repeats,
-        **data,
-    }
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    console.print(f"Data results added to {RESULTS.relative_to(REPO)}")
+    keep_results("national_data", {"repeats": repeats, **data_cases(repeats)}, "Data")
 
 
 def add_grid_results(repeats: int) -> None:
     """Run the grid cases (the 15 letters of one year) and add them to results.json."""
     from grid_bench import grid_cases
 
-    grid = grid_cases(repeats)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
-    results["grid"] = {
-        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "repeats": repeats,
-        **grid,
-    }
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    console.print(f"Grid results added to {RESULTS.relative_to(REPO)}")
+    keep_results("grid", {"repeats": repeats, **grid_cases(repeats)}, "Grid")
 
 
 def add_kernel_results(repeats: int, grid: bool = True) -> None:
@@ -321,21 +305,23 @@ def add_kernel_results(repeats: int, grid: bool = True) -> None:
 
     load_before = os.getloadavg()  # 2 cores: how busy the machine was says how far to trust it
     kernels = kernel_cases(repeats, grid=grid)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
-    results["kernels"] = {
-        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "system": platform.platform(),
-            "load average before (1, 5, 15 min)": [round(n, 2) for n in load_before],
-            "load average after (1, 5, 15 min)": [round(n, 2) for n in os.getloadavg()],
-        },
-        "repeats": repeats,
-        **kernels,
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load average before (1, 5, 15 min)": [round(n, 2) for n in load_before],
+        "load average after (1, 5, 15 min)": [round(n, 2) for n in os.getloadavg()],
     }
+    keep_results("kernels", {"machine": machine, "repeats": repeats, **kernels}, "Kernel")
+
+
+def keep_results(key: str, entry: dict, label: str) -> None:
+    """Put ``entry``, stamped with when it was measured, under ``key`` in results.json."""
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    measured = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    results[key] = {"measured": measured, **entry}
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    console.print(f"Kernel results added to {RESULTS.relative_to(REPO)}")
+    console.print(f"{label} results added to {RESULTS.relative_to(REPO)}")
 
 
 def report(

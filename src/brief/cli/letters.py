@@ -266,26 +266,22 @@ def check(
     paths, letters = project_and_letters(project, [year] if year else [], per, only)
     failed = False
     with checking.notebook_runner(paths, cluster) as runner:
-        reports = [checking.check_letter(paths, letter, template, runner) for letter in letters]
-    for letter, (template_path, report) in zip(letters, reports, strict=True):
-        # In a check of several letters each line says which letter it is about.
-        about = f"{letter.label}: " if len(letters) > 1 else ""
-        for warning in report.warnings:
-            print_warning(about + warning)
-        for error in report.errors:
-            print_error(about + error)
-        failed = failed or bool(report.errors)
-        if not report.errors:
-            out.print(
-                _("{template} is ready for {year}.").format(
-                    # The path where two letters' templates may share a name.
-                    template=(
-                        paths.relative(template_path) if len(letters) > 1 else template_path.name
-                    ),
-                    year=letter.label,
-                ),
-                markup=False,
-            )
+        for letter in letters:  # each letter's findings as soon as they are known
+            template_path, report = checking.check_letter(paths, letter, template, runner)
+            # In a check of several letters each line says which letter it is about.
+            about = f"{letter.label}: " if len(letters) > 1 else ""
+            for warning in report.warnings:
+                print_warning(about + warning)
+            for error in report.errors:
+                print_error(about + error)
+            failed = failed or bool(report.errors)
+            if not report.errors:
+                # The path where two letters' templates may share a name.
+                shown = paths.relative(template_path) if len(letters) > 1 else template_path.name
+                out.print(
+                    _("{template} is ready for {year}.").format(template=shown, year=letter.label),
+                    markup=False,
+                )
     if failed:
         raise typer.Exit(EXIT_USER_ERROR)
 
