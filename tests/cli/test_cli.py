@@ -1,3 +1,4 @@
+import pytest
 from typer.testing import CliRunner
 
 from brief.cli import app
@@ -130,3 +131,36 @@ def test_fields_never_cuts_a_name_at_80_columns(project, monkeypatch):
         assert name in result.output
     assert "…" not in result.output
     assert "computed in the notebook" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("command", ["build", "check", "fields"])
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "'abc' is no number of threads. Give local, local:N"),
+        ("nl", "'abc' is geen aantal threads. Geef local, local:N"),
+    ],
+)
+def test_a_local_cluster_without_a_number_is_said_before_any_work(
+    project, monkeypatch, command, language, said
+):
+    monkeypatch.setenv("BRIEF_LANG", language)
+    result = runner.invoke(
+        app, [command, "2023", "--cluster", "local:abc", "--project", str(project.root)]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.replace("│", " ").split())
+    assert not project.outputs_dir.exists()  # nothing planned, nothing written
+
+
+def test_a_local_cluster_names_its_threads_or_is_refused():
+    from brief.build.cluster import local_threads
+    from brief.exceptions import ClusterError
+
+    assert local_threads("local:3") == 3
+    assert local_threads("local") >= 1
+    assert local_threads("tcp://scheduler:8786") is None
+    for wrong in ("local:", "local:0", "local:-2", "local:two"):
+        with pytest.raises(ClusterError, match="no number of threads"):
+            local_threads(wrong)

@@ -445,13 +445,33 @@ class ClusterRunner:
         self.client = None
 
 
+def local_threads(address: str) -> int | None:
+    """Return the threads of the LocalCluster ``address`` asks for (``local``: this
+    machine's cores; ``local:N``: N), None for a scheduler's address; raise ClusterError
+    for a ``local:`` without a whole number of at least 1."""
+    if address != LOCAL and not address.startswith(LOCAL + ":"):
+        return None
+    if address == LOCAL:
+        return os.cpu_count() or 1
+    count = address.split(":", 1)[1].strip()
+    if not count.isdigit() or int(count) < 1:
+        raise ClusterError(
+            _(
+                "--cluster {address} asks for a cluster on this machine, but '{count}' is no "
+                "number of threads. Give local, local:N with N a whole number of at least 1 "
+                "(local:4), or a scheduler's address (tcp://host:8786)."
+            ).format(address=address, count=count)
+        )
+    return int(count)
+
+
 def connect_client(address: str):
     """Return a Dask client of the scheduler at ``address`` (``local[:N]``: a new
     LocalCluster of one worker process with N threads), or raise ClusterError."""
     from distributed import Client, LocalCluster
 
-    if address == LOCAL or address.startswith(LOCAL + ":"):
-        threads = int(address.split(":", 1)[1]) if ":" in address else (os.cpu_count() or 1)
+    threads = local_threads(address)
+    if threads is not None:
         cluster = LocalCluster(
             n_workers=1, threads_per_worker=threads, processes=True, dashboard_address=":0"
         )

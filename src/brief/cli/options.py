@@ -15,6 +15,20 @@ from brief.i18n import N_, _
 from brief.project.letters import Letter
 from brief.project.paths import ProjectPaths, find_project, open_project
 
+
+def checked_cluster(address: str | None) -> str | None:
+    """The check of --cluster (and BRIEF_CLUSTER) before any work: a local:N that is no
+    number is said at once, not after the notebooks are planned."""
+    if address is not None:
+        from brief.build.cluster import local_threads
+
+        try:
+            local_threads(address)
+        except BriefError as error:
+            raise typer.BadParameter(str(error)) from None
+    return address
+
+
 ProjectOption = Annotated[
     Path | None,
     typer.Option(
@@ -71,6 +85,7 @@ ClusterOption = Annotated[
         "--cluster",
         metavar=N_("ADDRESS"),
         envvar="BRIEF_CLUSTER",
+        callback=checked_cluster,
         help=N_("Run the notebooks on this Dask scheduler (tcp://host:8786, or local:N)."),
     ),
 ]
