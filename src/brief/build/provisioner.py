@@ -22,6 +22,7 @@ from queue import Empty
 from typing import Any
 
 import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -102,6 +103,15 @@ class ForkKernelManager(AsyncKernelManager):
 
     client_class = DottedObjectName("brief.build.provisioner.ForkKernelClient")
     client_factory = Type(klass=ForkKernelClient)
+
+    @default("context")
+    def _quick_reconnect(self) -> zmq.asyncio.Context:
+        # The manager's own socket (the control channel, on which the shutdown request goes)
+        # connects as the kernel starts, before it listens: as in ForkKernelClient, try
+        # again every 10 ms, not every 100 ms, or the request waits up to 0.1 s at the end.
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
 
     @default("transport")
     def _local_sockets(self) -> str:
