@@ -294,3 +294,69 @@ def test_the_manager_and_its_client_reach_a_starting_kernel_within_10_ms():
     finally:
         manager.context.destroy()
         client.context.destroy()
+
+
+@pytest.mark.skipif(not kernels.forking_wanted(), reason="kernels start plainly here")
+def test_a_zygote_started_early_is_adopted_by_the_build_or_stopped_unused():
+    early = kernels._Zygotes()
+    early.start_early()
+    zygote = early._zygote
+    assert zygote is not None and early.get(dict(os.environ)) is None  # no build yet
+
+    early.enter()  # the build's warm block takes the one already importing
+    assert early._zygote is zygote and early.get(dict(os.environ)) is zygote
+    early.leave()
+    assert zygote.process.poll() is not None
+
+    unused = kernels._Zygotes()
+    unused.start_early()
+    importing = unused._zygote.process
+    unused.stop_unused()  # at exit: nothing was built; killed while it still imports
+    assert importing.poll() is not None and unused._zygote is None
+
+
+@linux_only
+def test_a_build_with_nothing_to_do_starts_a_zygote_early_and_leaves_none(project, tmp_path):
+    build_year(project, 2023, jobs=2)
+    command = [sys.executable, "-m", "brief", "build", "2023", "--project", str(project.root)]
+    mark, paused = uuid.uuid4().hex, tmp_path / "paused"
+    holding = {"MARK": mark, pausing.PAUSE_AT: "planned", pausing.PAUSE_SIGNAL: str(paused)}
+    build = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, start_new_session=True, env={**os.environ, **holding}
+    )
+    try:
+        while not paused.exists():
+            assert build.poll() is None, "the build ended before it had planned"
+            time.sleep(0.01)
+        assert len(marked_processes(mark)) == 2  # the build and the zygote it started first
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+
+    mark = uuid.uuid4().hex
+    done = subprocess.run(
+        [*command, "--lang", "en"], capture_output=True, text=True, env={**os.environ, "MARK": mark}
+    )
+    assert done.returncode == 0 and "nothing changed" in done.stdout, done.stderr
+    assert marked_processes(mark) == []  # stopped at exit, killed as it still imported
+
+
+@pytest.mark.parametrize(
+    "arguments, early",
+    [
+        (["build"], True),
+        (["build", "2023", "--per", "gebied", "--jobs", "2"], True),
+        (["build", "2024", "--cluster", "tcp://host:8786"], False),
+        (["build", "--cluster=local:2"], False),
+        (["build", "--help"], False),
+        (["check", "2023"], False),
+        ([], False),
+    ],
+)
+def test_only_a_build_on_this_machine_starts_the_zygote_early(arguments, early, monkeypatch):
+    from brief.__main__ import _builds_here
+
+    monkeypatch.delenv("BRIEF_CLUSTER", raising=False)
+    assert _builds_here(arguments) is early
+    monkeypatch.setenv("BRIEF_CLUSTER", "tcp://host:8786")
+    assert _builds_here(arguments) is False

@@ -17,6 +17,7 @@ or when the zygote cannot start; ``BRIEF_KERNELS=fork`` asks for forks on macOS 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -153,7 +154,10 @@ class Zygote:
         return ForkedProcess(json.loads(line)["pid"], ours)
 
     def close(self) -> None:
-        """Stop the zygote; it kills the kernels it still runs."""
+        """Stop the zygote; it kills the kernels it still runs. One still importing (it
+        has no kernel yet, and would notice only once done) is killed instead."""
+        if self._ready is None and not select.select([self.control], [], [], 0)[0]:
+            self.process.kill()
         with contextlib.suppress(OSError):
             self.control.close()
         try:
@@ -169,19 +173,37 @@ def _imported_with(env: dict[str, str]) -> dict[str, str]:
 
 class _Zygotes:
     """The zygote of this process: started when the first :func:`warm_kernels` block
-    opens, stopped when the last one ends."""
+    opens (or earlier, by :func:`start_early`), stopped when the last one ends."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._users = 0
         self._zygote: Zygote | None = None
 
+    def _start(self) -> None:
+        if self._zygote is None:
+            with contextlib.suppress(OSError):
+                self._zygote = Zygote(dict(os.environ))
+
+    def start_early(self) -> None:
+        with self._lock:
+            if self._zygote is None and self._users == 0:
+                self._start()
+                atexit.register(self.stop_unused)
+
+    def stop_unused(self) -> None:
+        """Stop a zygote started early that no block has used (nothing to run)."""
+        with self._lock:
+            if self._users > 0:
+                return
+            zygote, self._zygote = self._zygote, None
+        if zygote is not None:
+            zygote.close()
+
     def enter(self) -> None:
         with self._lock:
             self._users += 1
-            if self._zygote is None:
-                with contextlib.suppress(OSError):
-                    self._zygote = Zygote(dict(os.environ))
+            self._start()
 
     def leave(self) -> None:
         with self._lock:
@@ -197,7 +219,7 @@ class _Zygotes:
         block is open, the zygote could not start, or the environment changed since)."""
         with self._lock:
             zygote = self._zygote
-            if zygote is None or not zygote.ready():
+            if zygote is None or self._users == 0 or not zygote.ready():
                 return None
         return zygote if zygote.serves(env) else None
 
@@ -222,6 +244,18 @@ def warm_kernels() -> Iterator[None]:
         yield
     finally:
         _ZYGOTES.leave()
+
+
+def start_early() -> None:
+    """Start the zygote now, before the command knows whether it has a notebook to run.
+
+    Its imports take most of a second, and a data-correction rebuild waits for them;
+    started as the ``brief`` process starts, they run beside the command's own imports
+    and its planning instead of after them. A :func:`warm_kernels` block adopts it; if
+    none opens (nothing to build), it is stopped, killed if still importing, at exit.
+    """
+    if forking_wanted():
+        _ZYGOTES.start_early()
 
 
 def keep_warm() -> None:

@@ -380,7 +380,10 @@ def main(argv: list[str]) -> int:
         preload()
     except Exception:  # silently: the build starts plain kernels, which say what is wrong
         return 1
-    control.sendall(READY)
+    try:
+        control.sendall(READY)
+    except OSError:  # the build has gone while this imported (it had nothing to run)
+        return 0
     zygote = _Zygote(control)
     try:
         received = zygote.serve()
