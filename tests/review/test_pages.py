@@ -292,3 +292,18 @@ def test_review_page_names_each_cell_as_the_notebook_page_numbers_it(reviewed):
         cell = html[html.index(f'id="{anchor}"') :]
         prompt = re.search(r'class="jp-InputPrompt jp-InputArea-prompt">In\s*\[(\d+)\]:', cell)
         assert prompt.group(1) == count, name
+
+
+def test_a_page_made_after_the_warm_up_is_the_page_made_without_it(reviewed, tmp_path):
+    from brief.review import pages
+
+    executed = reviewed["outputs"].notebooks_dir / reviewed["paths"].notebooks()[0].name
+    pages._notebook_exporter.cache_clear()
+    cold = pages.write_notebook_html(executed, tmp_path / "cold.html").read_text()
+    pages._notebook_exporter.cache_clear()
+
+    pages.prepare_notebook_pages()
+    assert pages._notebook_exporter.cache_info().currsize == 1  # ready for the real page
+    warm = pages.write_notebook_html(executed, tmp_path / "warm.html").read_text()
+
+    assert warm == cold and "data:image/png;base64" in warm

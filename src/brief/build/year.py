@@ -340,7 +340,7 @@ def _run_notebooks(
 ) -> None:
     """Copy the reused notebooks' results into ``staging`` and run the others there."""
     from brief.build.run import run_notebooks
-    from brief.review.pages import write_notebook_html
+    from brief.review.pages import prepare_notebook_pages, write_notebook_html
 
     staging.notebooks_dir.mkdir()
     for notebook in plan.notebooks:  # reuse what nothing has changed for
@@ -351,6 +351,8 @@ def _run_notebooks(
                     shutil.copy2(path, staging.notebooks_dir / path.name)
     to_run = [n.source for n in plan.notebooks if n.reruns]
     ran, written = itertools.count(1), itertools.count(1)
+    if runner is None and to_run:  # pages written here: ready the exporter as kernels start
+        threading.Thread(target=prepare_notebook_pages, name="pages", daemon=True).start()
 
     def after_run(run) -> None:  # in the notebook's worker thread, kernel released
         pausing.reached(f"notebook {next(ran)} done")

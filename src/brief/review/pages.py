@@ -12,6 +12,7 @@ writes, beside the letter:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -59,6 +60,32 @@ def write_notebook_html(executed: Path, target: Path) -> Path:
         )
     target.write_text(body, encoding="utf-8")
     return target
+
+
+def prepare_notebook_pages() -> None:
+    """Render a small notebook page once, without writing it, so that the first real page
+    does not pay for what nbconvert prepares on first use: its templates compiled, the
+    code highlighter's and the sanitiser's patterns (a quarter of a second). A build calls
+    this in a thread while its kernels start; a failure here is left to the real page."""
+    import nbformat
+
+    code = nbformat.v4.new_code_cell("year = 2023", execution_count=1)
+    code.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"image/png": _ONE_PIXEL, "text/plain": "<Figure>"}
+        ),
+        nbformat.v4.new_output("execute_result", data={"text/html": "<p>1</p>"}, execution_count=1),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# *1*"), code])
+    with contextlib.suppress(Exception), _EXPORTING:
+        _notebook_exporter(current_language()).from_notebook_node(
+            notebook, resources={"metadata": {"name": "warm"}, "brief": {"no_alt": ""}}
+        )
+
+
+_ONE_PIXEL = (  # a 1×1 PNG, base64 as notebooks hold images
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 @functools.cache
