@@ -105,3 +105,43 @@ def test_the_kernel_speaks_the_language_of_the_build(project, tmp_path, language
     if language == "en":
         assert str(caught.value).startswith("ouderen.csv has 1 problem(s):\n")
         assert where == "Notebook 09-taal.ipynb failed for 2023 on this, in cell 4 (DataError)."
+
+
+IMPORTS_WHILE_RUNNING = """
+import sys
+from pathlib import Path
+import nbformat
+from brief.build.kernels import warm_kernels
+from brief.build.run import import_notebook_libraries, run_notebooks
+
+folder = Path(sys.argv[1])
+notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+nbformat.write(notebook, folder / "01-een.ipynb")
+nbformat.write(notebook, folder / "02-twee.ipynb")
+import_notebook_libraries()
+before = set(sys.modules)
+with warm_kernels():
+    run_notebooks(
+        [folder / "01-een.ipynb", folder / "02-twee.ipynb"], folder / "out", 2023,
+        failed_dir=folder / "failed", jobs=2,
+    )
+print(sorted(set(sys.modules) - before))
+"""
+
+
+@pytest.mark.parametrize("kernels", ["fork", "plain"])
+def test_threads_running_notebooks_import_nothing_after_the_libraries(tmp_path, kernels):
+    """Two threads importing one module's circle at once can fail ("KeyError: 'IPython'");
+    the thread readying the notebook pages imports beside the notebook threads, so these
+    must import nothing once import_notebook_libraries() has run."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS_WHILE_RUNNING, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BRIEF_KERNELS": kernels},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import shutil
 import sys
@@ -47,7 +48,8 @@ _IMPORTING = threading.Lock()
 
 
 def import_notebook_libraries() -> None:
-    """Import papermill, nbclient, jupyter_client, nbformat and nbconvert, once.
+    """Import papermill, nbclient, jupyter_client, nbformat and nbconvert, once, and what
+    starting a kernel imports.
 
     These packages import one another in circles. Imported from two threads at once,
     Python's import-deadlock guard can hand one thread a half-initialised module, and the
@@ -65,6 +67,21 @@ def import_notebook_libraries() -> None:
         import papermill  # noqa: F401
         from jupyter_client.kernelspec import NoSuchKernel  # noqa: F401
         from nbconvert import HTMLExporter  # noqa: F401
+
+        for module in _KERNEL_START_IMPORTS:
+            importlib.import_module(module)
+
+
+# What starting a kernel imports on first use (jupyter_client's kernel specs, brief's
+# provisioner; psutil for a plain kernel's local addresses). Imported with the rest, the
+# threads that run notebooks import nothing, so the thread that readies the notebook pages
+# (brief.review.pages) imports beside them without a race.
+_KERNEL_START_IMPORTS = (
+    "IPython.paths",
+    "ipykernel.kernelspec",
+    "psutil",
+    "brief.build.provisioner",
+)
 
 
 @dataclass(frozen=True)
