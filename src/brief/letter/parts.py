@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 # A Jinja tag left in the letter: {{ }}, {% %} or {# #}.
@@ -170,9 +171,15 @@ def pictures(document: Document) -> list[tuple[str, str, bool]]:
 
 def heading_levels(document: Document) -> list[tuple[int, str]]:
     """Return (level, text) of every heading in the body, in order."""
+    # Each paragraph's style name as paragraph.style gives it (the default style for none
+    # or an unknown one), from one pass over the styles: paragraph.style searches them all
+    # for each paragraph.
+    names = {s.style_id: s.name for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_name = default.name if default is not None else ""
     levels = []
     for paragraph in document.paragraphs:
-        match = _HEADING_STYLE.match(paragraph.style.name if paragraph.style is not None else "")
+        match = _HEADING_STYLE.match(names.get(paragraph._p.style, default_name) or "")
         if match:
             levels.append((int(match.group(1)), paragraph.text))
     return levels
