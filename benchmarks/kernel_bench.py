@@ -10,7 +10,9 @@ starts them, as brief did before):
 - k2 ``brief build 2023 --force --jobs 1`` against the naive loop (papermill CLI per
   notebook, then a docxtpl script: case 1 of benchmarks/run.py);
 - k3 a data-correction rebuild: ``brief build 2023`` after data/ouderen.csv changed
-  (two notebooks rerun);
+  (two notebooks rerun); also with brief as it was when issue 26 was measured
+  (commit 0897787: plain kernels only, "today's plain-kernel rebuild"), taken from this
+  repository's history and run in the same environment, on its own example project;
 - k4 ``brief build 2024 --per area --force`` (15 letters) against fifteen naive letters,
   with the peak memory of brief and all its processes, counted as PSS (proportional set
   size: a page shared by n processes counts 1/n in each), so pages that forked kernels
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,12 +38,15 @@ import psutil
 import run as bench  # benchmarks/run.py, the harness these cases share
 from grid_bench import GRID_YEAR, naive_grid
 
+BASELINE = "0897787"  # the commit issue 26 measured on, before forked kernels
+
 KERNEL_CASES = {
     "k1_empty": "k1 an empty notebook through brief, kernel start to notebook written",
     "k1_imports": "k1 a notebook importing brief, charts and indicators",
     "k2": f"k2 brief build {bench.YEAR} --force --jobs 1",
     "k2_naive": "k2 naive: papermill CLI per notebook, then a docxtpl script",
     "k3": f"k3 brief build {bench.YEAR} after {bench.EDITED_DATA} changed",
+    "k3_baseline": f"k3 the same with brief at {BASELINE} (the issue's today: plain kernels)",
     "k4": f"k4 brief build {GRID_YEAR} --per area --force (15 letters)",
     "k4_naive": "k4 naive: 15 letters by papermill CLI and docxtpl script",
 }
@@ -48,7 +54,8 @@ TARGETS = {  # ratio: (highest allowed, what it compares)
     "notebook fixed cost, forked (s)": (0.15, "k1_empty, forked, seconds"),
     "build --force --jobs 1 / naive": (0.3, "k2 forked / k2_naive"),
     "15-letter grid / 15 naive letters": (0.12, "k4 forked / k4_naive"),
-    "data-correction rebuild / plain kernels": (0.5, "k3 forked / k3 plain"),
+    "data-correction rebuild / today's rebuild": (0.5, f"k3 forked / k3 at {BASELINE}"),
+    "data-correction rebuild / plain kernels": (0.5, "k3 forked / k3 plain, stricter"),
     "grid peak memory / plain kernels": (1.0, "k4 PSS forked / k4 PSS plain"),
 }
 
@@ -111,7 +118,49 @@ def correct_data(project: Path) -> None:
     path = project / bench.EDITED_DATA
     text = path.read_text(encoding="utf-8")
     old, new = bench.EDIT if bench.EDIT[0] in text else bench.EDIT[::-1]
+    if old not in text:
+        raise SystemExit(f"Benchmark case k3: {path} holds neither {bench.EDIT}")
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def baseline_project(folder: Path) -> tuple[Path, dict[str, str]] | None:
+    """Return (example project, environment) of brief at BASELINE, from this repository's
+    history, in ``folder``; None when the history lacks it (a shallow clone)."""
+    source = folder / "baseline"
+    source.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(bench.REPO), "archive", "--format=tar", BASELINE],
+        capture_output=True,
+    )
+    if archive.returncode != 0:
+        bench.console.print(f"k3 at {BASELINE}: not in this repository's history, skipped")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    project = folder / "baseline-project"
+    for part in ("data", "notebooks", "params", "templates"):
+        shutil.copytree(source / part, project / part)
+    shutil.copy(source / "brief.yaml", project / "brief.yaml")
+    # Its own code first on the path, here and in its kernels (which inherit the variable).
+    return project, {**os.environ, "PYTHONPATH": str(source / "src"), "BRIEF_KERNELS": "plain"}
+
+
+def baseline_rebuilds(repeats: int) -> list[float]:
+    """k3 with brief at BASELINE: a cold build first, then ``repeats`` corrections."""
+    command = [sys.executable, "-m", "brief", "build", str(bench.YEAR)]
+    with tempfile.TemporaryDirectory(prefix="brief-bench-baseline-") as folder:
+        found = baseline_project(Path(folder))
+        if found is None:
+            return []
+        project, env = found
+        subprocess.run(command, cwd=project, capture_output=True, env=env, check=True)
+
+        def one_edit(_repeat: int) -> float:
+            correct_data(project)
+            started = time.perf_counter()
+            subprocess.run(command, cwd=project, capture_output=True, env=env, check=True)
+            return time.perf_counter() - started
+
+        return measure(KERNEL_CASES["k3_baseline"], repeats, one_edit)
 
 
 def peak_pss(command: list[str], cwd: Path, how: str) -> float:
@@ -179,6 +228,9 @@ def kernel_cases(repeats: int, grid: bool = True) -> dict:
                 return timed(rebuild, project, how)
 
             cases["k3"][how] = measure(f"{KERNEL_CASES['k3']} ({how})", repeats, one_edit)
+        baseline = baseline_rebuilds(repeats)
+        if baseline:
+            cases["k3_baseline"]["plain"] = baseline
         if grid:
             letters = bench.brief("build", str(GRID_YEAR), "--per", "area", "--force")
             naive = cases["k4_naive"]["plain"] = [naive_grid(project)]
@@ -200,6 +252,10 @@ def kernel_cases(repeats: int, grid: bool = True) -> dict:
         "build --force --jobs 1 / naive": median["k2"]["fork"] / median["k2_naive"]["plain"],
         "data-correction rebuild / plain kernels": median["k3"]["fork"] / median["k3"]["plain"],
     }
+    if "k3_baseline" in median:
+        ratios["data-correction rebuild / today's rebuild"] = (
+            median["k3"]["fork"] / median["k3_baseline"]["plain"]
+        )
     if grid:
         ratios["15-letter grid / 15 naive letters"] = (
             median["k4"]["fork"] / median["k4_naive"]["plain"]
