@@ -83,9 +83,10 @@ def test_forked_and_plain_kernels_build_the_same_letter(tmp_path, monkeypatch, f
 
 
 PORTRAIT = """
-import json, os, random, sys, threading
+import gc, json, os, random, sys, threading
 import numpy, matplotlib
 print(json.dumps({
+    "collector": gc.isenabled(),
     "cwd": os.getcwd(),
     "lang": os.environ.get("BRIEF_LANG"),
     "mark": os.environ.get("MARK"),

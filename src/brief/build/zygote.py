@@ -124,6 +124,10 @@ def preload() -> None:
     """Import what every notebook imports; then freeze it, so forks share its pages."""
     import importlib
 
+    # The collector would run a few hundred times while these imports make objects, and
+    # find little: a tenth of the zygote's start (Python's advice for a process that forks:
+    # collect nothing until the freeze below). Kernels get it back on, as a fresh process.
+    gc.disable()
     # debugpy warns on import about frozen modules; a fresh kernel says it where nobody
     # reads it, and so does this.
     stderr = os.dup(2)
@@ -136,6 +140,7 @@ def preload() -> None:
         os.dup2(stderr, 2)
         os.close(stderr)
         os.close(quiet)
+        gc.enable()
     if threading.active_count() != 1:  # a thread does not survive a fork: refuse to serve
         raise RuntimeError("the zygote started a thread while importing")
     # OpenBLAS (numpy) keeps a pool of native threads; its own fork handler stops the pool
