@@ -91,3 +91,23 @@ def test_published_table_rows_fill_a_table_drawn_in_the_template(tmp_path):
     rows = [[cell.text for cell in row.cells] for row in letter.tables[0].rows]
     assert rows == [["DOCK & co", "12.500"], ["SOL", "n.v.t."]]
     assert "Bron: Test" in [p.text for p in letter.paragraphs]
+
+
+def test_a_subdocument_holds_what_docxtpls_own_holds(tmp_path):
+    """Figures and tables are built in subdocuments made from one copy of python-docx's
+    blank document; the XML they add to the letter is docxtpl's, byte for byte."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from brief.letter.fill import _new_subdoc, _styled
+    from tests.conftest import REPO
+
+    template = open_template(REPO / "templates" / "brief.docx")
+    caption = template.get_docx().part.get_style_id("Caption", WD_STYLE_TYPE.PARAGRAPH)
+    made = []
+    for sub in (template.new_subdoc(), _new_subdoc(template), _new_subdoc(template)):
+        _styled(sub.add_paragraph("Figuur 1: bereik"), caption)
+        table = sub.add_table(rows=2, cols=3)
+        table.cell(1, 2).text = "1.234"
+        sub.add_paragraph("Bron: jeugd.csv")
+        made.append(str(sub))
+    assert made[0] == made[1] == made[2] and 'w:pStyle w:val="Caption"' in made[0]

@@ -8,7 +8,6 @@ paragraphs: ``{{p kinderwerk_trend }}``. One fill serves the letter and its revi
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
 import functools
@@ -21,9 +20,11 @@ import docx
 import jinja2
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
 from docx.shared import Emu, Pt
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
+from lxml import etree
 
 from brief.exceptions import BlockMisused, TemplateError, did_you_mean
 from brief.i18n import N_, _, ngettext
@@ -287,13 +288,15 @@ def _new_subdoc(template: DocxTemplate) -> Subdoc:
     template.init_docx()
     sub = Subdoc.__new__(Subdoc)
     sub.tpl, sub.docx = template, template.get_docx()
-    sub.subdocx = WordDocument(copy.deepcopy(_blank_document()), sub.docx.part)
+    sub.subdocx = WordDocument(parse_xml(_blank_document()), sub.docx.part)
     return sub
 
 
 @functools.cache
-def _blank_document():
-    return docx.Document().element
+def _blank_document() -> bytes:
+    """python-docx's blank document.xml, kept as text: each subdocument parses its own
+    copy (letters of a grid are filled in threads, and lxml trees are not shared)."""
+    return etree.tostring(docx.Document().element)
 
 
 def preflight(
