@@ -145,3 +145,23 @@ def test_threads_running_notebooks_import_nothing_after_the_libraries(tmp_path, 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_notebook_libraries_leave_numpy_pyarrow_and_nbconvert_for_later():
+    """A build imports papermill before its kernels start; papermill would import pyarrow
+    and numpy for notebooks on HDFS (0.15 s), and nbconvert is for the pages, readied
+    while the kernels start. Afterwards pyarrow.fs imports as ever."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from brief.build.run import import_notebook_libraries\n"
+        "import_notebook_libraries()\n"
+        "print(sorted({'numpy', 'pyarrow', 'nbconvert', 'pandas'} & set(sys.modules)))\n"
+        "import pyarrow.fs\n"
+        "print(pyarrow.fs.LocalFileSystem.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "LocalFileSystem"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +45,33 @@ def skip_slow_iri_checker() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+@contextlib.contextmanager
+def without_hdfs() -> Iterator[None]:
+    """Inside the block, ``pyarrow.fs`` cannot be imported (unless it already was).
+
+    papermill's module for reading and writing notebooks imports it, and with it pyarrow
+    and numpy (0.15 s of every build's start), only to offer notebooks on HDFS, which
+    brief never reads or writes; without it papermill keeps a stub that would say the
+    dependency is missing. Anything that imports ``pyarrow.fs`` after the block gets it.
+    """
+    if "pyarrow.fs" in sys.modules:
+        yield
+        return
+    sys.modules["pyarrow.fs"] = None
+    try:
+        yield
+    finally:
+        if "pyarrow.fs" in sys.modules and sys.modules["pyarrow.fs"] is None:
+            del sys.modules["pyarrow.fs"]
+
+
 _IMPORTING = threading.Lock()
 
 
 def import_notebook_libraries() -> None:
-    """Import papermill, nbclient, jupyter_client, nbformat and nbconvert, once, and what
-    starting a kernel imports.
+    """Import papermill, nbclient, jupyter_client and nbformat, once, and what starting a
+    kernel imports. (nbconvert, for the notebook pages, is imported by
+    :mod:`brief.review.pages` under its own lock, while the kernels start.)
 
     These packages import one another in circles. Imported from two threads at once,
     Python's import-deadlock guard can hand one thread a half-initialised module, and the
@@ -62,11 +84,11 @@ def import_notebook_libraries() -> None:
         skip_slow_iri_checker()
         import jupyter_client.manager  # noqa: F401
         import nbclient  # noqa: F401
-        import nbconvert  # noqa: F401
         import nbformat  # noqa: F401
-        import papermill  # noqa: F401
         from jupyter_client.kernelspec import NoSuchKernel  # noqa: F401
-        from nbconvert import HTMLExporter  # noqa: F401
+
+        with without_hdfs():
+            import papermill  # noqa: F401
 
         for module in _KERNEL_START_IMPORTS:
             importlib.import_module(module)

@@ -40,9 +40,10 @@ from brief.records import (
 PAGE_TEMPLATE = "review.html.j2"
 NOTEBOOK_TEMPLATE = "notebook.html.j2"  # nbconvert's lab page, plus charts' alt text
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-# nbconvert imports IPython and its lexers on the first export; notebooks finishing at
-# once would import them from two threads. Exports are pure Python (one core under the
-# GIL anyway), so taking turns costs nothing and rules that race out.
+# nbconvert is imported, and imports IPython's lexers, on the first export; notebooks
+# finishing at once (and the warm-up, prepare_notebook_pages) would import them from two
+# threads. Exports are pure Python (one core under the GIL anyway), so taking turns costs
+# nothing and rules that race out: every use of nbconvert holds this lock.
 _EXPORTING = threading.Lock()
 
 
