@@ -164,3 +164,32 @@ def test_a_local_cluster_names_its_threads_or_is_refused():
     for wrong in ("local:", "local:0", "local:-2", "local:two"):
         with pytest.raises(ClusterError, match="no number of threads"):
             local_threads(wrong)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--help"], "geschiedenis"),
+        (["nonsense"], "nonsense"),
+        (["build", "1999", "--project", "{project}"], "1999"),
+        (["build", "2023", "--jobs", "0", "--project", "{project}"], "--jobs"),
+        (["diff", "--project", "{project}"], "diff"),
+    ],
+)
+def test_the_brief_command_ends_as_the_command_line_does(project, arguments, said):
+    """`brief` (python -m brief) ends without unloading its modules: its exit code is the
+    command line's own, as CliRunner sees it, and nothing it printed is lost."""
+    import os
+    import subprocess
+    import sys
+
+    arguments = [argument.format(project=project.root) for argument in arguments]
+    expected = runner.invoke(app, arguments)
+    done = subprocess.run(
+        [sys.executable, "-m", "brief", *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == expected.exit_code
+    assert said in done.stdout + done.stderr
