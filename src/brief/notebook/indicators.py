@@ -390,6 +390,12 @@ def _lookup(frame: pd.DataFrame) -> _Lookup | _Joined | None:
     return made if made.usable else None
 
 
+def index_rows(frame: pd.DataFrame) -> None:
+    """Make the index of ``frame`` now, not on its first question: a process that forks
+    kernels does, so that they share it."""
+    _lookup(frame)
+
+
 def _joined(arrays: tuple) -> _Joined | None:
     """Return the index of a table joined from tables that have one, through theirs; None
     when it is not such a table (then it gets its own)."""
@@ -445,10 +451,22 @@ def _select(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     pd.concat) copies the column whole first; the rows between the first and the last
     picked mostly lie in one chunk, so they are cut out first, which copies nothing.
     """
-    if not len(positions):
-        return frame.iloc[positions]
+    if not len(positions):  # no rows: taking none from several chunks joins them first
+        return frame.iloc[0:0]
+    pieces = np.split(positions, np.searchsorted(positions, _chunk_starts(frame)))
+    pieces = [piece for piece in pieces if len(piece)]
+    if len(pieces) > 1:  # rows of several chunks: cut out of each, then joined
+        return pd.concat([_select(frame, piece) for piece in pieces])
     low, high = int(positions[0]), int(positions[-1]) + 1
     return frame.iloc[low:high].iloc[positions - low]
+
+
+def _chunk_starts(frame: pd.DataFrame) -> list[int]:
+    """Return the position where each chunk of the indicator column but the first begins."""
+    array = getattr(frame["indicator"].array, "_pa_array", None)
+    if array is None or array.num_chunks < 2:
+        return []
+    return list(np.cumsum([len(chunk) for chunk in array.chunks])[:-1])
 
 
 def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
