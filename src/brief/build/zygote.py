@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 # What every notebook imports. brief.notebook.charts is left out on purpose (see above).
 PRELOAD = (
@@ -151,6 +152,7 @@ class _Zygote:
     def __init__(self, control: socket.socket):
         self.control = control
         self.kernels: dict[int, socket.socket] = {}
+        self.tables_of: str | None = None  # the project whose data tables it keeps
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -168,6 +170,7 @@ class _Zygote:
                     received = _receive_request(self.control)
                     if received is None:
                         return None
+                    self._keep_tables(*received)
                     if self._fork(received[1]) == 0:
                         return received
                 else:
@@ -194,6 +197,40 @@ class _Zygote:
         self.kernels[pid] = kernel
         _tell(kernel, pid=pid)
         return pid
+
+    def _keep_tables(self, request: KernelRequest, kernel: socket.socket) -> None:
+        """Keep the checked tables of the project a kernel runs in, before forking it, so
+        that it and every kernel after it share them (:func:`brief.notebook.data.keep_tables`).
+
+        Once per project. Files the cache does not hold yet are checked first, in a child
+        of this process that writes them to the cache and exits: checking may start Arrow's
+        threads, which this process must never have.
+        """
+        from brief.exceptions import BriefError
+        from brief.notebook import data
+        from brief.project.paths import find_project
+
+        try:
+            project = find_project(Path(request.cwd))
+        except (BriefError, OSError):  # not a brief project's kernel: nothing to read
+            return
+        if str(project.root) == self.tables_of:
+            return
+        self.tables_of = str(project.root)
+        checker = os.fork()
+        if checker == 0:
+            try:
+                _die_with_parent()
+                self._close_in_child(kernel)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's, as here
+                data.check_data_files(project)
+            finally:
+                os._exit(0)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(checker, 0)
+        with contextlib.suppress(Exception):  # then the kernels read the files themselves
+            data.keep_tables(project)
+        gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
 
     def _close_in_child(self, kernel: socket.socket) -> None:
         """Let go of everything of the zygote's in a new child: sockets, pipes, signals."""

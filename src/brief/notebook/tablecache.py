@@ -85,9 +85,12 @@ def _checking_code() -> str:
 
 
 def read_table(
-    folder: Path, data_file: Path, key: str
+    folder: Path, data_file: Path, key: str, threads: bool = True
 ) -> tuple[pd.DataFrame, list[ReadNote], dict] | None:
-    """Return the kept table of ``data_file`` with its notes and facts, or None."""
+    """Return the kept table of ``data_file`` with its notes and facts, or None.
+
+    Without ``threads`` Arrow starts none (a process that forks afterwards must have none).
+    """
     import pyarrow as pa
 
     from brief.notebook.validate import TEXT
@@ -95,7 +98,10 @@ def read_table(
     path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
     try:
         with pa.memory_map(str(path)) as source:
-            table = pa.ipc.open_file(source).read_all()
+            # From a buffer: reading the file itself would start Arrow's I/O threads.
+            options = pa.ipc.IpcReadOptions(use_threads=threads)
+            table = pa.ipc.open_file(pa.BufferReader(source.read_buffer()), options=options)
+            table = table.read_all()
         kept = json.loads(table.schema.metadata[b"brief"])
         notes = [ReadNote.model_validate(note) for note in kept["notes"]]
         if any(column.num_chunks > 1 for column in table.columns):  # kept by an older brief
@@ -104,7 +110,9 @@ def read_table(
         return None
     if kept.get("key") != key:
         return None
-    frame = table.to_pandas(types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get)
+    frame = table.to_pandas(
+        types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get, use_threads=threads
+    )
     return frame, notes, kept["facts"]
 
 
