@@ -153,6 +153,8 @@ class _Zygote:
         self.control = control
         self.kernels: dict[int, socket.socket] = {}
         self.tables_of: str | None = None  # the project whose data tables it keeps
+        self.checker: int | None = None  # the child checking that project's files
+        self.ended: set[int] = set()  # children collected that were not kernels
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -202,9 +204,11 @@ class _Zygote:
         """Keep the checked tables of the project a kernel runs in, before forking it, so
         that it and every kernel after it share them (:func:`brief.notebook.data.keep_tables`).
 
-        Once per project. Files the cache does not hold yet are checked first, in a child
-        of this process that writes them to the cache and exits: checking may start Arrow's
-        threads, which this process must never have.
+        The first kernel of a project gets those the cache holds. Files the cache lacks are
+        checked meanwhile in a child of this process (checking may start Arrow's threads,
+        which this process must never have), which writes them to the cache and exits;
+        the kernels forked after that get them too. Kernels that need one sooner wait for
+        the child's check and read the cache, as without a zygote.
         """
         from brief.exceptions import BriefError
         from brief.notebook import data
@@ -214,11 +218,23 @@ class _Zygote:
             project = find_project(Path(request.cwd))
         except (BriefError, OSError):  # not a brief project's kernel: nothing to read
             return
-        if str(project.root) == self.tables_of:
+        if str(project.root) != self.tables_of:
+            self.tables_of = str(project.root)
+            self.checker = self._check_tables(project, kernel)
+        elif self.checker is None or not self._checker_ended():
             return
-        self.tables_of = str(project.root)
-        checker = os.fork()
-        if checker == 0:
+        else:
+            self.checker = None
+        with contextlib.suppress(Exception):  # then the kernels read the files themselves
+            data.keep_tables(project)
+        gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
+
+    def _check_tables(self, project, kernel: socket.socket) -> int:
+        """Fork a child that checks the files whose tables the cache lacks; return its id."""
+        from brief.notebook import data
+
+        pid = os.fork()
+        if pid == 0:
             try:
                 _die_with_parent()
                 self._close_in_child(kernel)
@@ -226,11 +242,17 @@ class _Zygote:
                 data.check_data_files(project)
             finally:
                 os._exit(0)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(checker, 0)
-        with contextlib.suppress(Exception):  # then the kernels read the files themselves
-            data.keep_tables(project)
-        gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
+        return pid
+
+    def _checker_ended(self) -> bool:
+        """Return whether the child checking files has ended, collecting it if it has."""
+        if self.checker in self.ended:
+            self.ended.discard(self.checker)
+            return True
+        try:
+            return os.waitpid(self.checker, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            return True
 
     def _close_in_child(self, kernel: socket.socket) -> None:
         """Let go of everything of the zygote's in a new child: sockets, pipes, signals."""
@@ -256,6 +278,8 @@ class _Zygote:
             if pid == 0:
                 return
             kernel = self.kernels.pop(pid, None)
+            if kernel is None and pid == self.checker:
+                self.ended.add(pid)
             if kernel is not None:
                 _tell(kernel, exit=os.waitstatus_to_exitcode(status))
                 kernel.close()

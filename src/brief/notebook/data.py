@@ -483,13 +483,28 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     """Return the indicator catalogue (data/indicatoren.csv), indexed by indicator."""
     project = project or find_project()
     path = project.data_dir / CATALOGUE_FILE
+    if _CATALOGUES:  # kept by the process this kernel was forked from: the same content?
+        try:
+            sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
+        except OSError:
+            sha256 = None
+        kept = _CATALOGUES.get((str(path), sha256))
+        if kept is not None:
+            _record_input(path, project, len(kept), [], "catalogue", sha256=sha256)
+            return kept.copy(deep=False)
+    frame = _read_catalogue(path)
+    _record_input(path, project, len(frame), [], "catalogue")
+    return frame
+
+
+def _read_catalogue(path: Path) -> pd.DataFrame:
+    """Return the catalogue at ``path``, checked and indexed by indicator."""
     frame = _text(_read_table(path, CATALOGUE_COLUMNS))
     problems = [
         _("row {row}, column 'unit': {unit!r} is not a unit; use one of {units}").format(
             row=index + 2, unit=unit, units=", ".join(NUMBER_UNITS)
         )
-        for index, unit in frame["unit"].items()
-        if unit not in NUMBER_UNITS
+        for index, unit in frame["unit"][~frame["unit"].isin(list(NUMBER_UNITS))].items()
     ]
     problems += [
         _("row {row}, column 'indicator': {name!r} is listed twice").format(
@@ -499,7 +514,6 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     ]
     if problems:
         raise DataError(listed_message(path.name, problems))
-    _record_input(path, project, len(frame), [], "catalogue")
     return frame.set_index("indicator")
 
 
@@ -708,23 +722,45 @@ def check_data_files(project: ProjectPaths) -> None:
 
 def keep_tables(project: ProjectPaths) -> int:
     """Keep in this process the checked table of every data file of ``project`` that the
-    cache holds, with its index, for load_data to hand out; return how many. Tables kept
-    before are let go. Reads without Arrow's threads: the process forks afterwards."""
+    cache holds, with its index, and the catalogue, for load_data and load_catalogue to
+    hand out; return how many tables it keeps. Tables of other content (or of another
+    project) are let go. Reads without Arrow's threads: the process forks afterwards."""
     from brief.notebook.indicators import index_rows
 
-    _KEPT.clear()
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
+    keys = {}
     for path in data_files(project):
-        hashes, key = _table_key(path, project, settings)
-        kept = key and tablecache.read_table(cache, path, key, threads=False)
+        key = _table_key(path, project, settings)[1]
+        if key:
+            keys[str(path), key] = path
+    for gone in set(_KEPT) - set(keys):
+        del _KEPT[gone]
+    for (name, key), path in keys.items():
+        if (name, key) in _KEPT:
+            continue
+        kept = tablecache.read_table(cache, path, key, threads=False)
         if not _whole(kept):
             continue
         checked, notes, facts = kept
         table = _loaded(checked, path, project, settings, facts["kind_words"])
         index_rows(table)
-        _KEPT[(str(path), key)] = _Kept(table, notes, facts, hashes["data"])
+        _KEPT[(name, key)] = _Kept(table, notes, facts, tablecache.content_hash(path, cache))
+    _keep_catalogue(project)
     return len(_KEPT)
+
+
+_CATALOGUES: dict[tuple[str, str], pd.DataFrame] = {}  # kept catalogues, by path and hash
+
+
+def _keep_catalogue(project: ProjectPaths) -> None:
+    from brief.exceptions import BriefError
+
+    _CATALOGUES.clear()
+    path = project.data_dir / CATALOGUE_FILE
+    with contextlib.suppress(BriefError, OSError):  # the notebook that reads it says why
+        sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
+        _CATALOGUES[(str(path), sha256)] = _read_catalogue(path)
 
 
 def _whole(kept) -> bool:
@@ -746,7 +782,8 @@ def _check_file(
     areas = area_names(project, settings)
     # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
     frame.index = frame.index + 2
-    checked = check_table(frame, catalogue["unit"].to_dict(), areas, notation)
+    units = dict(zip(catalogue.index.tolist(), catalogue["unit"].tolist(), strict=True))
+    checked = check_table(frame, units, areas, notation)
     checked.table["sheet"] = frame.attrs.get("sheet", "")  # kept with the table, for lineage
     _in_one_chunk(checked.table)  # before it is kept, so the cache keeps it so too
     if checked.found:
