@@ -154,6 +154,7 @@ class _Zygote:
         self.kernels: dict[int, socket.socket] = {}
         self.tables_of: str | None = None  # the project whose data tables it keeps
         self.checker: int | None = None  # the child checking that project's files
+        self.kept = False  # whether it keeps what the cache holds of them
         self.ended: set[int] = set()  # children collected that were not kernels
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
@@ -219,12 +220,13 @@ class _Zygote:
         except (BriefError, OSError):  # not a brief project's kernel: nothing to read
             return
         if str(project.root) != self.tables_of:
-            self.tables_of = str(project.root)
+            self.tables_of, self.kept = str(project.root), False
             self.checker = self._check_tables(project, kernel)
-        elif self.checker is None or not self._checker_ended():
+        if self.checker is not None and self._checker_ended():
+            self.checker, self.kept = None, False  # what it checked is to be kept too
+        if self.kept:
             return
-        else:
-            self.checker = None
+        self.kept = True
         with contextlib.suppress(Exception):  # then the kernels read the files themselves
             data.keep_tables(project)
         gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
@@ -432,17 +434,45 @@ def remove_stale_sockets(folder: str) -> None:
                         os.unlink(entry.path)
 
 
+def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] | None:
+    """Start checking the data files of the build's project (its root, when the build
+    names it) in a child as soon as brief can, while this process imports the rest; return
+    the root and the child's process id. The first kernels wait for no check then."""
+    if not project:
+        return None
+    try:
+        from brief.notebook import data
+        from brief.project.paths import ProjectPaths
+
+        paths = ProjectPaths(Path(project[0]))
+    except Exception:  # the kernels find out, as without a zygote
+        return None
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _die_with_parent()
+            control.close()
+            data.check_data_files(paths)
+        finally:
+            os._exit(0)
+    return str(paths.root), pid
+
+
 def main(argv: list[str]) -> int:
-    """Serve the build on the control socket whose descriptor is ``argv[0]``."""
+    """Serve the build on the control socket whose descriptor is ``argv[0]``; ``argv[1]``,
+    if given, is the root of the build's project."""
     control = socket.socket(fileno=int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     remove_stale_sockets(tempfile.gettempdir())  # milliseconds, while the build plans
+    checking = _check_early(argv[1:], control)
     try:
         preload()
     except Exception:  # silently: the build starts plain kernels, which say what is wrong
         return 1
     control.sendall(READY)
     zygote = _Zygote(control)
+    if checking is not None:
+        zygote.tables_of, zygote.checker = checking
     try:
         received = zygote.serve()
     finally:

@@ -760,11 +760,12 @@ _CATALOGUES: dict[tuple[str, str], pd.DataFrame] = {}  # kept catalogues, by pat
 def _keep_catalogue(project: ProjectPaths) -> None:
     from brief.exceptions import BriefError
 
-    _CATALOGUES.clear()
     path = project.data_dir / CATALOGUE_FILE
     with contextlib.suppress(BriefError, OSError):  # the notebook that reads it says why
         sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
-        _CATALOGUES[(str(path), sha256)] = _read_catalogue(path)
+        if (str(path), sha256) not in _CATALOGUES:
+            _CATALOGUES.clear()
+            _CATALOGUES[(str(path), sha256)] = _read_catalogue(path)
 
 
 def _whole(kept) -> bool:
