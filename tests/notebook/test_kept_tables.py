@@ -147,4 +147,5 @@ def test_keeping_tables_starts_no_thread(project):
 
     keep_tables(project)
 
-    assert len(os.listdir("/proc/self/task")) == before  # the zygote forks afterwards
+    # None more (one a test before let go may still be leaving): the zygote forks afterwards.
+    assert len(os.listdir("/proc/self/task")) <= before

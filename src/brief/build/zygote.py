@@ -212,7 +212,7 @@ class _Zygote:
         the child's check and read the cache, as without a zygote.
         """
         from brief.exceptions import BriefError
-        from brief.notebook import data
+        from brief.notebook import data, indicators
         from brief.project.paths import find_project
 
         try:
@@ -228,7 +228,7 @@ class _Zygote:
             return
         self.kept = True
         with contextlib.suppress(Exception):  # then the kernels read the files themselves
-            data.keep_tables(project)
+            data.keep_tables(project, indicators.index_rows)
         gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
 
     def _check_tables(self, project, kernel: socket.socket) -> int:

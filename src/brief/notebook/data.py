@@ -24,6 +24,7 @@ import difflib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -646,10 +647,10 @@ def _checked_table(
     if key and not _whole(kept):
         # Kernels of a grid that start together would each check the file: the others
         # wait for the first and read what it kept.
-        with tablecache.checking(cache, path):
+        with tablecache.checking(cache, path) as held:
             kept = tablecache.read_table(cache, path, key)
             if not _whole(kept):
-                return _check_file(path, project, settings, hashes, key)
+                return _check_file(path, project, settings, hashes, key, held)
     if _whole(kept):
         table, notes, facts = kept
         _record_checked_against(project, facts)
@@ -722,15 +723,17 @@ def check_data_files(project: ProjectPaths) -> None:
             continue
         with contextlib.suppress(BriefError, OSError):
             _checked_table(path, project, settings, hashes, key)
+    tablecache.finish_writing()
 
 
-def keep_tables(project: ProjectPaths) -> int:
+def keep_tables(
+    project: ProjectPaths, prepare: Callable[[pd.DataFrame], None] | None = None
+) -> int:
     """Keep in this process the checked table of every data file of ``project`` that the
-    cache holds, with its index, and the catalogue, for load_data and load_catalogue to
-    hand out; return how many tables it keeps. Tables of other content (or of another
+    cache holds, and the catalogue, for load_data and load_catalogue to hand out; return
+    how many tables it keeps. ``prepare`` is called with each table newly kept (the zygote
+    makes their index for finding figures). Tables of other content (or of another
     project) are let go. Reads without Arrow's threads: the process forks afterwards."""
-    from brief.notebook.indicators import index_rows
-
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
     keys = {}
@@ -748,7 +751,8 @@ def keep_tables(project: ProjectPaths) -> int:
             continue
         checked, notes, facts = kept
         table = _loaded(checked, path, project, settings, facts["kind_words"])
-        index_rows(table)
+        if prepare is not None:
+            prepare(table)
         _KEPT[(name, key)] = _Kept(table, notes, facts, tablecache.content_hash(path, cache))
     _keep_catalogue(project)
     return len(_KEPT)
@@ -774,10 +778,16 @@ def _whole(kept) -> bool:
 
 
 def _check_file(
-    path: Path, project: ProjectPaths, settings: Settings, hashes: dict | None, key: str | None
+    path: Path,
+    project: ProjectPaths,
+    settings: Settings,
+    hashes: dict | None,
+    key: str | None,
+    held: tablecache.Checking | None = None,
 ) -> tuple[Checked, str, dict[str, str]]:
-    """Read and check the file, keep the checked table under ``key``, and return it as
-    :func:`_checked_table` does."""
+    """Read and check the file, keep the checked table under ``key`` (while the notebook
+    goes on, with ``held``: see :func:`brief.notebook.tablecache.write_table`), and return
+    it as :func:`_checked_table` does."""
     cache = tablecache.cache_dir(project.outputs_dir)
     notation = settings.notatie.get(path.name)
     frame = _read_table(path, COLUMNS)
@@ -801,5 +811,5 @@ def _check_file(
             "areas": (len(areas.names), hashes["areas"]),
             "kind_words": words,
         }
-        tablecache.write_table(cache, path, key, checked.table, checked.notes, facts)
+        tablecache.write_table(cache, path, key, checked.table, checked.notes, facts, held)
     return checked, hashes["data"] if hashes else file_hash(path), words

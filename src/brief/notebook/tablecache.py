@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -123,18 +124,55 @@ def write_table(
     frame: pd.DataFrame,
     notes: list[ReadNote],
     facts: dict,
+    held: Checking | None = None,
 ) -> None:
-    """Keep ``frame`` (a checked table) for ``data_file``; older tables of the file go."""
+    """Keep ``frame`` (a checked table) for ``data_file``; older tables of the file go.
+
+    With ``held`` (the right to check the file, from :func:`checking`) the file is written
+    by a thread of its own, so the notebook goes on meanwhile (a million rows: a fifth of
+    a second), and the right is let go once it is written: a process waiting for it then
+    reads the table. :func:`finish_writing` waits for such threads.
+    """
     import pyarrow as pa
 
     path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
+    # Made here, not in the thread: pandas is not made to be read from two threads at once.
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
+    if held is None:
+        _write_arrow(folder, data_file, path, table)
+        return
+
+    def write() -> None:
+        try:
+            with contextlib.suppress(Exception):  # nothing kept: the file is checked again
+                _write_arrow(folder, data_file, path, table)
+        finally:
+            held.release()
+
+    held.writer = threading.Thread(target=write, name="brief-keep-table")
+    _WRITERS.append(held.writer)
+    held.writer.start()
+
+
+_WRITERS: list[threading.Thread] = []
+
+
+def finish_writing() -> None:
+    """Wait until every table this process is writing is written."""
+    while _WRITERS:
+        _WRITERS.pop().join()
+
+
+def _write_arrow(folder: Path, data_file: Path, path: Path, table) -> None:
+    import pyarrow as pa
+
     # One chunk per column: picking a few rows of a column in many chunks costs as much as
     # copying it whole (a millisecond a column for a million rows), and a notebook picks
     # rows for every figure.
-    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
-    table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
+    table = table.combine_chunks()
 
     def write(temporary: str) -> None:
         with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
@@ -148,9 +186,23 @@ def write_table(
                 older.unlink(missing_ok=True)
 
 
+class Checking:
+    """The right to check a data file (a lock), held until its checked table is kept."""
+
+    def __init__(self, lock) -> None:
+        self.lock = lock  # None: checked without one
+        self.writer: threading.Thread | None = None  # writes the table, then lets go
+
+    def release(self) -> None:
+        if self.lock is not None:
+            with contextlib.suppress(OSError):
+                self.lock.release()
+
+
 @contextlib.contextmanager
-def checking(folder: Path, data_file: Path) -> Iterator[None]:
-    """Hold the right to check ``data_file``, which one process at a time has.
+def checking(folder: Path, data_file: Path) -> Iterator[Checking]:
+    """Hold the right to check ``data_file``, which one process at a time has, until the
+    block ends or, if the block writes the checked table with it, until it is written.
 
     Without a lock (a folder brief cannot write in, or a wait of more than CHECK_WAIT
     seconds) the file is checked all the same.
@@ -159,15 +211,18 @@ def checking(folder: Path, data_file: Path) -> Iterator[None]:
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(folder / f"{_slug(data_file)}.lock"), timeout=CHECK_WAIT)
+        # Not bound to this thread: the thread that writes the table lets it go.
+        path = str(folder / f"{_slug(data_file)}.lock")
+        lock = FileLock(path, timeout=CHECK_WAIT, thread_local=False)
         lock.acquire()
     except (OSError, Timeout):
         lock = None
+    held = Checking(lock)
     try:
-        yield
+        yield held
     finally:
-        if lock is not None:
-            lock.release()
+        if held.writer is None:
+            held.release()
 
 
 def _slug(path: Path) -> str:
