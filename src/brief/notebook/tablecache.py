@@ -8,6 +8,11 @@ brief's version and checking code. Anything else is a miss: a changed file, cata
 brief is checked anew. Reading a kept table maps the file into memory, a million rows in
 a few hundredths of a second.
 
+The table is written by a thread of its own while the notebook goes on; the lock that
+lets one process at a time check a file is let go once it is written. A process that forks
+kernels (brief.build.zygote) keeps the tables in memory as well, for the kernels to share
+(brief.notebook.data.keep_tables).
+
 Hashing a large file takes time too, so each file's hash is kept beside the tables with
 the file's size, modification time and inode, and computed again only when one of those
 changes (as git's index does). Nothing here is needed for a build to be right: a cache
