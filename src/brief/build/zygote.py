@@ -233,15 +233,13 @@ class _Zygote:
 
     def _check_tables(self, project, kernel: socket.socket) -> int:
         """Fork a child that checks the files whose tables the cache lacks; return its id."""
-        from brief.notebook import data
-
         pid = os.fork()
         if pid == 0:
             try:
                 _die_with_parent()
                 self._close_in_child(kernel)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's, as here
-                data.check_data_files(project)
+                _check_quietly(project)
             finally:
                 os._exit(0)
         return pid
@@ -434,6 +432,19 @@ def remove_stale_sockets(folder: str) -> None:
                         os.unlink(entry.path)
 
 
+def _check_quietly(project) -> None:
+    """Check the data files of ``project`` the cache lacks (in a child of the zygote, which
+    exits then): what the check might print goes nowhere, as the build shows only what the
+    notebooks say."""
+    from brief.notebook import data
+
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+    data.check_data_files(project)
+
+
 def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] | None:
     """Start checking the data files of the build's project (its root, when the build
     names it) in a child as soon as brief can, while this process imports the rest; return
@@ -441,7 +452,8 @@ def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] 
     if not project:
         return None
     try:
-        from brief.notebook import data
+        # Imported here first (pandas, Arrow, brief's checks): all the child needs.
+        from brief.notebook import data  # noqa: F401
         from brief.project.paths import ProjectPaths
 
         paths = ProjectPaths(Path(project[0]))
@@ -452,7 +464,7 @@ def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] 
         try:
             _die_with_parent()
             control.close()
-            data.check_data_files(paths)
+            _check_quietly(paths)
         finally:
             os._exit(0)
     return str(paths.root), pid
