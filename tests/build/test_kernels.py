@@ -20,6 +20,7 @@ from brief.build import kernels, pausing
 from brief.build.run import run_notebooks
 from brief.build.year import build_year
 from brief.exceptions import NotebookError
+from brief.notebook.data import load_data
 from brief.records import RunRecord
 from tests.conftest import copy_example
 
@@ -155,6 +156,45 @@ def test_forked_kernels_draw_different_random_numbers(tmp_path, forks):
     draws = [tuple(kernel["random"]) for kernel in seen]
     assert len(set(draws)) == 3
     assert len({draw[1] for draw in draws}) == 3  # numpy's too
+
+
+SHARED = """
+import json
+import brief
+from brief.notebook import tablecache
+read = []
+reading = tablecache.read_table
+tablecache.read_table = lambda *args, **kw: read.append(args[1].name) or reading(*args, **kw)
+jeugd = brief.load_data("jeugd")
+before = float(jeugd["value"].iloc[0])
+jeugd.loc[jeugd.index[0], "value"] = -1.0  # this notebook's own change
+jeugd["area"] = "Nergens"
+again = brief.load_data("jeugd")
+print(json.dumps({"read": read, "before": before, "again": float(again["value"].iloc[0]),
+                  "area": again["area"].iloc[0]}))
+"""
+
+
+def test_forked_kernels_share_the_tables_kept_and_keep_their_changes_their_own(
+    project, tmp_path, forks
+):
+    checked = load_data("jeugd", project)  # in the cache, as after an earlier build
+    sources = []
+    for n in (1, 2):
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell(SHARED)]
+        sources.append(project.notebooks_dir / f"0{n}-gedeeld.ipynb")
+        nbformat.write(notebook, sources[-1])
+
+    runs = run_notebooks(sources, tmp_path / "out", 2023, failed_dir=tmp_path / "f", jobs=1)
+
+    assert len(forks) == 2
+    for run in runs:  # the second ran after the first changed its table
+        outputs = json.loads(run.executed.read_text(encoding="utf-8"))["cells"][-1]["outputs"]
+        seen = json.loads("".join(outputs[-1]["text"]))
+        assert seen["read"] == []  # handed out by the zygote, not read from the cache again
+        assert seen["before"] == seen["again"] == float(checked["value"].iloc[0])
+        assert seen["area"] == checked["area"].iloc[0]
 
 
 def children_of(pid: int) -> list[int]:

@@ -121,6 +121,40 @@ def test_every_question_gets_the_answer_the_filter_gives(rows, asked, shuffle):
 
 
 @settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(parts=st.lists(rows_strategy, min_size=2, max_size=4), asked=question)
+def test_a_table_joined_from_indexed_tables_answers_as_the_filter(parts, asked):
+    tables = [long_table(rows) for rows in parts]
+    for table in tables:
+        ind._lookup(table)  # as a notebook's first question on each table makes it
+    frame = pd.concat(tables)
+    indicator, year, kind, area = asked
+
+    joined = ind._lookup(frame)
+
+    assert isinstance(joined, ind._Joined)  # found through the parts', not sorted again
+    same_both_ways(ind.value_for, frame, indicator, year, kind, area)
+    same_both_ways(ind.series, frame, indicator, kind, area)
+    same_both_ways(ind.target_year, frame, indicator, year, area)
+    same_both_ways(ind.by_area, frame, indicator, year, kind)
+    same_both_ways(ind.years_until, frame, year, [indicator, "b"])
+    same_both_ways(ind.source_note, frame, [indicator, "c"], [year])
+
+
+def test_a_joined_table_of_a_table_without_an_index_gets_its_own():
+    one = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
+    other = long_table([("a", 2022, CITY, 3, "realisation", "CBS")])
+    ind._lookup(one)
+
+    frame = pd.concat([one, other.iloc[:1]])
+    made = ind._lookup(frame)
+
+    assert isinstance(made, ind._Lookup)
+    assert list(ind.series(frame, "a")) == [3.0, 9.0]
+
+
+@settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=rows_strategy, asked=question)
@@ -171,12 +205,15 @@ def test_a_changed_cell_is_seen_at_once():
 
 
 def test_a_table_keeps_its_index_until_its_columns_change():
-    frame = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
+    frame = long_table(
+        [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 1, "realisation", "CBS")]
+    )
 
     first = ind._lookup(frame)
 
     assert first is not None and ind._lookup(frame) is first
-    assert ind._lookup(frame[frame["year"] > 0]) is not first  # a selection is another table
+    assert ind._lookup(frame.copy(deep=False)) is first  # the same columns: the same index
+    assert ind._lookup(frame[frame["indicator"] == "a"]) is not first  # another table
     frame["area"] = frame["area"].str.upper()
     assert ind._lookup(frame) is not first
     assert answer(ind.value_for, frame, "a", 2023, area="STAD")[1] == 9

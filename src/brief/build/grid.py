@@ -249,7 +249,7 @@ def build_grid(
             stack.enter_context(_grid_lock(project, year))
         if _any_work(project, letters, options):
             if cluster is None:  # one zygote forks every letter's kernels (brief.build.kernels)
-                stack.enter_context(warm_kernels())
+                stack.enter_context(warm_kernels(project.root))
             import_build_libraries()  # before the threads start: see import_build_libraries
         runner = None
         if cluster is not None:

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from brief.build.zygote import READY, KernelRequest, send_request
 
@@ -106,15 +107,17 @@ class ForkedProcess:
 class Zygote:
     """The build's side of one zygote process: start it, ask it for kernels, stop it."""
 
-    def __init__(self, env: dict[str, str]):
-        """Start the zygote; it imports while the build goes on (see :meth:`ready`)."""
+    def __init__(self, env: dict[str, str], project: Path | None = None):
+        """Start the zygote; it imports while the build goes on (see :meth:`ready`), and
+        checks the data files of ``project`` (the build's) meanwhile."""
         self.env = env
         self._send = threading.Lock()
         self._ready: bool | None = None
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "brief.build.zygote", str(theirs.fileno())],
+                [sys.executable, "-m", "brief.build.zygote", str(theirs.fileno())]
+                + ([str(project)] if project else []),
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=env,
@@ -180,10 +183,10 @@ class _Zygotes:
         self._users = 0
         self._zygote: Zygote | None = None
 
-    def _start(self) -> None:
+    def _start(self, project: Path | None = None) -> None:
         if self._zygote is None:
             with contextlib.suppress(OSError):
-                self._zygote = Zygote(dict(os.environ))
+                self._zygote = Zygote(dict(os.environ), project)
 
     def start_early(self) -> None:
         with self._lock:
@@ -200,10 +203,12 @@ class _Zygotes:
         if zygote is not None:
             zygote.close()
 
-    def enter(self) -> None:
+    def enter(self, project: Path | None = None) -> None:
+        """Open a warm block. One started early was not told the project: it finds it from
+        the working folder of its first kernel, and checks its data files from then on."""
         with self._lock:
             self._users += 1
-            self._start()
+            self._start(project)
 
     def leave(self) -> None:
         with self._lock:
@@ -233,13 +238,14 @@ def running_zygote(env: dict[str, str]) -> Zygote | None:
 
 
 @contextlib.contextmanager
-def warm_kernels() -> Iterator[None]:
+def warm_kernels(project: Path | None = None) -> Iterator[None]:
     """Inside the block, kernels fork from one zygote, started as the block opens; it
-    stops when the outermost block ends (or the process does)."""
+    stops when the outermost block ends (or the process does). ``project``: the root of
+    the build's project, whose data files the zygote checks as it starts."""
     if not forking_wanted():
         yield
         return
-    _ZYGOTES.enter()
+    _ZYGOTES.enter(project)
     try:
         yield
     finally:

@@ -128,7 +128,7 @@ def build_letter(
         if not plan.nothing_to_do:
             # Kernels to fork on this machine: the zygote imports while this build does.
             forks = runner is None and any(n.reruns for n in plan.notebooks)
-            with warm_kernels() if forks else contextlib.nullcontext():
+            with warm_kernels(project.root) if forks else contextlib.nullcontext():
                 _build(
                     project,
                     final,

@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 # What every notebook imports. brief.notebook.charts is left out on purpose (see above).
 PRELOAD = (
@@ -156,6 +157,10 @@ class _Zygote:
     def __init__(self, control: socket.socket):
         self.control = control
         self.kernels: dict[int, socket.socket] = {}
+        self.tables_of: str | None = None  # the project whose data tables it keeps
+        self.checker: int | None = None  # the child checking that project's files
+        self.kept = False  # whether it keeps what the cache holds of them
+        self.ended: set[int] = set()  # children collected that were not kernels
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -173,6 +178,7 @@ class _Zygote:
                     received = _receive_request(self.control)
                     if received is None:
                         return None
+                    self._keep_tables(*received)
                     if self._fork(received[1]) == 0:
                         return received
                 else:
@@ -200,6 +206,59 @@ class _Zygote:
         _tell(kernel, pid=pid)
         return pid
 
+    def _keep_tables(self, request: KernelRequest, kernel: socket.socket) -> None:
+        """Keep the checked tables of the project a kernel runs in, before forking it, so
+        that it and every kernel after it share them (:func:`brief.notebook.data.keep_tables`).
+
+        The first kernel of a project gets those the cache holds. Files the cache lacks are
+        checked meanwhile in a child of this process (checking may start Arrow's threads,
+        which this process must never have), which writes them to the cache and exits;
+        the kernels forked after that get them too. Kernels that need one sooner wait for
+        the child's check and read the cache, as without a zygote.
+        """
+        from brief.exceptions import BriefError
+        from brief.notebook import data, indicators
+        from brief.project.paths import find_project
+
+        try:
+            project = find_project(Path(request.cwd))
+        except (BriefError, OSError):  # not a brief project's kernel: nothing to read
+            return
+        if str(project.root) != self.tables_of:
+            self.tables_of, self.kept = str(project.root), False
+            self.checker = self._check_tables(project, kernel)
+        if self.checker is not None and self._checker_ended():
+            self.checker, self.kept = None, False  # what it checked is to be kept too
+        if self.kept:
+            return
+        self.kept = True
+        with contextlib.suppress(Exception):  # then the kernels read the files themselves
+            data.keep_tables(project, indicators.index_rows)
+        gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
+
+    def _check_tables(self, project, kernel: socket.socket) -> int:
+        """Fork a child that checks the files whose tables the cache lacks; return its id."""
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _die_with_parent()
+                self._close_in_child(kernel)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's, as here
+                _check_quietly(project)
+            finally:
+                os._exit(0)
+        return pid
+
+    def _checker_ended(self) -> bool:
+        """Return whether the child checking files has ended, collecting it if it has."""
+        if self.checker in self.ended:
+            self.ended.discard(self.checker)
+            return True
+        try:
+            return os.waitpid(self.checker, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            return True
+
     def _close_in_child(self, kernel: socket.socket) -> None:
         """Let go of everything of the zygote's in a new child: sockets, pipes, signals."""
         signal.set_wakeup_fd(-1)
@@ -224,6 +283,8 @@ class _Zygote:
             if pid == 0:
                 return
             kernel = self.kernels.pop(pid, None)
+            if kernel is None and pid == self.checker:
+                self.ended.add(pid)
             if kernel is not None:
                 _tell(kernel, exit=os.waitstatus_to_exitcode(status))
                 kernel.close()
@@ -376,11 +437,53 @@ def remove_stale_sockets(folder: str) -> None:
                         os.unlink(entry.path)
 
 
+def _check_quietly(project) -> None:
+    """Check the data files of ``project`` the cache lacks (in a child of the zygote, which
+    exits then): what the check might print goes nowhere, as the build shows only what the
+    notebooks say."""
+    from brief.notebook import data
+
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+    data.check_data_files(project)
+
+
+def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] | None:
+    """Start checking the data files of the build's project (its root, when the build
+    names it) in a child as soon as brief can, while this process imports the rest; return
+    the root and the child's process id. The first kernels wait for no check then."""
+    if not project:
+        return None
+    try:
+        # Imported here first (pandas, Arrow, brief's checks): all the child needs.
+        from brief.notebook import data  # noqa: F401
+        from brief.project.paths import ProjectPaths
+
+        paths = ProjectPaths(Path(project[0]))
+    except Exception:  # the kernels find out, as without a zygote
+        return None
+    pid = os.fork()
+    if pid == 0:
+        try:
+            gc.enable()
+            _die_with_parent()
+            control.close()
+            _check_quietly(paths)
+        finally:
+            os._exit(0)
+    return str(paths.root), pid
+
+
 def main(argv: list[str]) -> int:
-    """Serve the build on the control socket whose descriptor is ``argv[0]``."""
+    """Serve the build on the control socket whose descriptor is ``argv[0]``; ``argv[1]``,
+    if given, is the root of the build's project."""
     control = socket.socket(fileno=int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     remove_stale_sockets(tempfile.gettempdir())  # milliseconds, while the build plans
+    gc.disable()  # until the imports are done: see preload()
+    checking = _check_early(argv[1:], control)
     try:
         preload()
     except Exception:  # silently: the build starts plain kernels, which say what is wrong
@@ -390,6 +493,8 @@ def main(argv: list[str]) -> int:
     except OSError:  # the build has gone while this imported (it had nothing to run)
         return 0
     zygote = _Zygote(control)
+    if checking is not None:
+        zygote.tables_of, zygote.checker = checking
     try:
         received = zygote.serve()
     finally:

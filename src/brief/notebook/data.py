@@ -17,12 +17,15 @@ output, so a build knows what each notebook depends on and a reviewer sees what 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
 import io
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -189,6 +192,10 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
             return None
         table = pcsv.read_csv(
             pa.py_buffer(content).slice(0, end),
+            # One block, so each column is one piece of memory, as the cache and the
+            # lookups want it: joining 40 pieces afterwards costs more than reading them
+            # side by side saves.
+            read_options=pcsv.ReadOptions(block_size=min(end + 1, 2**31 - 1), use_threads=False),
             parse_options=pcsv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=b'"' in content,
@@ -481,13 +488,28 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     """Return the indicator catalogue (data/indicatoren.csv), indexed by indicator."""
     project = project or find_project()
     path = project.data_dir / CATALOGUE_FILE
+    if _CATALOGUES:  # kept by the process this kernel was forked from: the same content?
+        try:
+            sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
+        except OSError:
+            sha256 = None
+        kept = _CATALOGUES.get((str(path), sha256))
+        if kept is not None:
+            _record_input(path, project, len(kept), [], "catalogue", sha256=sha256)
+            return kept.copy(deep=False)
+    frame = _read_catalogue(path)
+    _record_input(path, project, len(frame), [], "catalogue")
+    return frame
+
+
+def _read_catalogue(path: Path) -> pd.DataFrame:
+    """Return the catalogue at ``path``, checked and indexed by indicator."""
     frame = _text(_read_table(path, CATALOGUE_COLUMNS))
     problems = [
         _("row {row}, column 'unit': {unit!r} is not a unit; use one of {units}").format(
             row=index + 2, unit=unit, units=", ".join(NUMBER_UNITS)
         )
-        for index, unit in frame["unit"].items()
-        if unit not in NUMBER_UNITS
+        for index, unit in frame["unit"][~frame["unit"].isin(list(NUMBER_UNITS))].items()
     ]
     problems += [
         _("row {row}, column 'indicator': {name!r} is listed twice").format(
@@ -497,7 +519,6 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     ]
     if problems:
         raise DataError(listed_message(path.name, problems))
-    _record_input(path, project, len(frame), [], "catalogue")
     return frame.set_index("indicator")
 
 
@@ -546,19 +567,34 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     project = project or find_project()
     path = data_file(project, name)
     settings = load_settings(project.root)
-    checked, sha256, kind_words = _checked_table(path, project, settings)
+    hashes, key = _table_key(path, project, settings)
+    kept = _KEPT.get((str(path), key)) if key else None
+    if kept is not None:
+        return _hand_out(kept, path, project)
+    checked, sha256, kind_words = _checked_table(path, project, settings, hashes, key)
+    table = _loaded(checked.table, path, project, settings, kind_words)
+    _record_input(path, project, len(table), checked.notes, sha256=sha256)
+    return table
 
+
+def _loaded(
+    checked: pd.DataFrame,
+    path: Path,
+    project: ProjectPaths,
+    settings: Settings,
+    kind_words: dict[str, str],
+) -> pd.DataFrame:
+    """Return a checked table as load_data returns it: with each row's lineage, and marks."""
     # Each row keeps its lineage (file, sheet, row as the spreadsheet counts it), so what a
     # notebook publishes through brief.notebook.indicators can name the row behind every number.
-    table = checked.table[[*COLUMNS, "row"]].copy()
+    table = checked[[*COLUMNS, "row"]]  # pandas copies a column only once it is changed
     table["file"] = project.relative(path)
-    table["sheet"] = checked.table.get("sheet", "")
+    table["sheet"] = checked.get("sheet", "")
     _in_one_chunk(table)
     table.attrs["path"] = project.relative(path)
     table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
     table.attrs["city"] = settings.stad  # indicators' default area: the whole city
     table.attrs["kind_words"] = kind_words  # how the file writes kinds, for a row brief suggests
-    _record_input(path, project, len(table), checked.notes, sha256=sha256)
     return table
 
 
@@ -575,8 +611,30 @@ def _in_one_chunk(table: pd.DataFrame) -> None:
             table[column] = pd.Series(TEXT.__from_arrow__(whole), index=table.index, copy=False)
 
 
-def _checked_table(
+def _table_key(
     path: Path, project: ProjectPaths, settings: Settings
+) -> tuple[dict[str, str] | None, str | None]:
+    """Return the content hashes a checked table of ``path`` depends on, and its key in the
+    cache (:func:`brief.notebook.tablecache.table_key`); None, None when a file is missing."""
+    cache = tablecache.cache_dir(project.outputs_dir)
+    try:
+        hashes = {
+            "data": tablecache.content_hash(path, cache),
+            "catalogue": tablecache.content_hash(project.data_dir / CATALOGUE_FILE, cache),
+            "areas": tablecache.content_hash(project.areas_file, cache),
+        }
+    except OSError:  # a file that is not there is reported by the reader
+        return None, None
+    notation = settings.notatie.get(path.name)
+    return hashes, tablecache.table_key(**hashes, city=settings.stad, notation=notation)
+
+
+def _checked_table(
+    path: Path,
+    project: ProjectPaths,
+    settings: Settings,
+    hashes: dict[str, str] | None,
+    key: str | None,
 ) -> tuple[Checked, str, dict[str, str]]:
     """Return the file's checked table (from the cache when it has it), the file's hash and
     its words for the kinds (:func:`brief.notebook.validate.kind_words`).
@@ -585,33 +643,133 @@ def _checked_table(
     depends on them, since the check did.
     """
     cache = tablecache.cache_dir(project.outputs_dir)
-    catalogue_path = project.data_dir / CATALOGUE_FILE
-    areas_path = project.areas_file
-    notation = settings.notatie.get(path.name)
-    try:
-        hashes = {
-            "data": tablecache.content_hash(path, cache),
-            "catalogue": tablecache.content_hash(catalogue_path, cache),
-            "areas": tablecache.content_hash(areas_path, cache),
-        }
-    except OSError:  # a file that is not there is reported below, by the reader
-        hashes = None
-    key = hashes and tablecache.table_key(**hashes, city=settings.stad, notation=notation)
     kept = key and tablecache.read_table(cache, path, key)
     if key and not _whole(kept):
         # Kernels of a grid that start together would each check the file: the others
         # wait for the first and read what it kept.
-        with tablecache.checking(cache, path):
+        with tablecache.checking(cache, path) as held:
             kept = tablecache.read_table(cache, path, key)
             if not _whole(kept):
-                return _check_file(path, project, settings, hashes, key)
+                return _check_file(path, project, settings, hashes, key, held)
     if _whole(kept):
         table, notes, facts = kept
-        for read, table_kind in ((catalogue_path, "catalogue"), (areas_path, "areas")):
-            rows, sha256 = facts[table_kind]
-            _record_input(read, project, rows, [], table_kind, sha256=sha256)
+        _record_checked_against(project, facts)
         return Checked(table, [], notes), hashes["data"], facts["kind_words"]
     return _check_file(path, project, settings, hashes, key)
+
+
+def _record_checked_against(project: ProjectPaths, facts: dict) -> None:
+    """Record the catalogue and the areas file as read, as checking the file reads them."""
+    for read, table_kind in (
+        (project.data_dir / CATALOGUE_FILE, "catalogue"),
+        (project.areas_file, "areas"),
+    ):
+        rows, sha256 = facts[table_kind]
+        _record_input(read, project, rows, [], table_kind, sha256=sha256)
+
+
+# --- tables kept in a process that forks kernels -----------------------------------------
+# A grid runs the notebooks that read a file in every letter, each in a kernel of its own.
+# The process the kernels are forked from (brief.build.zygote) reads the checked tables of
+# the project's data files once, with their index for finding figures, before it forks
+# them: every kernel then shares them (memory is copied only where it is written) instead
+# of reading them again. load_data hands out a copy that shares the columns; pandas copies
+# a column the moment a notebook changes it, so no notebook sees another's changes. A table
+# is kept under the same key as the cache keeps it: a file changed since is read as ever.
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A checked table as load_data returns it, with what it records as read."""
+
+    table: pd.DataFrame
+    notes: list[ReadNote]
+    facts: dict
+    sha256: str
+
+
+_KEPT: dict[tuple[str, str], _Kept] = {}
+
+
+def _hand_out(kept: _Kept, path: Path, project: ProjectPaths) -> pd.DataFrame:
+    """Return a copy of a kept table that shares its columns, recorded as load_data does."""
+    _record_checked_against(project, kept.facts)
+    table = kept.table.copy(deep=False)  # attrs are copied too: the notebook's own
+    _record_input(path, project, len(table), kept.notes, sha256=kept.sha256)
+    return table
+
+
+def data_files(project: ProjectPaths) -> list[Path]:
+    """Return the project's long-format data files: data/*.csv and data/*.xlsx, but the
+    catalogue and the areas file."""
+    others = {CATALOGUE_FILE, project.areas_file.name}
+    try:
+        found = sorted(project.data_dir.iterdir())
+    except OSError:
+        return []
+    return [p for p in found if p.suffix in SUFFIXES and p.name not in others and p.is_file()]
+
+
+def check_data_files(project: ProjectPaths) -> None:
+    """Check every data file of ``project`` whose checked table the cache does not hold, and
+    keep it there; a file with problems is left for the notebook that reads it to report."""
+    from brief.exceptions import BriefError
+
+    settings = load_settings(project.root)
+    cache = tablecache.cache_dir(project.outputs_dir)
+    for path in data_files(project):
+        hashes, key = _table_key(path, project, settings)
+        if key is None or _whole(tablecache.read_table(cache, path, key)):
+            continue
+        with contextlib.suppress(BriefError, OSError):
+            _checked_table(path, project, settings, hashes, key)
+    tablecache.finish_writing()
+
+
+def keep_tables(
+    project: ProjectPaths, prepare: Callable[[pd.DataFrame], None] | None = None
+) -> int:
+    """Keep in this process the checked table of every data file of ``project`` that the
+    cache holds, and the catalogue, for load_data and load_catalogue to hand out; return
+    how many tables it keeps. ``prepare`` is called with each table newly kept (the zygote
+    makes their index for finding figures). Tables of other content (or of another
+    project) are let go. Reads without Arrow's threads: the process forks afterwards."""
+    settings = load_settings(project.root)
+    cache = tablecache.cache_dir(project.outputs_dir)
+    keys = {}
+    for path in data_files(project):
+        key = _table_key(path, project, settings)[1]
+        if key:
+            keys[str(path), key] = path
+    for gone in set(_KEPT) - set(keys):
+        del _KEPT[gone]
+    for (name, key), path in keys.items():
+        if (name, key) in _KEPT:
+            continue
+        kept = tablecache.read_table(cache, path, key, threads=False)
+        if not _whole(kept):
+            continue
+        checked, notes, facts = kept
+        table = _loaded(checked, path, project, settings, facts["kind_words"])
+        if prepare is not None:
+            prepare(table)
+        _KEPT[(name, key)] = _Kept(table, notes, facts, tablecache.content_hash(path, cache))
+    _keep_catalogue(project)
+    return len(_KEPT)
+
+
+_CATALOGUES: dict[tuple[str, str], pd.DataFrame] = {}  # kept catalogues, by path and hash
+
+
+def _keep_catalogue(project: ProjectPaths) -> None:
+    from brief.exceptions import BriefError
+
+    path = project.data_dir / CATALOGUE_FILE
+    with contextlib.suppress(BriefError, OSError):  # the notebook that reads it says why
+        sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
+        if (str(path), sha256) not in _CATALOGUES:
+            _CATALOGUES.clear()
+            _CATALOGUES[(str(path), sha256)] = _read_catalogue(path)
 
 
 def _whole(kept) -> bool:
@@ -620,10 +778,16 @@ def _whole(kept) -> bool:
 
 
 def _check_file(
-    path: Path, project: ProjectPaths, settings: Settings, hashes: dict | None, key: str | None
+    path: Path,
+    project: ProjectPaths,
+    settings: Settings,
+    hashes: dict | None,
+    key: str | None,
+    held: tablecache.Checking | None = None,
 ) -> tuple[Checked, str, dict[str, str]]:
-    """Read and check the file, keep the checked table under ``key``, and return it as
-    :func:`_checked_table` does."""
+    """Read and check the file, keep the checked table under ``key`` (while the notebook
+    goes on, with ``held``: see :func:`brief.notebook.tablecache.write_table`), and return
+    it as :func:`_checked_table` does."""
     cache = tablecache.cache_dir(project.outputs_dir)
     notation = settings.notatie.get(path.name)
     frame = _read_table(path, COLUMNS)
@@ -633,7 +797,8 @@ def _check_file(
     areas = area_names(project, settings)
     # Row 1 is the header, so data row i is row i + 2 in a spreadsheet.
     frame.index = frame.index + 2
-    checked = check_table(frame, catalogue["unit"].to_dict(), areas, notation)
+    units = dict(zip(catalogue.index.tolist(), catalogue["unit"].tolist(), strict=True))
+    checked = check_table(frame, units, areas, notation)
     checked.table["sheet"] = frame.attrs.get("sheet", "")  # kept with the table, for lineage
     _in_one_chunk(checked.table)  # before it is kept, so the cache keeps it so too
     if checked.found:
@@ -646,5 +811,5 @@ def _check_file(
             "areas": (len(areas.names), hashes["areas"]),
             "kind_words": words,
         }
-        tablecache.write_table(cache, path, key, checked.table, checked.notes, facts)
+        tablecache.write_table(cache, path, key, checked.table, checked.notes, facts, held)
     return checked, hashes["data"] if hashes else file_hash(path), words

@@ -280,9 +280,12 @@ def _suggested_row(frame: pd.DataFrame, indicator: str, year: int, area: str, ki
 # question filtering the whole table would cost tens of milliseconds, and a letter asks
 # hundreds. So a table brief.load_data read gets an index once, on the first question: its
 # rows ordered by indicator, kind and area, found by binary search. The rows it gives are
-# those the filter gives, in the table's order. It is kept beside the table (not in attrs,
-# which pandas copies to every selection) for as long as the table's columns are the ones
-# it was made from; a notebook that changes a cell of them gets a new one.
+# those the filter gives, in the table's order. It is kept for the table's key columns (not
+# in attrs, which pandas copies to every selection): Arrow's arrays never change, so every
+# table that holds the same ones (a copy of a table, the tables a forking process hands
+# its kernels) shares it, and a notebook that changes a cell of them gets a new one. A table
+# joined with pd.concat from tables that have one is found through theirs, without sorting
+# its rows again.
 
 _KEY = ("indicator", "kind", "area")
 
@@ -293,7 +296,8 @@ class _Lookup:
     def __init__(self, arrays: tuple) -> None:
         import pyarrow.compute as pc
 
-        self.arrays = arrays  # the columns it was made from, kept to see they are unchanged
+        # The columns it was made from, to see they are the same; not kept alive by it.
+        self.arrays = tuple(weakref.ref(array) for array in arrays)
         encoded = [pc.dictionary_encode(array).combine_chunks() for array in arrays]
         self.codes: list[dict[str, int]] = [
             {name: code for code, name in enumerate(column.dictionary.to_pylist())}
@@ -337,14 +341,37 @@ class _Lookup:
         return self.order[start:stop]
 
 
-_LOOKUPS: dict[int, tuple[weakref.ref, _Lookup]] = {}
+class _Joined:
+    """The index of tables joined one after the other (pd.concat): each part's own.
+
+    A part's rows of a key are in order and the parts follow each other, so the rows of
+    the joined table are each part's, moved by the rows before it, one part after another.
+    """
+
+    def __init__(self, arrays: tuple, parts: list[tuple[int, _Lookup]]) -> None:
+        self.arrays = tuple(weakref.ref(array) for array in arrays)
+        self.parts = parts  # (the position of the part's first row, its index)
+        self.usable = all(lookup.usable for _start, lookup in parts)
+
+    def positions(self, indicator, kind, area) -> np.ndarray:
+        return self._joined(lambda lookup: lookup.positions(indicator, kind, area))
+
+    def of_indicators(self, indicators) -> np.ndarray:
+        return self._joined(lambda lookup: lookup.of_indicators(indicators))
+
+    def _joined(self, found) -> np.ndarray:
+        return np.concatenate([found(lookup) + start for start, lookup in self.parts])
 
 
-def _lookup(frame: pd.DataFrame) -> _Lookup | None:
+# By the identities of a table's key columns; an entry goes with its indicator column.
+_LOOKUPS: dict[tuple[int, ...], _Lookup | _Joined] = {}
+
+
+def _lookup(frame: pd.DataFrame) -> _Lookup | _Joined | None:
     """Return the index of ``frame``, made on first use; None where the filter must do.
 
     Only a table whose key columns Arrow holds gets one: those change only by being
-    replaced, so a table's index is known to be its own while they are the same objects.
+    replaced, so an index is known to be a table's own while they are the same objects.
     """
     import pyarrow as pa
 
@@ -355,15 +382,58 @@ def _lookup(frame: pd.DataFrame) -> _Lookup | None:
     text = (pa.string(), pa.large_string())
     if not all(isinstance(array, pa.ChunkedArray) and array.type in text for array in arrays):
         return None
-    kept = _LOOKUPS.get(id(frame))
-    same = kept is not None and kept[0]() is frame
-    if same and all(a is b for a, b in zip(kept[1].arrays, arrays, strict=True)):
-        made = kept[1]
-    else:
-        made = _Lookup(arrays)
-        key = id(frame)
-        _LOOKUPS[key] = (weakref.ref(frame, lambda _gone: _LOOKUPS.pop(key, None)), made)
+    made = _LOOKUPS.get(key := tuple(map(id, arrays)))
+    if made is None or not all(r() is a for r, a in zip(made.arrays, arrays, strict=True)):
+        made = _joined(arrays) or _Lookup(arrays)
+        _LOOKUPS[key] = made
+        weakref.finalize(arrays[0], _LOOKUPS.pop, key, None)
     return made if made.usable else None
+
+
+def index_rows(frame: pd.DataFrame) -> None:
+    """Make the index of ``frame`` now, not on its first question: a process that forks
+    kernels does, so that they share it."""
+    _lookup(frame)
+
+
+def _joined(arrays: tuple) -> _Joined | None:
+    """Return the index of a table joined from tables that have one, through theirs; None
+    when it is not such a table (then it gets its own)."""
+    if arrays[0].num_chunks < 2 or any(a.num_chunks != arrays[0].num_chunks for a in arrays):
+        return None
+    parts, start = [], 0
+    for chunks in zip(*(array.chunks for array in arrays), strict=True):
+        lookup = _part(chunks)
+        if lookup is None:
+            return None
+        parts.append((start, lookup))
+        start += len(chunks[0])
+    return _Joined(arrays, parts)
+
+
+def _part(chunks: tuple) -> _Lookup | None:
+    """Return the index of a table whose key columns are exactly ``chunks`` (one chunk
+    each), if one is known: Arrow's buffers never change, so the same memory, from the same
+    place for as many rows, holds the same names."""
+    for made in list(_LOOKUPS.values()):
+        if not isinstance(made, _Lookup):
+            continue
+        arrays = [ref() for ref in made.arrays]
+        if all(a is not None and a.num_chunks == 1 for a in arrays) and all(
+            _same(a.chunk(0), chunk) for a, chunk in zip(arrays, chunks, strict=True)
+        ):
+            return made
+    return None
+
+
+def _same(one, other) -> bool:
+    """Return whether two Arrow arrays are views of the same memory, rows and type."""
+    if one.type != other.type or one.offset != other.offset or len(one) != len(other):
+        return False
+    return all(
+        (a is None and b is None) or (a is not None and b is not None and a.address == b.address)
+        for a, b in zip(one.buffers(), other.buffers(), strict=True)
+    )
 
 
 def _hashable(*names) -> bool:
@@ -381,10 +451,22 @@ def _select(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     pd.concat) copies the column whole first; the rows between the first and the last
     picked mostly lie in one chunk, so they are cut out first, which copies nothing.
     """
-    if not len(positions):
-        return frame.iloc[positions]
+    if not len(positions):  # no rows: taking none from several chunks joins them first
+        return frame.iloc[0:0]
+    pieces = np.split(positions, np.searchsorted(positions, _chunk_starts(frame)))
+    pieces = [piece for piece in pieces if len(piece)]
+    if len(pieces) > 1:  # rows of several chunks: cut out of each, then joined
+        return pd.concat([_select(frame, piece) for piece in pieces])
     low, high = int(positions[0]), int(positions[-1]) + 1
     return frame.iloc[low:high].iloc[positions - low]
+
+
+def _chunk_starts(frame: pd.DataFrame) -> list[int]:
+    """Return the position where each chunk of the indicator column but the first begins."""
+    array = getattr(frame["indicator"].array, "_pa_array", None)
+    if array is None or array.num_chunks < 2:
+        return []
+    return list(np.cumsum([len(chunk) for chunk in array.chunks])[:-1])
 
 
 def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:

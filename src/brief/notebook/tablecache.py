@@ -8,6 +8,11 @@ brief's version and checking code. Anything else is a miss: a changed file, cata
 brief is checked anew. Reading a kept table maps the file into memory, a million rows in
 a few hundredths of a second.
 
+The table is written by a thread of its own while the notebook goes on; the lock that
+lets one process at a time check a file is let go once it is written. A process that forks
+kernels (brief.build.zygote) keeps the tables in memory as well, for the kernels to share
+(brief.notebook.data.keep_tables).
+
 Hashing a large file takes time too, so each file's hash is kept beside the tables with
 the file's size, modification time and inode, and computed again only when one of those
 changes (as git's index does). Nothing here is needed for a build to be right: a cache
@@ -22,6 +27,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -85,9 +91,12 @@ def _checking_code() -> str:
 
 
 def read_table(
-    folder: Path, data_file: Path, key: str
+    folder: Path, data_file: Path, key: str, threads: bool = True
 ) -> tuple[pd.DataFrame, list[ReadNote], dict] | None:
-    """Return the kept table of ``data_file`` with its notes and facts, or None."""
+    """Return the kept table of ``data_file`` with its notes and facts, or None.
+
+    Without ``threads`` Arrow starts none (a process that forks afterwards must have none).
+    """
     import pyarrow as pa
 
     from brief.notebook.validate import TEXT
@@ -95,7 +104,10 @@ def read_table(
     path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
     try:
         with pa.memory_map(str(path)) as source:
-            table = pa.ipc.open_file(source).read_all()
+            # From a buffer: reading the file itself would start Arrow's I/O threads.
+            options = pa.ipc.IpcReadOptions(use_threads=threads)
+            table = pa.ipc.open_file(pa.BufferReader(source.read_buffer()), options=options)
+            table = table.read_all()
         kept = json.loads(table.schema.metadata[b"brief"])
         notes = [ReadNote.model_validate(note) for note in kept["notes"]]
         if any(column.num_chunks > 1 for column in table.columns):  # kept by an older brief
@@ -104,7 +116,9 @@ def read_table(
         return None
     if kept.get("key") != key:
         return None
-    frame = table.to_pandas(types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get)
+    frame = table.to_pandas(
+        types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get, use_threads=threads
+    )
     return frame, notes, kept["facts"]
 
 
@@ -115,18 +129,55 @@ def write_table(
     frame: pd.DataFrame,
     notes: list[ReadNote],
     facts: dict,
+    held: Checking | None = None,
 ) -> None:
-    """Keep ``frame`` (a checked table) for ``data_file``; older tables of the file go."""
+    """Keep ``frame`` (a checked table) for ``data_file``; older tables of the file go.
+
+    With ``held`` (the right to check the file, from :func:`checking`) the file is written
+    by a thread of its own, so the notebook goes on meanwhile (a million rows: a fifth of
+    a second), and the right is let go once it is written: a process waiting for it then
+    reads the table. :func:`finish_writing` waits for such threads.
+    """
     import pyarrow as pa
 
     path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
+    # Made here, not in the thread: pandas is not made to be read from two threads at once.
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
+    if held is None:
+        _write_arrow(folder, data_file, path, table)
+        return
+
+    def write() -> None:
+        try:
+            with contextlib.suppress(Exception):  # nothing kept: the file is checked again
+                _write_arrow(folder, data_file, path, table)
+        finally:
+            held.release()
+
+    held.writer = threading.Thread(target=write, name="brief-keep-table")
+    _WRITERS.append(held.writer)
+    held.writer.start()
+
+
+_WRITERS: list[threading.Thread] = []
+
+
+def finish_writing() -> None:
+    """Wait until every table this process is writing is written."""
+    while _WRITERS:
+        _WRITERS.pop().join()
+
+
+def _write_arrow(folder: Path, data_file: Path, path: Path, table) -> None:
+    import pyarrow as pa
+
     # One chunk per column: picking a few rows of a column in many chunks costs as much as
     # copying it whole (a millisecond a column for a million rows), and a notebook picks
     # rows for every figure.
-    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
-    table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
+    table = table.combine_chunks()
 
     def write(temporary: str) -> None:
         with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
@@ -140,9 +191,23 @@ def write_table(
                 older.unlink(missing_ok=True)
 
 
+class Checking:
+    """The right to check a data file (a lock), held until its checked table is kept."""
+
+    def __init__(self, lock) -> None:
+        self.lock = lock  # None: checked without one
+        self.writer: threading.Thread | None = None  # writes the table, then lets go
+
+    def release(self) -> None:
+        if self.lock is not None:
+            with contextlib.suppress(OSError):
+                self.lock.release()
+
+
 @contextlib.contextmanager
-def checking(folder: Path, data_file: Path) -> Iterator[None]:
-    """Hold the right to check ``data_file``, which one process at a time has.
+def checking(folder: Path, data_file: Path) -> Iterator[Checking]:
+    """Hold the right to check ``data_file``, which one process at a time has, until the
+    block ends or, if the block writes the checked table with it, until it is written.
 
     Without a lock (a folder brief cannot write in, or a wait of more than CHECK_WAIT
     seconds) the file is checked all the same.
@@ -151,15 +216,18 @@ def checking(folder: Path, data_file: Path) -> Iterator[None]:
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(folder / f"{_slug(data_file)}.lock"), timeout=CHECK_WAIT)
+        # Not bound to this thread: the thread that writes the table lets it go.
+        path = str(folder / f"{_slug(data_file)}.lock")
+        lock = FileLock(path, timeout=CHECK_WAIT, thread_local=False)
         lock.acquire()
     except (OSError, Timeout):
         lock = None
+    held = Checking(lock)
     try:
-        yield
+        yield held
     finally:
-        if lock is not None:
-            lock.release()
+        if held.writer is None:
+            held.release()
 
 
 def _slug(path: Path) -> str:
