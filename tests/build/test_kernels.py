@@ -401,3 +401,27 @@ def test_only_a_build_on_this_machine_starts_the_zygote_early(arguments, early, 
     assert _builds_here(arguments) is early
     monkeypatch.setenv("BRIEF_CLUSTER", "tcp://host:8786")
     assert _builds_here(arguments) is False
+
+
+@pytest.mark.skipif(not kernels.forking_wanted(), reason="kernels start plainly here")
+def test_a_zygote_started_early_checks_the_data_of_the_project_it_is_then_told(project):
+    """`brief build` starts the zygote before it knows the project; told it as the build
+    opens its warm block, the zygote checks the data files before any kernel asks."""
+    from brief.notebook import data, tablecache
+    from brief.project.settings import load_settings
+
+    path = project.data_dir / "jeugd.csv"
+    key = data._table_key(path, project, load_settings(project.root))[1]
+    cache = tablecache.cache_dir(project.outputs_dir)
+    assert not data._whole(tablecache.read_table(cache, path, key))
+
+    zygotes = kernels._Zygotes()
+    zygotes.start_early()
+    zygotes.enter(project.root)
+    try:
+        deadline = time.monotonic() + 60  # the zygote's imports, then the check
+        while not data._whole(tablecache.read_table(cache, path, key)):
+            assert time.monotonic() < deadline, "the zygote never checked jeugd.csv"
+            time.sleep(0.05)
+    finally:
+        zygotes.leave()

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from brief.build.zygote import READY, KernelRequest, send_request
+from brief.build.zygote import READY, KernelRequest, send_project, send_request
 
 ENV_KERNELS = "BRIEF_KERNELS"  # "plain": start kernels as jupyter_client does; "fork"
 PROVISIONER = "brief-fork"  # its name under the jupyter_client.kernel_provisioners entry point
@@ -111,6 +111,7 @@ class Zygote:
         """Start the zygote; it imports while the build goes on (see :meth:`ready`), and
         checks the data files of ``project`` (the build's) meanwhile."""
         self.env = env
+        self.project = project
         self._send = threading.Lock()
         self._ready: bool | None = None
         ours, theirs = socket.socketpair()
@@ -130,6 +131,15 @@ class Zygote:
             readable, _, _ = select.select([self.control], [], [], START_TIMEOUT)
             self._ready = bool(readable) and self.control.recv(len(READY)) == READY
         return self._ready
+
+    def name_project(self, project: Path) -> None:
+        """Tell a zygote started without a project (:func:`start_early`) the build's, so it
+        starts checking its data files before the first kernel asks for them."""
+        if self.project is not None:
+            return
+        self.project = project
+        with contextlib.suppress(OSError), self._send:
+            send_project(self.control, str(project))
 
     def serves(self, env: dict[str, str]) -> bool:
         """Return whether a kernel with ``env`` may be forked from this zygote: what the
@@ -204,11 +214,13 @@ class _Zygotes:
             zygote.close()
 
     def enter(self, project: Path | None = None) -> None:
-        """Open a warm block. One started early was not told the project: it finds it from
-        the working folder of its first kernel, and checks its data files from then on."""
+        """Open a warm block; ``project``: the build's, whose data files the zygote checks
+        (one started early is told it now)."""
         with self._lock:
             self._users += 1
             self._start(project)
+            if self._zygote is not None and project is not None:
+                self._zygote.name_project(project)
 
     def leave(self) -> None:
         with self._lock:

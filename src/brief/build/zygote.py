@@ -93,8 +93,15 @@ def send_request(control: socket.socket, request: KernelRequest, kernel: socket.
     control.sendall(body)
 
 
-def _receive_request(control: socket.socket) -> tuple[KernelRequest, socket.socket] | None:
-    """Return the next request and its kernel socket; None when the build has gone."""
+def send_project(control: socket.socket, root: str) -> None:
+    """Name the build's project to a zygote started before the build knew it."""
+    body = json.dumps({"project": root}).encode()
+    control.sendall(_HEADER.pack(len(body)) + body)
+
+
+def _receive_request(control: socket.socket) -> tuple[KernelRequest, socket.socket] | str | None:
+    """Return the next request and its kernel socket, or the root of the project the build
+    names; None when the build has gone."""
     header, fds, _flags, _address = socket.recv_fds(control, _HEADER.size, 1)
     if not header:
         return None
@@ -111,6 +118,8 @@ def _receive_request(control: socket.socket) -> tuple[KernelRequest, socket.sock
             return None
         body += more
     data = json.loads(body)
+    if "project" in data:
+        return str(data["project"])
     kernel = socket.socket(fileno=fds[0])
     return KernelRequest(data["argv"], data["cwd"], data["env"]), kernel
 
@@ -178,6 +187,9 @@ class _Zygote:
                     received = _receive_request(self.control)
                     if received is None:
                         return None
+                    if isinstance(received, str):  # started early: now it knows the project
+                        self._check_project(received)
+                        continue
                     self._keep_tables(*received)
                     if self._fork(received[1]) == 0:
                         return received
@@ -236,7 +248,16 @@ class _Zygote:
             data.keep_tables(project, indicators.index_rows)
         gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
 
-    def _check_tables(self, project, kernel: socket.socket) -> int:
+    def _check_project(self, root: str) -> None:
+        """Start checking the files of the project at ``root`` that the cache lacks."""
+        from brief.project.paths import ProjectPaths
+
+        if root != self.tables_of:
+            with contextlib.suppress(Exception):  # the kernels find out, as without a zygote
+                self.checker = self._check_tables(ProjectPaths(Path(root)), None)
+                self.tables_of, self.kept = root, False
+
+    def _check_tables(self, project, kernel: socket.socket | None) -> int:
         """Fork a child that checks the files whose tables the cache lacks; return its id."""
         pid = os.fork()
         if pid == 0:
@@ -259,7 +280,7 @@ class _Zygote:
         except ChildProcessError:
             return True
 
-    def _close_in_child(self, kernel: socket.socket) -> None:
+    def _close_in_child(self, kernel: socket.socket | None) -> None:
         """Let go of everything of the zygote's in a new child: sockets, pipes, signals."""
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -269,7 +290,8 @@ class _Zygote:
         self.control.close()
         for other in self.kernels.values():
             other.close()
-        kernel.close()
+        if kernel is not None:
+            kernel.close()
         os.close(self.wake_r)
         os.close(self.wake_w)
 
