@@ -1,7 +1,6 @@
 import gettext
 import io
 import json
-from types import SimpleNamespace
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -121,15 +120,6 @@ def test_each_kind_of_doubt_has_its_own_sentence(project):
         "column 'value', row 3: read '1,234' as 1.234 (the comma starts the decimals)",
         "column 'value', row 4: read '1,234,567.5' as 1234567.5 (English notation)",
     ]
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[dict]:
-    """What the notebook shows of the files it reads, as if in a kernel."""
-    outputs = []
-    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace())
-    monkeypatch.setattr("IPython.display.display", lambda data, raw: outputs.append(data))
-    return outputs
 
 
 def test_the_notebook_shows_what_it_read_and_keeps_the_notes_as_records(project, shown):

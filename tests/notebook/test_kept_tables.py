@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -20,15 +19,6 @@ def _nothing_kept_after():
     yield
     data._KEPT.clear()
     data._CATALOGUES.clear()
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[dict]:
-    """What the notebook shows of the files it reads, as if in a kernel."""
-    outputs = []
-    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace())
-    monkeypatch.setattr("IPython.display.display", lambda data, raw: outputs.append(data))
-    return outputs
 
 
 @pytest.fixture

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pandas as pd
 import pytest
 
 from brief.exceptions import DataError
 from brief.notebook import tablecache
 from brief.notebook.data import load_data
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[dict]:
-    """What the notebook shows of the files it reads, as if in a kernel."""
-    outputs = []
-    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace())
-    monkeypatch.setattr("IPython.display.display", lambda data, raw: outputs.append(data))
-    return outputs
 
 
 def kept_tables(project) -> list:
