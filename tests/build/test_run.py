@@ -165,3 +165,22 @@ def test_the_notebook_libraries_leave_numpy_pyarrow_and_nbconvert_for_later():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["[]", "LocalFileSystem"]
+
+
+def test_papermill_never_moves_the_process_to_a_folder_it_kept(tmp_path, monkeypatch):
+    """papermill's local files handler keeps one folder for the whole process and changes
+    to it around each read and write; from a stale one (an earlier run's, since gone) every
+    notebook would fail and the process would wander. brief's handler changes nowhere."""
+    from papermill.iorw import papermill_io
+
+    from brief.build.run import import_notebook_libraries
+
+    import_notebook_libraries()
+    papermill_io.get_handler("local").cwd(str(tmp_path / "gone"))  # an earlier run's folder
+    monkeypatch.chdir(tmp_path)
+    sources = [notebook_printing_its_folder(tmp_path / "p", f"0{n}-p.ipynb") for n in (1, 2)]
+
+    runs = run_notebooks(sources, tmp_path / "out", 2023, failed_dir=tmp_path / "failed", jobs=2)
+
+    assert [printed_folder(run.executed) for run in runs] == [str(tmp_path / "p")] * 2
+    assert os.getcwd() == str(tmp_path)

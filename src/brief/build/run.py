@@ -89,9 +89,36 @@ def import_notebook_libraries() -> None:
 
         with without_hdfs():
             import papermill  # noqa: F401
+        _local_files_in_place()
 
         for module in _KERNEL_START_IMPORTS:
             importlib.import_module(module)
+
+
+def _local_files_in_place() -> None:
+    """Have papermill read and write local notebooks without changing the working folder.
+
+    papermill's handler for local files changes the whole process's working folder, around
+    every read and write, to the folder execute_notebook was called from, which it keeps in
+    one global. From the threads that run notebooks side by side those changes and their
+    undoing interleave, and in a process whose working folder changed since an earlier run
+    (a test runner, a long-lived worker) a thread can leave the process in the old folder.
+    brief gives papermill absolute paths, so its handler does without: it is replaced by one
+    that ignores the folder it is given.
+    """
+    from papermill.iorw import LocalHandler, papermill_io
+
+    if any(type(handler).__name__ == "InPlace" for _scheme, handler in papermill_io._handlers):
+        return  # replaced already
+
+    class InPlace(LocalHandler):
+        def cwd(self, new_path):
+            return None  # chdir(None) is papermill's no-op
+
+    papermill_io._handlers = [
+        (scheme, InPlace() if scheme == "local" else handler)
+        for scheme, handler in papermill_io._handlers
+    ]
 
 
 # What starting a kernel imports on first use (jupyter_client's kernel specs, brief's
@@ -134,7 +161,9 @@ def run_notebook(
     notebook is moved to ``failed_dir`` with its error visible (papermill marks the cell).
     """
     # Imported here: papermill takes two seconds to load, and a build with nothing to
-    # run must not pay for it.
+    # run must not pay for it. (Once imported, this only makes sure of papermill's handler
+    # of local files: see _local_files_in_place.)
+    import_notebook_libraries()
     import nbformat
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
