@@ -18,6 +18,7 @@ import functools
 import io
 import math
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -67,7 +68,8 @@ def prepare_notebook_pages() -> None:
     """Render a small notebook page once, without writing it, so that the first real page
     does not pay for what nbconvert prepares on first use: its templates compiled, the
     code highlighter's and the sanitiser's patterns (a quarter of a second). A build calls
-    this in a thread while its kernels start; a failure here is left to the real page."""
+    this in a thread while its kernels start; a failure here is left to the real page.
+    Each exporter is readied once: the letters of a grid each call this."""
     import nbformat
 
     code = nbformat.v4.new_code_cell("year = 2023", execution_count=1)
@@ -79,9 +81,16 @@ def prepare_notebook_pages() -> None:
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# *1*"), code])
     with contextlib.suppress(Exception), _EXPORTING:
-        _notebook_exporter(current_language()).from_notebook_node(
+        exporter = _notebook_exporter(current_language())
+        if exporter in _READIED:
+            return
+        exporter.from_notebook_node(
             notebook, resources={"metadata": {"name": "warm"}, "brief": {"no_alt": ""}}
         )
+        _READIED.add(exporter)
+
+
+_READIED: weakref.WeakSet = weakref.WeakSet()  # the exporters a page was rendered with
 
 
 _ONE_PIXEL = (  # a 1×1 PNG, base64 as notebooks hold images
