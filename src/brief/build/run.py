@@ -106,10 +106,10 @@ def _local_files_in_place() -> None:
     brief gives papermill absolute paths, so its handler does without: it is replaced by one
     that ignores the folder it is given.
     """
+    global _LOCAL_FILES_IN_PLACE
+    if _LOCAL_FILES_IN_PLACE:  # called under _IMPORTING, like every import of papermill here
+        return
     from papermill.iorw import LocalHandler, papermill_io
-
-    if any(type(handler).__name__ == "InPlace" for _scheme, handler in papermill_io._handlers):
-        return  # replaced already
 
     class InPlace(LocalHandler):
         def cwd(self, new_path):
@@ -119,6 +119,10 @@ def _local_files_in_place() -> None:
         (scheme, InPlace() if scheme == "local" else handler)
         for scheme, handler in papermill_io._handlers
     ]
+    _LOCAL_FILES_IN_PLACE = True
+
+
+_LOCAL_FILES_IN_PLACE = False
 
 
 # What starting a kernel imports on first use (jupyter_client's kernel specs, brief's
