@@ -35,6 +35,18 @@ def copy_example(target: Path) -> ProjectPaths:
     return ProjectPaths(target)
 
 
+def spoil_a_value(project: ProjectPaths) -> None:
+    """Write a count in ouderen.csv in words ("zevenhonderd"), which no notebook can read."""
+    data = project.data_dir / "ouderen.csv"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace(
+            "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
+            "valpreventie_deelnemers,2023,Rotterdam,zevenhonderd,realisation",
+        ),
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """Each test starts in English, with no language left active by the test before."""

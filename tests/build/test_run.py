@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from brief.build.run import run_notebooks
+from tests.conftest import spoil_a_value
 
 pytestmark = pytest.mark.slow  # starts kernels
 
@@ -71,14 +72,7 @@ def test_the_kernel_speaks_the_language_of_the_build(project, tmp_path, language
     from brief.i18n import _, speaking
     from brief.notebook.data import load_data
 
-    data = project.data_dir / "ouderen.csv"
-    data.write_text(
-        data.read_text(encoding="utf-8").replace(
-            "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
-            "valpreventie_deelnemers,2023,Rotterdam,zevenhonderd,realisation",
-        ),
-        encoding="utf-8",
-    )
+    spoil_a_value(project)
     source = notebook_failing_on_bad_data(project, "09-taal.ipynb")
     failed = tmp_path / "failed"
 

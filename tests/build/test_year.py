@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 from brief.build.year import build_year
 from brief.exceptions import NotebookError, TemplateError
 from brief.letter import parts
+from tests.conftest import spoil_a_value
 
 pytestmark = pytest.mark.slow
 
@@ -135,14 +136,7 @@ def test_executed_notebooks_and_figures_are_kept(built):
 def test_failing_notebook_keeps_previous_letter(project):
     first = build_year(project, 2023, jobs=2)
     before = first.letter.read_bytes()
-    data = project.data_dir / "ouderen.csv"
-    data.write_text(
-        data.read_text(encoding="utf-8").replace(
-            "valpreventie_deelnemers,2023,Rotterdam,700,realisation",
-            "valpreventie_deelnemers,2023,Rotterdam,zevenhonderd,realisation",
-        ),
-        encoding="utf-8",
-    )
+    spoil_a_value(project)
 
     with pytest.raises(NotebookError) as caught:
         build_year(project, 2023, jobs=2)
