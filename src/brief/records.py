@@ -689,6 +689,13 @@ class OutputsMade(_Record):
     pdf: bool
 
 
+class ChartColour(_Record):
+    """A colour of a chart's series that stands out too little from the chart's ground."""
+
+    colour: str = Field(pattern=r"^#[0-9A-F]{6}$")  # as the finding names it: #FFD966
+    ratio: float = Field(ge=1, lt=3)  # its contrast with the ground (WCAG 1.4.11 asks 3)
+
+
 class RunRecord(_Record):
     """``outputs/<year>/run.json``: what went into a build and what the letter showed."""
 
@@ -708,6 +715,9 @@ class RunRecord(_Record):
     data: dict[str, str]  # every data file read -> sha256
     outputs: OutputsMade
     shown: dict[str, Shown]
+    # Each chart's faint colours, by the SHA-256 of its PNG (none: a chart that passes); the
+    # next build looks only at charts that are not here (accessibility.look_at_charts).
+    charts: dict[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")], list[ChartColour]] = {}
 
     @classmethod
     def read(cls, path: Path) -> RunRecord | None:

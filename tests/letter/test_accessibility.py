@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -141,11 +142,40 @@ def test_a_pale_chart_colour_names_the_notebook_to_change():
     )
 
 
+def test_charts_seen_at_the_last_build_are_not_looked_at_again():
+    from brief.records import ChartColour
+
+    pale, house = chart_png("#FFD966"), chart_png(charts.PALETTE[0])
+    # What a last build said of the house-coloured chart, made up so it shows where it came
+    # from: a chart found there is taken as found, not decoded again.
+    said = [ChartColour(colour="#123456", ratio=2.5)]
+    known = {hashlib.sha256(house).hexdigest(): said}
+
+    looks = accessibility.look_at_charts([pale, house, pale], known)
+
+    assert looks[hashlib.sha256(house).hexdigest()] == said
+    assert [c.colour for c in looks[hashlib.sha256(pale).hexdigest()]] == ["#FFD966"]
+    assert len(looks) == 2
+
+
+def test_findings_from_charts_seen_before_read_as_those_found_anew():
+    charted = [("budget", chart_png("#FFD966"), "04-lokaal.ipynb"), ("c", chart_png("#1F4E79"))]
+    seen = accessibility.look_at_charts([png for _, png, *_ in charted])
+
+    again = accessibility.chart_findings(charted, accessibility.look_at_charts([], seen))
+
+    assert again == accessibility.chart_findings(charted, seen)
+    assert again == accessibility.chart_findings(charted)
+    assert len(again) == 1 and "(#FFD966)" in again[0]
+
+
 @pytest.mark.slow
 def test_a_build_warns_about_a_pale_chart_in_the_advisors_words(project):
     import json
 
     from brief.build.year import build_year
+    from brief.project.paths import YearOutputs
+    from brief.records import RunRecord
 
     path = project.notebooks_dir / "02-ouderen.ipynb"
     notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -164,6 +194,21 @@ def test_a_build_warns_about_a_pale_chart_in_the_advisors_words(project):
     assert len(pale) == 1
     assert pale[0].startswith("Accessibility: The chart 'bleek' has a colour (#FFD966)")
     assert "Give it a darker colour in 02-ouderen.ipynb" in pale[0]
+    # The run record keeps what was found of every chart, by its PNG, for the next build.
+    outputs = YearOutputs(result.letter.parent, 2023)
+    record = RunRecord.read(outputs.run_record)
+    pngs = [path.read_bytes() for path in outputs.figures_dir.glob("*.png")]
+    assert sorted(record.charts) == sorted(hashlib.sha256(png).hexdigest() for png in pngs)
+    assert sum(len(faint) for faint in record.charts.values()) == 1
+
+    # Another notebook's data changes; 02-ouderen and its pale chart are reused, and the
+    # build that does not look at that chart again still says what is wrong with it.
+    spoil = project.data_dir / "jeugd.csv"
+    spoil.write_text(spoil.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = build_year(project, 2023, jobs=2)
+
+    assert sorted(again.notebook_seconds) == ["01-jeugd.ipynb", "05-indicatoren.ipynb"]
+    assert [w for w in again.warnings if "'bleek'" in w] == pale
 
 
 @pytest.mark.slow

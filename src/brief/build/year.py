@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brief.build import pausing
 from brief.build.fingerprint import git_state, package_versions
@@ -35,6 +36,9 @@ from brief.project.letters import Letter
 from brief.project.paths import ProjectPaths, YearOutputs
 from brief.project.settings import DEFAULT_CELL_TIMEOUT
 from brief.records import NotebookRecord, OutputsMade, RunRecord
+
+if TYPE_CHECKING:  # imported once there is work (see above)
+    from brief.letter.fill import FilledLetter
 
 Progress = Callable[[int, str], None]  # (year, what the build of that year is doing)
 
@@ -271,6 +275,7 @@ def _build(
             staging,
             review,
             when,
+            charts_seen=plan.previous.charts if plan.previous is not None else None,
             **letter.fill_options(project.settings()),
         )
         result.warnings += [
@@ -293,7 +298,7 @@ def _build(
         elif pdf:
             result.pdf = staging.pdf
 
-        record = _run_record(project, plan, collection, shown, result, when, staging, review)
+        record = _run_record(project, plan, collection, shown, result, when, staging, filled)
         record.write(staging.run_record)
         pausing.reached("run record written")
         reference = _report_changes(
@@ -555,7 +560,7 @@ def _run_record(
     result: BuildResult,
     when: dt.datetime,
     staging: YearOutputs,
-    review: bool,
+    filled: FilledLetter,
 ) -> RunRecord:
     """Return run.json: when, from which commit, every input's hash, versions, timings."""
     earlier = plan.previous.notebooks if plan.previous is not None else {}
@@ -592,6 +597,7 @@ def _run_record(
             pdf=staging.pdf.is_file(),
         ),
         shown=shown,
+        charts=filled.chart_looks,
     )
 
 

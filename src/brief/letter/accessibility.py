@@ -9,13 +9,15 @@ made on the review page. They are warnings: the advisor decides, the letter is w
 from __future__ import annotations
 
 import colorsys
+import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from docx.document import Document
 
 from brief.i18n import N_, _, decimal, ngettext
 from brief.letter import parts
+from brief.records import ChartColour
 
 LANGUAGE = "nl-NL"  # the letter's text language, for screen readers' pronunciation
 MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11: parts of a chart needed to understand it
@@ -77,15 +79,19 @@ def findings(document: Document, charts: Iterable[tuple[str, bytes]] = ()) -> li
     return found
 
 
-def chart_findings(charts: Iterable[tuple]) -> list[str]:
-    """Return the findings of the ``charts`` alone: (name, PNG), or (name, PNG, notebook).
+def chart_findings(
+    charts: Iterable[tuple], looks: Mapping[str, list[ChartColour]] | None = None
+) -> list[str]:
+    """Return the findings of the ``charts`` alone: (name, PNG), or (name, PNG, notebook);
+    ``looks``: what :func:`look_at_charts` found of them, if known.
 
     A build warns about these: unlike the template's findings, a notebook makes them anew
     each year, so the advisor hears of them where the letter is made.
     """
     found = []
     for name, png, *notebook in charts:
-        found += _chart_findings(name, png, notebook[0] if notebook else None)
+        faint = None if looks is None else looks.get(hashlib.sha256(png).hexdigest())
+        found += _chart_findings(name, png, notebook[0] if notebook else None, faint)
     return found
 
 
@@ -164,8 +170,26 @@ def _heading_findings(levels: list[tuple[int, str]]) -> list[str]:
     return found
 
 
-def _chart_findings(name: str, png: bytes, notebook: str | None = None) -> list[str]:
-    """Return a finding for each colour of a chart's series under 3:1 against its ground."""
+def look_at_charts(
+    pngs: Iterable[bytes], known: Mapping[str, list[ChartColour]] | None = None
+) -> dict[str, list[ChartColour]]:
+    """Return the colours each chart shows too faintly, by the SHA-256 of its PNG.
+
+    Decoding a chart and counting its colours takes a hundredth of a second; a letter has
+    several, most of them the same as at the last build. Those in ``known`` (what the last
+    build found, kept in its run record) are not looked at again.
+    """
+    looks: dict[str, list[ChartColour]] = {}
+    for png in pngs:
+        sha256 = hashlib.sha256(png).hexdigest()
+        if sha256 not in looks:
+            seen = (known or {}).get(sha256)
+            looks[sha256] = list(seen) if seen is not None else faint_colours(png)
+    return looks
+
+
+def faint_colours(png: bytes) -> list[ChartColour]:
+    """Return each colour of a chart's series under 3:1 against its ground, with its ratio."""
     from PIL import Image  # comes with matplotlib
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -173,7 +197,7 @@ def _chart_findings(name: str, png: bytes, notebook: str | None = None) -> list[
     colours = sorted(image.getcolors(total) or [], reverse=True)
     # The ground is what the corner shows: large bars may cover more of a chart than it.
     background = image.getpixel((0, 0))
-    found = []
+    faint = []
     passing = []  # the chart's colours that stand out from the ground
     for count, colour in colours:
         if count / total < _CHART_COLOUR_SHARE:
@@ -189,28 +213,38 @@ def _chart_findings(name: str, png: bytes, notebook: str | None = None) -> list[
             continue
         if any(_blend_of(colour, background, other) for other in passing):
             continue  # the smoothed edges of a hatch or line in a colour that passes
-        if ratio < MIN_GRAPHIC_CONTRAST:
-            if notebook:
-                # TRANSLATORS: {ratio} is a contrast such as 1,3; readers with low vision
-                # need 3:1 to see a part of a chart against its background
-                message = _(
-                    "The chart '{name}' has a colour ({colour}) that readers with low vision "
-                    "can hardly tell from its background: contrast {ratio}:1, where at least "
-                    "3:1 is needed. Give it a darker colour in {notebook}, for instance one of "
-                    "brief's charts.PALETTE."
-                )
-            else:
-                message = _(
-                    "The chart '{name}' has a colour ({colour}) that readers with low vision "
-                    "can hardly tell from its background: contrast {ratio}:1, where at least "
-                    "3:1 is needed. Give it a darker colour, for instance one of brief's "
-                    "charts.PALETTE."
-                )
-            found.append(
-                message.format(
-                    name=name, colour=_hex(colour), ratio=decimal(ratio), notebook=notebook
-                )
+        faint.append(ChartColour(colour=_hex(colour), ratio=ratio))
+    return faint
+
+
+def _chart_findings(
+    name: str, png: bytes, notebook: str | None = None, faint: list[ChartColour] | None = None
+) -> list[str]:
+    """Return a finding for each colour of a chart's series under 3:1 against its ground
+    (``faint``: those colours, when known already)."""
+    found = []
+    for colour in faint_colours(png) if faint is None else faint:
+        if notebook:
+            # TRANSLATORS: {ratio} is a contrast such as 1,3; readers with low vision
+            # need 3:1 to see a part of a chart against its background
+            message = _(
+                "The chart '{name}' has a colour ({colour}) that readers with low vision "
+                "can hardly tell from its background: contrast {ratio}:1, where at least "
+                "3:1 is needed. Give it a darker colour in {notebook}, for instance one of "
+                "brief's charts.PALETTE."
             )
+        else:
+            message = _(
+                "The chart '{name}' has a colour ({colour}) that readers with low vision "
+                "can hardly tell from its background: contrast {ratio}:1, where at least "
+                "3:1 is needed. Give it a darker colour, for instance one of brief's "
+                "charts.PALETTE."
+            )
+        found.append(
+            message.format(
+                name=name, colour=colour.colour, ratio=decimal(colour.ratio), notebook=notebook
+            )
+        )
     return found
 
 

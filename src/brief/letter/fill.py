@@ -13,6 +13,7 @@ import difflib
 import functools
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from brief.letter.templating import (
 from brief.notebook.collect import Collection
 from brief.project.params import Params
 from brief.project.settings import DEFAULT_GAP_TEXT
-from brief.records import Gap, PublishedFigure, PublishedTable, PublishedValue
+from brief.records import ChartColour, Gap, PublishedFigure, PublishedTable, PublishedValue
 
 AREA_NAME = "gebied"  # the letter's area, as the template names it
 TABLE_STYLE = "Brief tabel"  # the template's own table style; Word's grid if it has none
@@ -365,6 +366,8 @@ class FilledLetter:
     marked: bool
     accessibility: list[str]  # what would make the letter hard to read with assistance
     chart_findings: list[str] = field(default_factory=list)  # of those, the charts' own
+    # Each chart's faint colours, by its PNG's SHA-256, for the run record.
+    chart_looks: dict[str, list[ChartColour]] = field(default_factory=dict)
     # The names in the order the letter shows them, a figure or table with its caption
     # number ("Figuur 2"); known when filled with review marks.
     order: dict[str, str | None] = field(default_factory=dict)
@@ -396,13 +399,15 @@ def fill_letter(
     time_limit: float = DEFAULT_FILL_SECONDS,
     area: str | None = None,
     gap_text: str = DEFAULT_GAP_TEXT,
+    charts_seen: Mapping[str, list[ChartColour]] | None = None,
 ) -> FilledLetter:
     """Fill the template in memory; raise TemplateError for anything that would be wrong.
 
     With ``review`` every filled value and caption is marked, so the same fill can be saved
     as the letter and as the review copy. `brief check` fills without saving, so a filter
     given the wrong kind of value is found before a build. ``area`` and ``gap_text``: see
-    :func:`build_context`.
+    :func:`build_context`. ``charts_seen``: what the last build found of its charts' colours
+    (:func:`brief.letter.accessibility.look_at_charts`).
     """
     template = open_template(template_path)
     env = jinja_environment()
@@ -433,9 +438,10 @@ def fill_letter(
         for name, entry in collection.items.items()
         if entry.item.chart_png
     ]
-    # The charts are looked at once (a fifth of a second for a letter's): their findings
-    # end the letter's, as accessibility.findings(document, charts) gives them.
-    chart_findings = accessibility.chart_findings(charts)
+    # The charts are looked at once, and only those the last build did not see: their
+    # findings end the letter's, as accessibility.findings(document, charts) gives them.
+    chart_looks = accessibility.look_at_charts([png for _, png, _ in charts], charts_seen)
+    chart_findings = accessibility.chart_findings(charts, chart_looks)
     findings = accessibility.findings(template.docx) + chart_findings
     package = io.BytesIO()
     template.save(package)
@@ -445,6 +451,7 @@ def fill_letter(
         marked=review,
         accessibility=findings,
         chart_findings=chart_findings,
+        chart_looks=chart_looks,
         order=order,
     )
 
