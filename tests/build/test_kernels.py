@@ -99,6 +99,7 @@ print(json.dumps({
     "stdin": sys.stdin.read() if sys.stdin else None,
     "charts": "brief.notebook.charts" in sys.modules,
     "random": [random.random(), float(numpy.random.rand())],
+    "debugpy": sys.modules.get("debugpy") is not None,
 }))
 """
 
@@ -144,6 +145,8 @@ def test_a_forked_kernel_is_a_fresh_process_like_a_plain_one(tmp_path, monkeypat
         assert seen["linewidth"] == 7.0
         randoms = seen.pop("random"), fresh.pop("random")
         assert randoms[0] != randoms[1]
+        # The one difference on purpose: no debugger in a forked kernel (zygote.preload).
+        assert (seen.pop("debugpy"), fresh.pop("debugpy")) == (False, True)
         assert {**seen, "mark": None} == {**fresh, "mark": None}
 
 

@@ -111,3 +111,23 @@ def test_a_subdocument_holds_what_docxtpls_own_holds(tmp_path):
         sub.add_paragraph("Bron: jeugd.csv")
         made.append(str(sub))
     assert made[0] == made[1] == made[2] and 'w:pStyle w:val="Caption"' in made[0]
+
+
+@pytest.mark.parametrize("review", [True, False])
+def test_the_key_of_a_saved_letter_is_that_of_the_file_written(tmp_path, review):
+    """A build takes the letter's key from the document it saved, not from the file read
+    back: both must be the same, marks and comments of the review copy left out."""
+    from brief.letter.fill import fill_letter
+    from brief.letter.parts import fingerprint_of
+    from tests.letter.test_escaping import text_values
+
+    template_with(tmp_path, "Het bereik was {{ bereik }} in {{ jaar }}.", header="K")
+    filled = fill_letter(
+        tmp_path / "template.docx", params(), text_values({"bereik": "12"}), review=review
+    )
+
+    key = filled.save_letter(tmp_path / "letter.docx")
+
+    assert filled.marked is review
+    assert key == fingerprint_of(tmp_path / "letter.docx")
+    assert key != fingerprint_of(filled.package) or not review  # the marks are left out

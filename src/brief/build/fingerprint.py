@@ -34,6 +34,11 @@ RESULT_LIBRARIES = (
 
 def package_versions() -> dict[str, str]:
     """Return the installed version of brief and of every library that shapes its results."""
+    return dict(_package_versions())
+
+
+@cache  # asked by the plan and by the run record; metadata is slow to search
+def _package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in ("brief", *RESULT_LIBRARIES):
         try:

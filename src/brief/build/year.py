@@ -239,7 +239,7 @@ def _build(
 ) -> None:
     """Do what ``plan`` says into a staging folder, then move it into place."""
     from brief.build.check import findings
-    from brief.build.history import history_of, letter_key
+    from brief.build.history import history_of
     from brief.letter.templating import open_template
     from brief.notebook.collect import collect
     from brief.project.params import load_params
@@ -257,6 +257,12 @@ def _build(
     history = history_of(project, letter)
     _keep_outgoing(history, final, plan.previous)  # if not kept yet (a history from before)
     staging = dataclasses.replace(final, folder=_make_staging(project, letter))
+    # What the record and the comparison need of the project and of the last build, found
+    # while the kernels start: the build has to wait for them then anyway.
+    early = ThreadPoolExecutor(1, thread_name_prefix="early")
+    previous_key = early.submit(_previous_key, final, plan.previous)
+    git = early.submit(git_state, project.root)
+    early.shutdown(wait=False)
     try:
         pausing.reached("staging folder made")
         _run_notebooks(staging, final, plan, result, jobs, timeout, kernels, progress, runner)
@@ -268,7 +274,7 @@ def _build(
             # TRANSLATORS: {note} says how a value of a data file was read, in the user's
             # language already: "data/jeugd.csv, row 5: '1.234' read as 1234".
             result.warnings.append(_("check this conversion: {note}.").format(note=note))
-        filled = _write_letters(
+        filled, key = _write_letters(
             template,
             params,
             collection,
@@ -285,8 +291,7 @@ def _build(
         used = filled.used.all
         result.findings = findings(collection, year, filled.used, filled.accessibility)
         shown = changing.snapshot(params, collection)
-        key = letter_key(staging.letter)
-        result.same_letter = key == _previous_key(final, plan.previous)
+        result.same_letter = key == previous_key.result()
         if result.same_letter:  # what earlier builds made for this letter stays
             _carry_over(final, staging, [staging.review_letter, staging.pdf])
 
@@ -298,7 +303,7 @@ def _build(
         elif pdf:
             result.pdf = staging.pdf
 
-        record = _run_record(project, plan, collection, shown, result, when, staging, filled)
+        record = _run_record(plan, collection, shown, result, when, staging, filled, git.result())
         record.write(staging.run_record)
         pausing.reached("run record written")
         reference = _report_changes(
@@ -396,19 +401,20 @@ def _write_letters(
     when: dt.datetime,
     **fill_options,
 ):
-    """Fill the template once; write the letter, its review copy and the figure files."""
+    """Fill the template once; write the letter, its review copy and the figure files.
+    Return the filled letter and the letter's key (:func:`brief.build.history.letter_key`)."""
     from brief.letter.fill import fill_letter
     from brief.review.pages import source_comments, write_figure_files
 
     # Always marked: the redline places its changes, the review copy its comments, by them.
     filled = fill_letter(template, params, collection, review=True, when=when, **fill_options)
-    filled.save_letter(staging.letter)
+    key = filled.save_letter(staging.letter)
     write_figure_files(collection, staging.figures_dir)
     pausing.reached("letter written")
     if review:
         filled.save_review_copy(staging.review_letter, source_comments(collection))
         pausing.reached("review copy written")
-    return filled
+    return filled, key
 
 
 def _previous_key(final: YearOutputs, previous: RunRecord | None) -> str | None:
@@ -553,7 +559,6 @@ def _write_pdf(staging: YearOutputs) -> tuple[Path | None, list[str]]:
 
 
 def _run_record(
-    project: ProjectPaths,
     plan: BuildPlan,
     collection,
     shown: dict,
@@ -561,6 +566,7 @@ def _run_record(
     when: dt.datetime,
     staging: YearOutputs,
     filled: FilledLetter,
+    git: dict[str, object],
 ) -> RunRecord:
     """Return run.json: when, from which commit, every input's hash, versions, timings."""
     earlier = plan.previous.notebooks if plan.previous is not None else {}
@@ -582,7 +588,7 @@ def _run_record(
         started=when.isoformat(timespec="seconds"),
         finished=finished.isoformat(timespec="seconds"),
         seconds=round((finished - when).total_seconds(), 2),
-        git=git_state(project.root),
+        git=git,
         packages=package_versions(),
         toolkit=plan.inputs.toolkit,
         parameters=plan.inputs.parameters,

@@ -48,7 +48,7 @@ PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
-    "ipykernel.debugger",  # the kernel imports debugpy as it starts: 0.1 s
+    "ipykernel.debugger",  # without debugpy (see preload)
     # What a kernel imports as it starts, runs and ends, apart from the above (psutil: to
     # look for processes a notebook left, at shutdown).
     "IPython.core.completerlib",
@@ -138,8 +138,11 @@ def preload() -> None:
     # find little: a tenth of the zygote's start (Python's advice for a process that forks:
     # collect nothing until the freeze below). Kernels get it back on, as a fresh process.
     gc.disable()
-    # debugpy warns on import about frozen modules; a fresh kernel says it where nobody
-    # reads it, and so does this.
+    # Nobody attaches a debugger to a build's kernel (papermill is their only client), and
+    # debugpy is a twentieth of these imports: the kernels run without it, as ipykernel does
+    # where it is not installed. A kernel started plainly (BRIEF_KERNELS=plain) has it.
+    sys.modules.setdefault("debugpy", None)
+    # What an import warns of, a fresh kernel says where nobody reads it; so does this.
     stderr = os.dup(2)
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)

@@ -372,15 +372,18 @@ class FilledLetter:
     # number ("Figuur 2"); known when filled with review marks.
     order: dict[str, str | None] = field(default_factory=dict)
 
-    def save_letter(self, path: Path) -> None:
-        """Write the letter: no comments, no marks."""
+    def save_letter(self, path: Path) -> str:
+        """Write the letter: no comments, no marks. Return its key: the fingerprint of
+        what a reader sees in it (:func:`brief.letter.parts.content_fingerprint`), taken
+        from the document in hand rather than read back from the file."""
         path.parent.mkdir(parents=True, exist_ok=True)
         if not self.marked:
             path.write_bytes(self.package)
-            return
+            return parts.fingerprint_of(self.package)
         document = docx.Document(io.BytesIO(self.package))
         marks.remove_review_marks(document)
         document.save(path)
+        return parts.content_fingerprint(document)
 
     def save_review_copy(self, path: Path, comments: dict[str, str]) -> None:
         """Write the review copy: a Word comment on every filled value, figure and table."""
@@ -440,7 +443,7 @@ def fill_letter(
     ]
     # The charts are looked at once, and only those the last build did not see: their
     # findings end the letter's, as accessibility.findings(document, charts) gives them.
-    chart_looks = accessibility.look_at_charts([png for _, png, _ in charts], charts_seen)
+    chart_looks = accessibility.look_at_charts([chart[1] for chart in charts], charts_seen)
     chart_findings = accessibility.chart_findings(charts, chart_looks)
     findings = accessibility.findings(template.docx) + chart_findings
     package = io.BytesIO()
