@@ -210,6 +210,22 @@ def test_a_build_warns_about_a_pale_chart_in_the_advisors_words(project):
     assert sorted(again.notebook_seconds) == ["01-jeugd.ipynb", "05-indicatoren.ipynb"]
     assert [w for w in again.warnings if "'bleek'" in w] == pale
 
+    # What the record says is what the next build goes by (here made up, to show it)...
+    (bleek,) = [sha for sha, faint in record.charts.items() if faint]
+    said = {"colour": "#123456", "ratio": 2.5}
+    kept = json.loads(outputs.run_record.read_text(encoding="utf-8"))
+    kept["charts"][bleek] = [said]
+    outputs.run_record.write_text(json.dumps(kept), encoding="utf-8")
+    spoil.write_text(spoil.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    told = build_year(project, 2023, jobs=2)
+    assert [w for w in told.warnings if "'bleek'" in w][0].count("(#123456)") == 1
+    # ... unless another brief made it: then every chart is looked at anew.
+    kept = json.loads(outputs.run_record.read_text(encoding="utf-8"))
+    kept["charts"][bleek], kept["toolkit"] = [said], "another brief"
+    outputs.run_record.write_text(json.dumps(kept), encoding="utf-8")
+    anew = build_year(project, 2023, jobs=2)
+    assert [w for w in anew.warnings if "'bleek'" in w] == pale
+
 
 @pytest.mark.slow
 def test_the_built_letter_says_what_assistive_technology_needs(built):

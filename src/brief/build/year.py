@@ -35,7 +35,7 @@ from brief.i18n import _
 from brief.project.letters import Letter
 from brief.project.paths import ProjectPaths, YearOutputs
 from brief.project.settings import DEFAULT_CELL_TIMEOUT
-from brief.records import NotebookRecord, OutputsMade, RunRecord
+from brief.records import ChartColour, NotebookRecord, OutputsMade, RunRecord
 
 if TYPE_CHECKING:  # imported once there is work (see above)
     from brief.letter.fill import FilledLetter
@@ -281,7 +281,7 @@ def _build(
             staging,
             review,
             when,
-            charts_seen=plan.previous.charts if plan.previous is not None else None,
+            charts_seen=_charts_seen(plan),
             **letter.fill_options(project.settings()),
         )
         result.warnings += [
@@ -415,6 +415,15 @@ def _write_letters(
         filled.save_review_copy(staging.review_letter, source_comments(collection))
         pausing.reached("review copy written")
     return filled, key
+
+
+def _charts_seen(plan: BuildPlan) -> dict[str, list[ChartColour]] | None:
+    """Return what the last build found of its charts' colours, if this brief would find
+    the same: the last build ran the same code and libraries (see RunRecord.charts)."""
+    previous = plan.previous
+    if previous is None or previous.toolkit != plan.inputs.toolkit:
+        return None
+    return previous.charts
 
 
 def _previous_key(final: YearOutputs, previous: RunRecord | None) -> str | None:
