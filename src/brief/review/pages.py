@@ -67,9 +67,10 @@ def write_notebook_html(executed: Path, target: Path) -> Path:
 def prepare_notebook_pages() -> None:
     """Render a small notebook page once, without writing it, so that the first real page
     does not pay for what nbconvert prepares on first use: its templates compiled, the
-    code highlighter's and the sanitiser's patterns (a quarter of a second). A build calls
-    this in a thread while its kernels start; a failure here is left to the real page.
-    Each exporter is readied once: the letters of a grid each call this."""
+    code highlighter's and the sanitiser's patterns (a quarter of a second); and compile
+    the review page's template. A build calls this in a thread while its kernels start; a
+    failure here is left to the real page. Each exporter is readied once: the letters of a
+    grid each call this."""
     import nbformat
 
     code = nbformat.v4.new_code_cell("year = 2023", execution_count=1)
@@ -88,6 +89,8 @@ def prepare_notebook_pages() -> None:
             notebook, resources={"metadata": {"name": "warm"}, "brief": {"no_alt": ""}}
         )
         _READIED.add(exporter)
+    with contextlib.suppress(Exception):  # the review page's template, compiled for later
+        page_environment().get_template(PAGE_TEMPLATE)
 
 
 _READIED: weakref.WeakSet = weakref.WeakSet()  # the exporters a page was rendered with
@@ -272,6 +275,7 @@ def _rows_listed(item: PublishedItem) -> dict:
     return {"rows": [row.text for row in lineage.rows], "derived": derived}
 
 
+@functools.cache  # one per process: it compiles each page's template once
 def page_environment() -> jinja2.Environment:
     """Return the environment of brief's own HTML pages: sandboxed like the letter, since
     the pages show values that came from data and params.
