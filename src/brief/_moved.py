@@ -9,7 +9,6 @@ charts, indicators`` are not old paths: they stay as they are.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
@@ -155,7 +154,11 @@ class _OldModule(types.ModuleType):
         return value
 
 
-class _OldPaths(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _OldPaths:
+    """The finder and loader of the old module paths (as importlib.abc's MetaPathFinder and
+    Loader, which are not subclassed: importing importlib.abc takes 15 ms, and every brief
+    command and kernel start imports this module first)."""
+
     def find_spec(self, fullname, path=None, target=None):
         if fullname in OLD_MODULES:
             return importlib.machinery.ModuleSpec(fullname, self)
