@@ -13,7 +13,8 @@ child becomes a fresh kernel, as if started with ``python -m ipykernel_launcher`
   here) and matplotlib's settings read again as a fresh import reads them, after the
   kernel has set its default backend;
 - ``brief.notebook.charts`` is not imported here, so the notebook that imports it selects the Agg
-  backend itself, as in a fresh kernel.
+  backend itself, as in a fresh kernel;
+- one difference on purpose: no debugger (debugpy), which no build's kernel ever serves.
 
 Every notebook therefore still runs in its own process and sees nothing of another's.
 The zygote reports each kernel's process id, and later its exit status, on a socket of
