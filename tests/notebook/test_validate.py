@@ -311,3 +311,17 @@ def test_a_file_arrow_reads_in_several_blocks_is_checked_whole(project):
         "jeugd.csv has 1 problem(s):\n  - row 910: the same indicator, year, area and kind as "
         "row 907 (jongerenwerk_fte, 2100, Noord, baseline); keep one of the two."
     )
+
+
+def test_a_control_character_far_into_a_long_column_is_found(project):
+    rows = [
+        f"kinderwerk_pleinen,{2000 + n % 100},Rotterdam,{n},doel,{'x' * 40}" for n in range(9000)
+    ]
+    rows[8765] = rows[8765].replace(",x", ",\x1bx")  # past the first pieces of the column
+
+    csv_with(project, *rows)
+
+    assert data_error(project) == (
+        "jeugd.csv, row 8767, column 'source': the cell holds an invisible control character "
+        "(U+001B). Remove it: retype the cell, or paste it as plain text."
+    )
