@@ -827,6 +827,7 @@ def keep_tables(
     project) are let go. Reads without Arrow's threads: the process forks afterwards."""
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
+    tablecache.finish_writing()  # a table this process is still writing is kept too
     keys = {}
     for path in data_files(project):
         key = _table_key(path, project, settings)[1]
