@@ -480,10 +480,8 @@ def _blank(column: pd.Series, encoded: _Encoded | None = None) -> np.ndarray:
     looked at."""
     import pyarrow.compute as pc
 
-    if encoded is not None:  # a missing cell is a distinct one too: null, so blank
-        text = encoded.distinct
-        spaces = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text)).fill_null(True)
-        return spaces.to_numpy(zero_copy_only=False)[encoded.codes]
+    if encoded is not None:
+        return encoded.blank[encoded.codes]
     missing = column.isna().to_numpy()
     if column.dtype == object:
         text = column.map(lambda c: isinstance(c, str) and not c.strip(), na_action="ignore")
@@ -500,23 +498,31 @@ class _Encoded:
 
     codes: np.ndarray
     distinct: Any
+    blank: np.ndarray  # per distinct cell: whether nothing is written in it
 
     @classmethod
     def of(cls, column: pd.Series) -> _Encoded | None:
         """Return the column numbered, or None for a column of Python objects."""
         if column.dtype == object:
             return None
+        import pyarrow.compute as pc
+
         encoded = _arrow(column).dictionary_encode(null_encoding="encode")
-        return cls(encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary)
+        text = encoded.dictionary  # a missing cell is a distinct one too: null, so blank
+        blank = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text)).fill_null(True)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        return cls(codes, text, blank.to_numpy(zero_copy_only=False))
 
     def rows(self, kept: np.ndarray) -> _Encoded:
-        return _Encoded(self.codes[kept], self.distinct)
+        return _Encoded(self.codes[kept], self.distinct, self.blank)
 
     def factorized(self, present: np.ndarray) -> tuple[np.ndarray, list]:
         """Return what :func:`_factorize` returns of the present cells, in the same order."""
+        distinct = self.distinct.to_pylist()
+        if present.all() and not self.blank.any():
+            return self.codes, distinct  # rows left out held blank cells only: all are used
         codes = self.codes if present.all() else self.codes[present]
         used = np.bincount(codes, minlength=len(self.distinct)) > 0
-        distinct = self.distinct.to_pylist()
         if used.all():
             return codes, distinct
         # Only cells written in a present row, numbered again in the order of the first
