@@ -140,6 +140,8 @@ def _csv_content(path: Path, copy: bool = False) -> Iterator[tablecache.Content 
     changed in the last seconds, or with ``copy``, is read into a copy of its own, so its
     hash and its table come from the same bytes; a mapped file that has changed once it is
     parsed raises _Changed (:func:`_read_csv`), and load_data reads it again as a copy.
+    (A file cut short in place while it is mapped, as no spreadsheet program saves, would
+    stop the process on Linux and macOS: programs save a new file and rename it.)
     """
     if path.suffix != ".csv":
         yield None
