@@ -1,7 +1,10 @@
 import gettext
 import io
 import json
+import os
+import time
 
+import pandas as pd
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -9,6 +12,7 @@ from babel.messages.mofile import write_mo
 from brief import i18n
 from brief.exceptions import DataError
 from brief.i18n import speaking
+from brief.notebook import data, tablecache
 from brief.notebook.collect import collect
 from brief.notebook.data import load_data
 from brief.records import INPUT_MIMETYPE, DataRead, NotebookRecord, ReadNote
@@ -285,3 +289,84 @@ def test_a_formula_without_a_stored_result_is_named_with_its_formula(project):
         "the formula =D2*2 but no result, because the workbook was not saved by Excel; open "
         "and save it in Excel, or type the number."
     )
+
+
+# --- a CSV file read through a map --------------------------------------------------------
+# A file changed in the last seconds is read into a copy (tablecache.racy); one older is
+# mapped. Both must give the same cells.
+
+MAPPED_FILES = {
+    "blank lines at the end": b"indicator,year,area,value,kind,source\n"
+    b"kinderwerk_pleinen,2023,Rotterdam,12,realisation,x\n\n\n\r\n",
+    "a byte order mark": "\ufeffindicator,year,area,value,kind,source\n"
+    "kinderwerk_pleinen,2023,Rotterdam,12,realisation,x\n".encode(),
+    "quotes, a comma and a line break in a cell": b"indicator,year,area,value,kind,source\n"
+    b'jongerenwerk_fte,2023,Rotterdam,"4,5",realisation,"een ""bron"",\nmet twee regels"\n',
+    "CRLF line ends": b"indicator,jaar,gebied,waarde,soort,bron\r\n"
+    b"kinderwerk_pleinen,2023,Rotterdam,12,realisatie,x\r\n\r\n"
+    b"kinderwerk_pleinen,2022,Rotterdam,11,realisatie,x\r\n",
+    "semicolons, and a short row for pandas": b"indicator;year;area;value;kind;source\n"
+    b"jongerenwerk_fte;2023;Rotterdam;4,5;realisation\n",
+}
+
+
+def _an_hour_old(path) -> None:
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(hour_ago, hour_ago))
+
+
+@pytest.mark.parametrize("content", MAPPED_FILES.values(), ids=MAPPED_FILES)
+def test_a_mapped_file_is_read_as_a_copy_of_it_is(project, content):
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes(content)
+    copied = data._read_csv(path)
+    _an_hour_old(path)
+
+    with data._csv_content(path) as mapped:
+        frame = data._read_csv(path, mapped)
+        was_mapped = mapped.mapped
+
+    assert was_mapped
+    pd.testing.assert_frame_equal(frame, copied)
+    assert load_data("jeugd", project)["value"].iloc[-1] in (12, 11, 4.5)
+
+
+def test_a_file_of_spaces_is_empty_when_mapped_too(project):
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes(b" \r\n\t\n  ")
+    _an_hour_old(path)
+
+    with pytest.raises(DataError) as caught:
+        load_data("jeugd", project)
+
+    assert str(caught.value) == "jeugd.csv is empty; it needs a header row and data rows."
+
+
+def test_a_file_changed_after_it_was_hashed_is_not_kept_under_the_old_hash(project, monkeypatch):
+    path = project.data_dir / "jeugd.csv"
+    first = b"indicator,year,area,value,kind,source\nkinderwerk_pleinen,2023,Rotterdam,1,doel,x\n"
+    second = first.replace(b",1,", b",2,")
+    path.write_bytes(first)
+    _an_hour_old(path)
+    before = path.stat()
+    hashed = tablecache.content_hash
+
+    def hash_then_change(hashing, folder, content=None):
+        digest = hashed(hashing, folder, content)
+        if hashing == path and content is not None and content.mapped:
+            with path.open("r+b") as stream:  # in place: the map shows the new bytes
+                stream.write(second)
+        return digest
+
+    monkeypatch.setattr(tablecache, "content_hash", hash_then_change)
+
+    changed = load_data("jeugd", project)
+    monkeypatch.undo()
+    tablecache.finish_writing()
+    with path.open("r+b") as stream:  # the first content back, with its size and times
+        stream.write(first)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = load_data("jeugd", project)
+
+    assert list(changed["value"]) == [2]
+    assert list(again["value"]) == [1]  # not the second content's table, under the first hash

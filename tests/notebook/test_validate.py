@@ -311,3 +311,60 @@ def test_a_file_arrow_reads_in_several_blocks_is_checked_whole(project):
         "jeugd.csv has 1 problem(s):\n  - row 910: the same indicator, year, area and kind as "
         "row 907 (jongerenwerk_fte, 2100, Noord, baseline); keep one of the two."
     )
+
+
+def test_a_control_character_far_into_a_long_column_is_found(project):
+    rows = [
+        f"kinderwerk_pleinen,{2000 + n % 100},Rotterdam,{n},doel,{'x' * 40}" for n in range(9000)
+    ]
+    rows[8765] = rows[8765].replace(",x", ",\x1bx")  # past the first pieces of the column
+
+    csv_with(project, *rows)
+
+    assert data_error(project) == (
+        "jeugd.csv, row 8767, column 'source': the cell holds an invisible control character "
+        "(U+001B). Remove it: retype the cell, or paste it as plain text."
+    )
+
+
+# Cells of each column as providers leave them: right, misspelt, blank, spaced, missing.
+CELLS = {
+    "indicator": ["kinderwerk_pleinen", "jongerenwerk_fte", " jongerenwerk_fte ", "onbekend", ""],
+    "year": ["2023", "2022", " 2023", "1999", "twee", "", None],
+    "area": ["Rotterdam", "Noord", " kralingen crooswijk ", "Atlantis", " ", ""],
+    "value": ["12", "4,5", "1.234", "-3", "veel", "", " 7 "],
+    "kind": ["realisation", "Doel", "nulmeting", "raar", "", None],
+    "source": ["x", " y ", "", None],
+}
+BLANK_ROW = dict.fromkeys(CELLS, " ")  # a row left out, as a blank line in a spreadsheet
+ROWS = st.lists(
+    st.one_of(
+        st.fixed_dictionaries({column: st.sampled_from(cells) for column, cells in CELLS.items()}),
+        st.just(BLANK_ROW),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ROWS)
+def test_a_column_held_by_arrow_is_checked_as_python_cells_are(rows):
+    from brief.notebook.problems import problems_message
+    from brief.notebook.validate import AreaNames, check_rows, check_table
+
+    catalogue = {"kinderwerk_pleinen": "count", "jongerenwerk_fte": "fte"}
+    areas = AreaNames(("Noord", "Kralingen-Crooswijk"), "Rotterdam")
+    numbered = list(enumerate(rows, start=2))
+    cells = pd.DataFrame(
+        {column: [row[column] for row in rows] for column in CELLS},
+        index=[row for row, _cells in numbered],
+    ).astype(TEXT)
+
+    arrow = check_table(cells, catalogue, areas)
+    python = check_rows(numbered, catalogue, areas)
+
+    said = [problems_message("a.csv", checked.found) for checked in (arrow, python)]
+    assert said[0] == said[1]
+    assert arrow.notes == python.notes
+    pd.testing.assert_frame_equal(arrow.table, python.table, check_dtype=False)

@@ -22,9 +22,10 @@ import csv
 import datetime as dt
 import difflib
 import io
+import mmap
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,26 +126,73 @@ def data_file(project: ProjectPaths, name: str) -> Path:
     return project.inside(found[0], DataError)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    content = path.read_bytes()
-    if not content or content.isspace():
+class _Changed(Exception):
+    """The file changed while brief read it from a map: what it hashed may not be what it
+    parsed."""
+
+
+@contextlib.contextmanager
+def _csv_content(path: Path, copy: bool = False) -> Iterator[tablecache.Content | None]:
+    """Yield a CSV file's bytes, read once to be hashed and parsed; None for a workbook.
+
+    The bytes map the file: a national file is not copied into fresh memory first, which
+    on a virtual machine costs more than reading it (each page is faulted in anew). A file
+    changed in the last seconds, or with ``copy``, is read into a copy of its own, so its
+    hash and its table come from the same bytes; a mapped file that has changed once it is
+    parsed raises _Changed (:func:`_read_csv`), and load_data reads it again as a copy.
+    (A file cut short in place while it is mapped, as no spreadsheet program saves, would
+    stop the process on Linux and macOS: programs save a new file and rename it.)
+    """
+    if path.suffix != ".csv":
+        yield None
+        return
+    content = stream = None
+    try:
+        stat = path.stat()
+        if copy or stat.st_size == 0 or tablecache.racy(stat):
+            content = tablecache.Content(path.read_bytes(), stat, mapped=False)
+        else:
+            stream = path.open("rb")
+            data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+            content = tablecache.Content(data, stat, mapped=True)
+    except (OSError, ValueError):  # the reader says what is wrong
+        if stream is not None:
+            stream.close()
+        content = None
+    try:
+        yield content
+    finally:
+        if content is not None and content.mapped:
+            with contextlib.suppress(BufferError):  # still exported: closed when let go
+                content.data.close()
+            stream.close()
+
+
+_BLANK_TEXT = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # a character bytes.isspace() is not
+
+
+def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataFrame:
+    data = content.data if content is not None else path.read_bytes()
+    if not len(data) or not _BLANK_TEXT.search(data):
         raise DataError(_empty(path))
     try:
         # The delimiter is sniffed from the header: Dutch Excel writes ";" and keeps ","
         # for decimals. Blank lines are kept so that row numbers stay those of the
         # spreadsheet.
-        delimiter = _sniff_delimiter(content)
-        fast = _read_csv_fast(content, delimiter)
-        if fast is not None:
-            return fast
-        return pd.read_csv(
-            io.BytesIO(content),
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            sep=delimiter,
-            skip_blank_lines=False,
-        )
+        delimiter = _sniff_delimiter(data)
+        frame = _read_csv_fast(data, delimiter)
+        if frame is None:
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                sep=delimiter,
+                skip_blank_lines=False,
+            )
+        if content is not None and content.mapped and not tablecache.unchanged(path, content.stat):
+            raise _Changed
+        return frame
     except UnicodeDecodeError:
         raise DataError(
             _(
@@ -161,18 +209,20 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from None
 
 
-def _header(content: bytes) -> str:
-    """Return the first line of a CSV file's bytes, as text."""
-    end = min((i for i in (content.find(b"\n"), content.find(b"\r")) if i >= 0), default=-1)
-    return (content if end < 0 else content[:end]).decode("utf-8-sig")
+def _header(content) -> str:
+    """Return the first line of a CSV file's bytes (bytes or a map of them), as text."""
+    end = content.find(b"\n")
+    end = len(content) if end < 0 else end
+    carriage = content.find(b"\r", 0, end)  # looked for in the first line only
+    return content[: end if carriage < 0 else carriage].decode("utf-8-sig")
 
 
-def _sniff_delimiter(content: bytes) -> str:
+def _sniff_delimiter(content) -> str:
     """Return the delimiter of the header line, sniffed as pandas' sep=None sniffs it."""
     return csv.Sniffer().sniff(_header(content) + "\n").delimiter
 
 
-def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
+def _read_csv_fast(content, delimiter: str) -> pd.DataFrame | None:
     """Return the cells as text, read by Arrow; None for a file only pandas reads alike.
 
     Arrow reads a million rows in a tenth of a second, and counts blank lines as rows as
@@ -198,20 +248,32 @@ def _read_csv_fast(content: bytes, delimiter: str) -> pd.DataFrame | None:
             read_options=pcsv.ReadOptions(block_size=min(end + 1, 2**31 - 1), use_threads=False),
             parse_options=pcsv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=b'"' in content,
+                newlines_in_values=content.find(b'"') >= 0,
                 ignore_empty_lines=False,  # a blank line is a row, as in a spreadsheet
             ),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                check_utf8=not _ascii(content),  # ASCII is UTF-8 already
             ),
+            # The C library's allocator, not Arrow's default (mimalloc): mimalloc takes the
+            # 160 MB this needs for a national file in huge pages, whose first touch cost
+            # ~0.3 s on the two-core development VM, against ~0.1 s in small pages.
+            memory_pool=pa.system_memory_pool(),
         )
     except (pa.ArrowException, StopIteration, csv.Error):
         return None
     if table.column_names != header:
         return None
     return table.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
+
+
+def _ascii(content) -> bool:
+    """Return whether the bytes are ASCII only: one look at each byte, where Arrow's check
+    that they are UTF-8 costs a sixth of its reading."""
+    octets = np.frombuffer(content, dtype=np.uint8)
+    return not len(octets) or int(octets.max()) < 0x80
 
 
 def _empty(path: Path) -> str:
@@ -379,11 +441,13 @@ def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> Non
         raise DataError(listed_message(path.name, problems))
 
 
-def _read(path: Path) -> pd.DataFrame:
-    """Return the file's cells (text, or numbers from Excel) with tidy column names."""
+def _read(path: Path, content: tablecache.Content | None = None) -> pd.DataFrame:
+    """Return the file's cells (text, or numbers from Excel) with tidy column names.
+
+    ``content`` is a CSV file's bytes, read already (:func:`_csv_content`)."""
     if not path.is_file():
         raise DataError(_("Data file {path} does not exist.").format(path=path))
-    frame = _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path)
+    frame = _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path, content)
     columns = [" ".join(str(c).split()).lower() for c in frame.columns]
     frame.columns = [COLUMN_ALIASES.get(c, c) for c in columns]
     return frame
@@ -399,10 +463,13 @@ def read_long_table(path: Path) -> pd.DataFrame | None:
 
 
 def _read_table(
-    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+    path: Path,
+    columns: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    content: tablecache.Content | None = None,
 ) -> pd.DataFrame:
     """Return the file with its headers tidied, or raise naming what is missing."""
-    frame = _read(path)
+    frame = _read(path, content)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         unknown = [c for c in frame.columns if c not in columns]
@@ -475,9 +542,16 @@ def _may_hold_control(cells: pd.Series) -> bool:
         if data is None:
             continue
         octets = np.frombuffer(data, dtype=np.uint8)
-        if (octets < 0x20).any() or (octets == 0x7F).any() or (octets == 0xEF).any():
-            return True
+        # A piece at a time: comparing a column whole makes three arrays of its size, fresh
+        # memory that costs more than the comparing.
+        for start in range(0, len(octets), _PIECE):
+            piece = octets[start : start + _PIECE]
+            if (piece < 0x20).any() or (piece == 0x7F).any() or (piece == 0xEF).any():
+                return True
     return False
+
+
+_PIECE = 1 << 18  # bytes compared at once
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -567,11 +641,20 @@ def load_data(name: str, project: ProjectPaths | None = None) -> pd.DataFrame:
     project = project or find_project()
     path = data_file(project, name)
     settings = load_settings(project.root)
-    hashes, key = _table_key(path, project, settings)
-    kept = _KEPT.get((str(path), key)) if key else None
-    if kept is not None:
-        return _hand_out(kept, path, project)
-    checked, sha256, kind_words = _checked_table(path, project, settings, hashes, key)
+    try:
+        return _load(path, project, settings)
+    except _Changed:  # changed while it was read: read again, into a copy of its own
+        return _load(path, project, settings, copy=True)
+
+
+def _load(path: Path, project: ProjectPaths, settings: Settings, copy: bool = False):
+    """Return load_data's table of ``path``: hashed, and parsed if need be, from one read."""
+    with _csv_content(path, copy) as content:
+        hashes, key = _table_key(path, project, settings, content)
+        kept = _KEPT.get((str(path), key)) if key else None
+        if kept is not None:
+            return _hand_out(kept, path, project)
+        checked, sha256, kind_words = _checked_table(path, project, settings, hashes, key, content)
     table = _loaded(checked.table, path, project, settings, kind_words)
     _record_input(path, project, len(table), checked.notes, sha256=sha256)
     return table
@@ -588,8 +671,8 @@ def _loaded(
     # Each row keeps its lineage (file, sheet, row as the spreadsheet counts it), so what a
     # notebook publishes through brief.notebook.indicators can name the row behind every number.
     table = checked[[*COLUMNS, "row"]]  # pandas copies a column only once it is changed
-    table["file"] = project.relative(path)
-    table["sheet"] = checked.get("sheet", "")
+    table["file"] = _same_text(project.relative(path), table.index)
+    table["sheet"] = checked["sheet"] if "sheet" in checked else _same_text("", table.index)
     _in_one_chunk(table)
     table.attrs["path"] = project.relative(path)
     table.attrs["root"] = str(project.root)  # where "file" is, for a row brief suggests
@@ -611,15 +694,35 @@ def _in_one_chunk(table: pd.DataFrame) -> None:
             table[column] = pd.Series(TEXT.__from_arrow__(whole), index=table.index, copy=False)
 
 
+def _same_text(text: str, index: pd.Index) -> pd.Series:
+    """Return a text column that holds ``text`` in every row, as pandas would make it.
+
+    Made by Arrow from its bytes repeated: pandas makes a million Python strings first
+    (a tenth of a second).
+    """
+    import pyarrow as pa
+
+    raw = text.encode("utf-8")
+    offsets = np.arange(len(index) + 1, dtype=np.int64) * len(raw)
+    column = pa.LargeStringArray.from_buffers(
+        len(index), pa.py_buffer(offsets), pa.py_buffer(raw * len(index))
+    )
+    return pd.Series(TEXT.__from_arrow__(column), index=index, copy=False)
+
+
 def _table_key(
-    path: Path, project: ProjectPaths, settings: Settings
+    path: Path,
+    project: ProjectPaths,
+    settings: Settings,
+    content: tablecache.Content | None = None,
 ) -> tuple[dict[str, str] | None, str | None]:
     """Return the content hashes a checked table of ``path`` depends on, and its key in the
-    cache (:func:`brief.notebook.tablecache.table_key`); None, None when a file is missing."""
+    cache (:func:`brief.notebook.tablecache.table_key`); None, None when a file is missing.
+    ``content`` is the file's bytes, read already: hashed, not read again."""
     cache = tablecache.cache_dir(project.outputs_dir)
     try:
         hashes = {
-            "data": tablecache.content_hash(path, cache),
+            "data": tablecache.content_hash(path, cache, content),
             "catalogue": tablecache.content_hash(project.data_dir / CATALOGUE_FILE, cache),
             "areas": tablecache.content_hash(project.areas_file, cache),
         }
@@ -635,9 +738,11 @@ def _checked_table(
     settings: Settings,
     hashes: dict[str, str] | None,
     key: str | None,
+    content: tablecache.Content | None = None,
 ) -> tuple[Checked, str, dict[str, str]]:
     """Return the file's checked table (from the cache when it has it), the file's hash and
-    its words for the kinds (:func:`brief.notebook.validate.kind_words`).
+    its words for the kinds (:func:`brief.notebook.validate.kind_words`). ``content`` is the
+    file's bytes, read already (:func:`_csv_content`), if they were.
 
     The catalogue and the areas file are recorded as read either way: the notebook
     depends on them, since the check did.
@@ -650,12 +755,12 @@ def _checked_table(
         with tablecache.checking(cache, path) as held:
             kept = tablecache.read_table(cache, path, key)
             if not _whole(kept):
-                return _check_file(path, project, settings, hashes, key, held)
+                return _check_file(path, project, settings, hashes, key, held, content)
     if _whole(kept):
         table, notes, facts = kept
         _record_checked_against(project, facts)
         return Checked(table, [], notes), hashes["data"], facts["kind_words"]
-    return _check_file(path, project, settings, hashes, key)
+    return _check_file(path, project, settings, hashes, key, content=content)
 
 
 def _record_checked_against(project: ProjectPaths, facts: dict) -> None:
@@ -718,11 +823,11 @@ def check_data_files(project: ProjectPaths) -> None:
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
     for path in data_files(project):
-        hashes, key = _table_key(path, project, settings)
-        if key is None or _whole(tablecache.read_table(cache, path, key)):
-            continue
-        with contextlib.suppress(BriefError, OSError):
-            _checked_table(path, project, settings, hashes, key)
+        with contextlib.suppress(BriefError, OSError, _Changed), _csv_content(path) as content:
+            hashes, key = _table_key(path, project, settings, content)
+            if key is None or _whole(tablecache.read_table(cache, path, key)):
+                continue
+            _checked_table(path, project, settings, hashes, key, content)
     tablecache.finish_writing()
 
 
@@ -736,6 +841,7 @@ def keep_tables(
     project) are let go. Reads without Arrow's threads: the process forks afterwards."""
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
+    tablecache.finish_writing()  # a table this process is still writing is kept too
     keys = {}
     for path in data_files(project):
         key = _table_key(path, project, settings)[1]
@@ -784,13 +890,14 @@ def _check_file(
     hashes: dict | None,
     key: str | None,
     held: tablecache.Checking | None = None,
+    content: tablecache.Content | None = None,
 ) -> tuple[Checked, str, dict[str, str]]:
     """Read and check the file, keep the checked table under ``key`` (while the notebook
     goes on, with ``held``: see :func:`brief.notebook.tablecache.write_table`), and return
     it as :func:`_checked_table` does."""
     cache = tablecache.cache_dir(project.outputs_dir)
     notation = settings.notatie.get(path.name)
-    frame = _read_table(path, COLUMNS)
+    frame = _read_table(path, COLUMNS, content=content)
     # As brief.notebook.rowstyle reads them: each distinct cell as text.
     words = kind_words([str(cell) for cell in frame["kind"].unique()])
     catalogue = load_catalogue(project)
@@ -799,7 +906,8 @@ def _check_file(
     frame.index = frame.index + 2
     units = dict(zip(catalogue.index.tolist(), catalogue["unit"].tolist(), strict=True))
     checked = check_table(frame, units, areas, notation)
-    checked.table["sheet"] = frame.attrs.get("sheet", "")  # kept with the table, for lineage
+    # Kept with the table, for lineage.
+    checked.table["sheet"] = _same_text(frame.attrs.get("sheet", ""), checked.table.index)
     _in_one_chunk(checked.table)  # before it is kept, so the cache keeps it so too
     if checked.found:
         raise DataError(problems_message(path.name, checked.found))

@@ -30,7 +30,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -56,10 +58,41 @@ def cache_dir(outputs: Path) -> Path:
     return outputs / ".cache"
 
 
-def content_hash(path: Path, folder: Path) -> str:
-    """Return the SHA-256 of ``path``, computed again only when the file has changed."""
-    stat = path.stat()
-    seen = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
+@dataclass(frozen=True)
+class Content:
+    """A file's bytes as brief read them once, to hash and to parse the same bytes.
+
+    ``stat`` is the file's as it was before the bytes were read; ``mapped`` says whether
+    ``data`` maps the file (and so changes with it) or is a copy of its own.
+    """
+
+    data: Any  # bytes, or an mmap.mmap: anything with the buffer protocol and find()
+    stat: os.stat_result
+    mapped: bool
+
+
+def unchanged(path: Path, before: os.stat_result) -> bool:
+    """Return whether the file at ``path`` is as ``before`` saw it (size, time, inode)."""
+    try:
+        now = path.stat()
+    except OSError:
+        return False
+    return _seen(now) == _seen(before) and now.st_ctime_ns == before.st_ctime_ns
+
+
+def racy(stat: os.stat_result) -> bool:
+    """Return whether a file was changed so recently that a change within the same tick of
+    its clock would leave its size and time as they are (as git says of its index)."""
+    return time.time_ns() - stat.st_mtime_ns < RACY_NS
+
+
+def content_hash(path: Path, folder: Path, content: Content | None = None) -> str:
+    """Return the SHA-256 of ``path``, computed again only when the file has changed.
+
+    With ``content`` (the file's bytes, read already) those bytes are hashed, not read again.
+    """
+    stat = content.stat if content is not None else path.stat()
+    seen = _seen(stat)
     memo = folder / f"{_slug(path)}.sha256.json"
     try:
         kept = json.loads(memo.read_text(encoding="utf-8"))
@@ -67,12 +100,16 @@ def content_hash(path: Path, folder: Path) -> str:
             return kept["sha256"]
     except (OSError, ValueError):
         pass
-    digest = file_hash(path)
-    if time.time_ns() - stat.st_mtime_ns < RACY_NS:
+    digest = hashlib.sha256(content.data).hexdigest() if content is not None else file_hash(path)
+    if racy(stat) or not unchanged(path, stat):
         return digest  # changed just now: a change within the same tick would look the same
     text = json.dumps({**seen, "sha256": digest})
     _write_atomically(memo, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
     return digest
+
+
+def _seen(stat: os.stat_result) -> dict[str, int]:
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
 
 
 def table_key(**parts: str | None) -> str:
