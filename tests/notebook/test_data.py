@@ -292,8 +292,15 @@ def test_a_formula_without_a_stored_result_is_named_with_its_formula(project):
 
 
 # --- a CSV file read through a map --------------------------------------------------------
-# A file changed in the last seconds is read into a copy (tablecache.racy); one older is
-# mapped. Both must give the same cells.
+# A large file is mapped, unless it changed in the last seconds (tablecache.racy); a small
+# one, or one changed just now, is read into a copy. Both must give the same cells. These
+# tests map files of any size (MAP_FROM 0).
+
+
+@pytest.fixture
+def mapping(monkeypatch):
+    monkeypatch.setattr(data, "MAP_FROM", 0)
+
 
 MAPPED_FILES = {
     "blank lines at the end": b"indicator,year,area,value,kind,source\n"
@@ -316,7 +323,7 @@ def _an_hour_old(path) -> None:
 
 
 @pytest.mark.parametrize("content", MAPPED_FILES.values(), ids=MAPPED_FILES)
-def test_a_mapped_file_is_read_as_a_copy_of_it_is(project, content):
+def test_a_mapped_file_is_read_as_a_copy_of_it_is(project, content, mapping):
     path = project.data_dir / "jeugd.csv"
     path.write_bytes(content)
     copied = data._read_csv(path)
@@ -331,7 +338,20 @@ def test_a_mapped_file_is_read_as_a_copy_of_it_is(project, content):
     assert load_data("jeugd", project)["value"].iloc[-1] in (12, 11, 4.5)
 
 
-def test_a_file_of_spaces_is_empty_when_mapped_too(project):
+def test_a_small_file_is_read_into_a_copy_and_a_large_one_mapped(project):
+    path = project.data_dir / "jeugd.csv"
+    _an_hour_old(path)
+    with data._csv_content(path) as small:
+        assert not small.mapped  # the example's files: far under MAP_FROM
+    rows = "".join(f"jongerenwerk_fte,{2000 + n % 20},Rotterdam,{n},target,x\n" for n in range(3))
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(rows * (data.MAP_FROM // len(rows) + 1))
+    _an_hour_old(path)
+    with data._csv_content(path) as large:
+        assert large.mapped
+
+
+def test_a_file_of_spaces_is_empty_when_mapped_too(project, mapping):
     path = project.data_dir / "jeugd.csv"
     path.write_bytes(b" \r\n\t\n  ")
     _an_hour_old(path)
@@ -342,7 +362,9 @@ def test_a_file_of_spaces_is_empty_when_mapped_too(project):
     assert str(caught.value) == "jeugd.csv is empty; it needs a header row and data rows."
 
 
-def test_a_file_changed_after_it_was_hashed_is_not_kept_under_the_old_hash(project, monkeypatch):
+def test_a_file_changed_after_it_was_hashed_is_not_kept_under_the_old_hash(
+    project, monkeypatch, mapping
+):
     path = project.data_dir / "jeugd.csv"
     first = b"indicator,year,area,value,kind,source\nkinderwerk_pleinen,2023,Rotterdam,1,doel,x\n"
     second = first.replace(b",1,", b",2,")

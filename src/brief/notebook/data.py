@@ -64,6 +64,10 @@ SUFFIXES = (".csv", ".xlsx")
 SHEET = "data"  # the sheet brief reads from a workbook with more than one
 # A workbook's XML is ten times its figures; past this, reading it costs minutes and GBs.
 MAX_XLSX_UNPACKED = 250_000_000
+# A CSV file this large is read through a memory map (see _csv_content); a smaller one is
+# copied, which costs nothing worth saving and cannot be cut short by an editor saving it
+# in place while it is read.
+MAP_FROM = 8 * 2**20
 
 
 def _record_input(
@@ -135,13 +139,14 @@ class _Changed(Exception):
 def _csv_content(path: Path, copy: bool = False) -> Iterator[tablecache.Content | None]:
     """Yield a CSV file's bytes, read once to be hashed and parsed; None for a workbook.
 
-    The bytes map the file: a national file is not copied into fresh memory first, which
-    on a virtual machine costs more than reading it (each page is faulted in anew). A file
-    changed in the last seconds, or with ``copy``, is read into a copy of its own, so its
-    hash and its table come from the same bytes; a mapped file that has changed once it is
-    parsed raises _Changed (:func:`_read_csv`), and load_data reads it again as a copy.
-    (A file cut short in place while it is mapped, as no spreadsheet program saves, would
-    stop the process on Linux and macOS: programs save a new file and rename it.)
+    The bytes of a file of MAP_FROM bytes or more map the file: a national file is not
+    copied into fresh memory first, which on a virtual machine costs more than reading it
+    (each page is faulted in anew). A smaller file, a file changed in the last seconds, or
+    with ``copy``, is read into a copy of its own, so its hash and its table come from the
+    same bytes; a mapped file that has changed once it is parsed raises _Changed
+    (:func:`_read_csv`), and load_data reads it again as a copy. (A large file cut short in
+    place while it is mapped, as no spreadsheet program saves, would stop the process on
+    Linux and macOS: programs save a new file and rename it.)
     """
     if path.suffix != ".csv":
         yield None
@@ -149,7 +154,7 @@ def _csv_content(path: Path, copy: bool = False) -> Iterator[tablecache.Content 
     content = stream = None
     try:
         stat = path.stat()
-        if copy or stat.st_size == 0 or tablecache.racy(stat):
+        if copy or stat.st_size < MAP_FROM or tablecache.racy(stat):
             content = tablecache.Content(path.read_bytes(), stat, mapped=False)
         else:
             stream = path.open("rb")
