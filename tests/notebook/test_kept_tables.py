@@ -120,6 +120,21 @@ def test_files_the_cache_lacks_are_checked_into_it(project, reads):
     assert set(reads) == names and len(reads) == len(names)  # each looked up once, no check
 
 
+def test_a_corrected_file_is_checked_before_the_kept_ones_are_looked_up(project, reads):
+    data.check_data_files(project)
+    path = project.data_dir / "ouderen.csv"  # the last of the four by name
+    path.write_text(path.read_text("utf-8").replace(",700,", ",715,"), "utf-8")
+    reads.clear()
+
+    data.check_data_files(project)
+
+    # Looked up in the cache (not there) and checked first; then the three kept, looked up.
+    others = ["jeugd.csv", "kwetsbare_bewoners.csv", "lokale_initiatieven.csv"]
+    first = min(reads.index(name) for name in others)
+    assert set(reads[:first]) == {"ouderen.csv"} and len(reads[:first]) >= 2
+    assert sorted(reads[first:]) == others
+
+
 def test_a_data_file_with_problems_is_left_to_the_notebook_that_reads_it(project):
     path = project.data_dir / "ouderen.csv"
     path.write_text(path.read_text("utf-8") + "onbekend,2023,Noord,1,realisation,x\n", "utf-8")

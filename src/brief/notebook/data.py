@@ -827,7 +827,16 @@ def check_data_files(project: ProjectPaths) -> None:
 
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
-    for path in data_files(project):
+
+    def kept(path: Path) -> bool:  # by its hash as remembered: no file is read for this
+        with contextlib.suppress(BriefError, OSError):
+            key = _table_key(path, project, settings)[1]
+            return key is not None and tablecache.table_file(cache, path, key).is_file()
+        return False
+
+    # The files the cache has no table of first (a file just corrected): a kernel is most
+    # likely waiting for those. Those it has are read back after, to be sure of them.
+    for path in sorted(data_files(project), key=kept):
         with contextlib.suppress(BriefError, OSError, _Changed), _csv_content(path) as content:
             hashes, key = _table_key(path, project, settings, content)
             if key is None or _whole(tablecache.read_table(cache, path, key)):

@@ -127,6 +127,11 @@ def _checking_code() -> str:
     return digest.hexdigest()
 
 
+def table_file(folder: Path, data_file: Path, key: str) -> Path:
+    """Return where the checked table of ``data_file`` under ``key`` is kept in ``folder``."""
+    return folder / f"{_slug(data_file)}-{key[:32]}.arrow"
+
+
 def read_table(
     folder: Path, data_file: Path, key: str, threads: bool = True
 ) -> tuple[pd.DataFrame, list[ReadNote], dict] | None:
@@ -138,7 +143,7 @@ def read_table(
 
     from brief.notebook.validate import TEXT
 
-    path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
+    path = table_file(folder, data_file, key)
     try:
         with pa.memory_map(str(path)) as source:
             # From a buffer: reading the file itself would start Arrow's I/O threads.
@@ -177,7 +182,7 @@ def write_table(
     """
     import pyarrow as pa
 
-    path = folder / f"{_slug(data_file)}-{key[:32]}.arrow"
+    path = table_file(folder, data_file, key)
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
     # Made here, not in the thread: pandas is not made to be read from two threads at once.
