@@ -190,3 +190,34 @@ def test_a_data_file_replaced_by_a_workbook_is_named_as_replaced(project):
     assert (
         reasons(result)["02-ouderen.ipynb"] == "data/ouderen.csv was replaced by data/ouderen.xlsx"
     )
+
+
+def test_a_data_file_read_by_many_notebooks_is_hashed_once_until_it_changes(project, monkeypatch):
+    """A grid plans each letter from the same files: each content is hashed once."""
+    import os
+    import time
+
+    from brief import files
+
+    path = project.data_dir / "jeugd.csv"
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(hour_ago, hour_ago))
+    record_a_build(project, {source.name: ["data/jeugd.csv"] for source in project.notebooks()})
+    hashed = []
+    file_hash = files.file_hash
+    monkeypatch.setattr(files, "file_hash", lambda p: hashed.append(p.name) or file_hash(p))
+    data = lambda: [name for name in hashed if name == "jeugd.csv"]  # noqa: E731
+    monkeypatch.setattr(files, "_KNOWN", {})
+
+    for _letter in range(3):  # five notebooks read it, in each of three plans
+        assert plan(project).nothing_to_do
+    assert data() == ["jeugd.csv"]
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    rerun = plan(project)  # changed just now: hashed each time it is asked for
+    assert len(data()) == 1 + 5
+    os.utime(path, ns=(hour_ago, hour_ago))
+    plan(project)
+    plan(project)
+
+    assert len(data()) == 1 + 5 + 1
+    assert set(reasons(rerun).values()) == {"data/jeugd.csv changed"}

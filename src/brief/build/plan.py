@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brief.build.fingerprint import toolkit_fingerprint
-from brief.files import file_hash, maybe_hash
+from brief.files import file_hash, known_hash, maybe_hash
 from brief.i18n import _, current_language
 from brief.project.paths import ProjectPaths, YearOutputs
 from brief.records import FileFingerprint, Inputs, RunRecord, files_changed
@@ -120,7 +120,7 @@ def _notebook_reason(
     if previous.toolkit != inputs.toolkit:
         return _("brief or a library it uses changed")
     reads = earlier.reads.items()
-    changed = [path for path, read in reads if maybe_hash(project.root / path) != read.sha256]
+    changed = [path for path, read in reads if known_hash(project.root / path) != read.sha256]
     replaced = [_replacement(project, path) for path in sorted(changed)]
     if any(replaced):
         # TRANSLATORS: why a notebook reruns: a data file was replaced by one of another

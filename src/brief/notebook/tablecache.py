@@ -37,12 +37,11 @@ from typing import Any
 import pandas as pd
 
 import brief
-from brief.files import file_hash
+from brief.files import RACY_NS, file_hash
 from brief.records import ReadNote
 
 CACHE_FORMAT = 1  # bump when what is kept changes shape
 CHECK_WAIT = 300  # seconds a process waits for another that checks the same file
-RACY_NS = 3_000_000_000  # a file changed this recently is hashed every time (as git does)
 # The modules whose code decides what a checked table holds.
 CHECKING_CODE = (
     "notebook/data.py",
