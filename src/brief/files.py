@@ -11,6 +11,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from stat import S_ISREG
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # how Office stores password-protected files (and old .doc)
 
@@ -33,25 +34,30 @@ RACY_NS = 3_000_000_000  # a file changed this recently may change again within 
 _KNOWN: dict[tuple, str] = {}  # SHA-256 by path, size, times and inode, in this process
 
 
+def racy(stat: os.stat_result) -> bool:
+    """Return whether a file was changed so recently that a change within the same tick of
+    its clock would leave its size and time as they are (as git says of its index)."""
+    return time.time_ns() - stat.st_mtime_ns < RACY_NS
+
+
 def known_hash(path: Path) -> str | None:
     """Return :func:`maybe_hash` of ``path``, hashed once per content in this process.
 
     A grid plans every letter from the same data files, each notebook of each letter asking
     for the hash of what it read: a national file (50 MB) would be hashed thirty times. A
-    file is hashed again when its size, times or inode differ, or when it changed so
-    recently that a change within the same tick of its clock would not show (as git does).
+    file is hashed again when its size, times or inode differ, or when it is :func:`racy`.
     """
     try:
         stat = path.stat()
     except OSError:
         return None
-    if not path.is_file():
+    if not S_ISREG(stat.st_mode):
         return None
     seen = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     if seen in _KNOWN:
         return _KNOWN[seen]
     digest = file_hash(path)
-    if time.time_ns() - stat.st_mtime_ns >= RACY_NS:
+    if not racy(stat):
         _KNOWN[seen] = digest
     return digest
 

@@ -292,7 +292,7 @@ def test_a_formula_without_a_stored_result_is_named_with_its_formula(project):
 
 
 # --- a CSV file read through a map --------------------------------------------------------
-# A large file is mapped, unless it changed in the last seconds (tablecache.racy); a small
+# A large file is mapped, unless it changed in the last seconds (files.racy); a small
 # one, or one changed just now, is read into a copy. Both must give the same cells. These
 # tests map files of any size (MAP_FROM 0).
 

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from brief.exceptions import DataError
-from brief.files import file_hash, is_ole_file, unpacked_size
+from brief.files import file_hash, is_ole_file, racy, unpacked_size
 from brief.formatting import NUMBER_UNITS
 from brief.i18n import _, ngettext
 from brief.notebook import tablecache
@@ -154,7 +154,7 @@ def _csv_content(path: Path, copy: bool = False) -> Iterator[tablecache.Content 
     content = stream = None
     try:
         stat = path.stat()
-        if copy or stat.st_size < MAP_FROM or tablecache.racy(stat):
+        if copy or stat.st_size < MAP_FROM or racy(stat):
             content = tablecache.Content(path.read_bytes(), stat, mapped=False)
         else:
             stream = path.open("rb")

@@ -28,7 +28,6 @@ import json
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 import brief
-from brief.files import RACY_NS, file_hash
+from brief.files import file_hash, racy
 from brief.records import ReadNote
 
 CACHE_FORMAT = 1  # bump when what is kept changes shape
@@ -77,12 +76,6 @@ def unchanged(path: Path, before: os.stat_result) -> bool:
     except OSError:
         return False
     return _seen(now) == _seen(before) and now.st_ctime_ns == before.st_ctime_ns
-
-
-def racy(stat: os.stat_result) -> bool:
-    """Return whether a file was changed so recently that a change within the same tick of
-    its clock would leave its size and time as they are (as git says of its index)."""
-    return time.time_ns() - stat.st_mtime_ns < RACY_NS
 
 
 def content_hash(path: Path, folder: Path, content: Content | None = None) -> str:

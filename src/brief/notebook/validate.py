@@ -478,7 +478,6 @@ def _blank(column: pd.Series, encoded: _Encoded | None = None) -> np.ndarray:
 
     With ``encoded`` (the column numbered by distinct cell) only the distinct cells are
     looked at."""
-    import pyarrow.compute as pc
 
     if encoded is not None:
         return encoded.blank[encoded.codes]
@@ -487,8 +486,15 @@ def _blank(column: pd.Series, encoded: _Encoded | None = None) -> np.ndarray:
         text = column.map(lambda c: isinstance(c, str) and not c.strip(), na_action="ignore")
         return missing | text.fillna(False).to_numpy(dtype=bool)
     text = _arrow(column)
-    spaces = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text))
+    spaces = _only_spaces(text)
     return missing | spaces.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _only_spaces(text):
+    """Return, per text of an Arrow array, whether it is empty or only spaces."""
+    import pyarrow.compute as pc
+
+    return pc.or_(pc.equal(text, ""), pc.utf8_is_space(text))
 
 
 @dataclass(frozen=True)
@@ -505,11 +511,10 @@ class _Encoded:
         """Return the column numbered, or None for a column of Python objects."""
         if column.dtype == object:
             return None
-        import pyarrow.compute as pc
 
         encoded = _arrow(column).dictionary_encode(null_encoding="encode")
         text = encoded.dictionary  # a missing cell is a distinct one too: null, so blank
-        blank = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text)).fill_null(True)
+        blank = _only_spaces(text).fill_null(True)
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         return cls(codes, text, blank.to_numpy(zero_copy_only=False))
 

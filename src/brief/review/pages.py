@@ -83,13 +83,12 @@ def prepare_notebook_pages() -> None:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# *1*"), code])
     with contextlib.suppress(Exception), _EXPORTING:
         exporter = _notebook_exporter(current_language())
-        if exporter in _READIED:
-            return
-        exporter.from_notebook_node(
-            notebook, resources={"metadata": {"name": "warm"}, "brief": {"no_alt": ""}}
-        )
-        _READIED.add(exporter)
-    with contextlib.suppress(Exception):  # the review page's template, compiled for later
+        if exporter not in _READIED:
+            exporter.from_notebook_node(
+                notebook, resources={"metadata": {"name": "warm"}, "brief": {"no_alt": ""}}
+            )
+            _READIED.add(exporter)
+    with contextlib.suppress(Exception):  # compiled once per process (page_environment)
         page_environment().get_template(PAGE_TEMPLATE)
 
 
