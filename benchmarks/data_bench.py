@@ -27,6 +27,7 @@ Side by side in one run, on fresh copies of the example project whose catalogue 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -82,23 +83,34 @@ def national_project(target: Path) -> Path:
 
 
 def national_rows(count: int, prefix: str = "ind_") -> list[list[str]]:
-    """Return ``count`` data rows over the extra indicators, areas and years."""
+    """Return ``count`` data rows over the extra indicators, areas, years and kinds.
+
+    The years are those the example's own rows have, so that the notebooks' charts (which
+    reach every year a file has) show the same years with the extra rows as without them:
+    the large grid writes the same letters as the small one, and only the data's size
+    differs between the two.
+    """
     areas = [
         line.split(",")[0]
         for line in (bench.REPO / "data" / "gebieden.csv").read_text("utf-8").splitlines()[1:]
     ][:AREAS]
+    with (bench.REPO / "data" / "jeugd.csv").open(encoding="utf-8", newline="") as stream:
+        years = sorted({row["year"] for row in csv.DictReader(stream)})
+    combinations = [(year, kind) for kind in ("realisatie", "doel") for year in years]
+    if count > len(combinations) * INDICATORS * len(areas):
+        raise ValueError(f"{count} rows would repeat an indicator, year, area and kind")
     chance = random.Random(2024)
     rows = []
-    year = 2000
-    while len(rows) < count:
+    for year, kind in combinations:
         for i in range(INDICATORS):
             for area in areas:
                 if i % 2 == 0:
                     value = str(chance.randrange(100_000))
                 else:
                     value = f"{chance.randrange(100)},{chance.randrange(10)}"
-                rows.append([f"{prefix}{i}", str(year), area, value, "realisatie", "CBS"])
-        year += 1
+                rows.append([f"{prefix}{i}", year, area, value, kind, "CBS"])
+        if len(rows) >= count:
+            break
     return rows[:count]
 
 
@@ -218,7 +230,11 @@ def data_cases(repeats: int) -> dict:
         "cases": {name: round(value, 3) for name, value in median.items()},
         "ratios": {name: round(value, 3) for name, value in ratios.items()},
         "targets": {name: limit for name, (limit, _case) in TARGETS.items()},
-        "met": {name: ratios[name] <= limit for name, (limit, _case) in TARGETS.items()},
+        # The grid's time added counts only if both grids wrote the same letters.
+        "met": {
+            name: ratios[name] <= limit and (case != "d5" or grid["same letters"])
+            for name, (limit, case) in TARGETS.items()
+        },
         "memory": {
             "process_before_mib": round(before / 2**20),
             "process_peak_mib": round(peak / 2**20),
@@ -228,7 +244,11 @@ def data_cases(repeats: int) -> dict:
             "peak added / table": round(added / table, 2),
         },
         "grid": {
-            name: [round(v, 2) for v in value] if isinstance(value, list) else round(value, 2)
+            name: value
+            if isinstance(value, bool)
+            else [round(v, 2) for v in value]
+            if isinstance(value, list)
+            else round(value, 2)
             for name, value in grid.items()
         },
         "load_average": {
@@ -273,11 +293,13 @@ def grid_added(repeats: int, rows: list[list[str]]) -> dict[str, float]:
             bench.timed(bench.brief(*grid), small)
         # Outside the grid: one load_data of the large file in a fresh project copy.
         times = {"small grid": [], "large grid": [], "one load": []}
+        same = []
         for repeat in range(pairs):
             with bench.console.status(f"d5 grid, pair {repeat + 1} of {pairs}"):
                 times["small grid"].append(bench.timed(bench.brief(*grid), small))
                 shutil.rmtree(large / "outputs", ignore_errors=True)
                 times["large grid"].append(bench.timed(bench.brief(*grid), large))
+                same.append(same_letters(small, large, GRID_YEAR))
                 shutil.rmtree(large / "outputs", ignore_errors=True)
                 started = time.perf_counter()
                 load_data("jeugd", ProjectPaths(large))
@@ -291,4 +313,18 @@ def grid_added(repeats: int, rows: list[list[str]]) -> dict[str, float]:
         "added, difference of the medians": large_s - small_s,
         "added per pair": differences,
         "one load_data seconds": one,
+        "same letters": all(same),
     }
+
+
+def same_letters(small: Path, large: Path, year: int) -> bool:
+    """Return whether two grids wrote the same letters: the same texts and numbers shown,
+    and the same charts (by the hashes of their images), in every letter's run record."""
+    records = sorted(path.relative_to(small) for path in small.glob(f"outputs/**/{year}/run.json"))
+    if not records:
+        return False
+    for record in records:
+        kept = [json.loads((root / record).read_text(encoding="utf-8")) for root in (small, large)]
+        if kept[0]["shown"] != kept[1]["shown"] or set(kept[0]["charts"]) != set(kept[1]["charts"]):
+            return False
+    return True
