@@ -10,9 +10,12 @@ import sys
 
 def main() -> None:
     if _builds_here(sys.argv[1:]):
+        from pathlib import Path
+
         from brief.build.kernels import start_early
 
-        start_early()
+        named = _project_option(sys.argv[2:])
+        start_early(Path(named).absolute() if named else None)
     from brief.cli import main as command_line
 
     try:
@@ -56,6 +59,18 @@ def _builds_here(arguments: list[str]) -> bool:
         argument in ("--help", "-h") or argument.split("=")[0] == "--cluster"
         for argument in arguments[1:]
     )
+
+
+def _project_option(arguments: list[str]) -> str | None:
+    """Return the folder given with --project among a command's ``arguments``, if any."""
+    for at, argument in enumerate(arguments):
+        if argument == "--":
+            return None
+        if argument.startswith("--project="):
+            return argument.partition("=")[2] or None
+        if argument == "--project" and at + 1 < len(arguments):
+            return arguments[at + 1]
+    return None
 
 
 if __name__ == "__main__":

@@ -428,3 +428,39 @@ def test_a_zygote_started_early_checks_the_data_of_the_project_it_is_then_told(p
             time.sleep(0.05)
     finally:
         zygotes.leave()
+
+
+@pytest.mark.skipif(not kernels.forking_wanted(), reason="kernels start plainly here")
+def test_a_zygote_started_early_checks_large_data_before_the_build_names_the_project(
+    project, monkeypatch
+):
+    """`brief build` starts the zygote as it starts, from the folder it runs in: with large
+    data files the zygote finds the project itself and checks them while it imports."""
+    from brief.build.zygote import CHECK_EARLY_FROM
+    from brief.notebook import data, tablecache
+    from brief.project.settings import load_settings
+
+    path = project.data_dir / "jeugd.csv"
+    areas = [line.split(",")[0] for line in project.areas_file.read_text("utf-8").splitlines()[1:]]
+    long_source = "x" * 10_000  # few rows, many bytes: a check of a second would slow the test
+    rows = [
+        f"kinderwerk_pleinen,{year},{area},1,realisation,{long_source}\n"
+        for year in range(2030, 2030 + CHECK_EARLY_FROM // (len(areas) * 10_000) + 1)
+        for area in areas
+    ]
+    with path.open("a", encoding="utf-8") as stream:
+        stream.writelines(rows)
+    assert path.stat().st_size >= CHECK_EARLY_FROM
+    key = data._table_key(path, project, load_settings(project.root))[1]
+    cache = tablecache.cache_dir(project.outputs_dir)
+    monkeypatch.chdir(project.root / "notebooks")  # where a user may run it: one folder down
+
+    zygotes = kernels._Zygotes()
+    zygotes.start_early(None)  # no --project: the zygote searches as the command will
+    try:
+        deadline = time.monotonic() + 60
+        while not data._whole(tablecache.read_table(cache, path, key)):
+            assert time.monotonic() < deadline, "the zygote never checked jeugd.csv"
+            time.sleep(0.05)
+    finally:
+        zygotes.stop_unused()

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from brief.build.zygote import READY, KernelRequest, send_project, send_request
+from brief.build.zygote import READY, SEARCH_FROM, KernelRequest, send_project, send_request
 
 ENV_KERNELS = "BRIEF_KERNELS"  # "plain": start kernels as jupyter_client does; "fork"
 PROVISIONER = "brief-fork"  # its name under the jupyter_client.kernel_provisioners entry point
@@ -107,18 +107,24 @@ class ForkedProcess:
 class Zygote:
     """The build's side of one zygote process: start it, ask it for kernels, stop it."""
 
-    def __init__(self, env: dict[str, str], project: Path | None = None):
+    def __init__(
+        self, env: dict[str, str], project: Path | None = None, search_from: Path | None = None
+    ):
         """Start the zygote; it imports while the build goes on (see :meth:`ready`), and
-        checks the data files of ``project`` (the build's) meanwhile."""
+        checks the data files of ``project`` (the build's root; or the project that holds
+        ``search_from``, as the command will find it) meanwhile, if they are large."""
         self.env = env
         self.project = project
         self._send = threading.Lock()
         self._ready: bool | None = None
+        if project is not None:
+            named = [str(project)]
+        else:
+            named = [SEARCH_FROM, str(search_from)] if search_from is not None else []
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "brief.build.zygote", str(theirs.fileno())]
-                + ([str(project)] if project else []),
+                [sys.executable, "-m", "brief.build.zygote", str(theirs.fileno()), *named],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=env,
@@ -133,9 +139,10 @@ class Zygote:
         return self._ready
 
     def name_project(self, project: Path) -> None:
-        """Tell a zygote started without a project (:func:`start_early`) the build's, so it
-        starts checking its data files before the first kernel asks for them."""
-        if self.project is not None:
+        """Tell a zygote started early (:func:`start_early`) the build's project, so it
+        starts checking its data files before the first kernel asks for them (it does
+        nothing more if it is checking them already)."""
+        if self.project == project:
             return
         self.project = project
         with contextlib.suppress(OSError), self._send:
@@ -193,15 +200,15 @@ class _Zygotes:
         self._users = 0
         self._zygote: Zygote | None = None
 
-    def _start(self, project: Path | None = None) -> None:
+    def _start(self, project: Path | None = None, search_from: Path | None = None) -> None:
         if self._zygote is None:
             with contextlib.suppress(OSError):
-                self._zygote = Zygote(dict(os.environ), project)
+                self._zygote = Zygote(dict(os.environ), project, search_from)
 
-    def start_early(self) -> None:
+    def start_early(self, project: Path | None = None) -> None:
         with self._lock:
             if self._zygote is None and self._users == 0:
-                self._start()
+                self._start(project, search_from=None if project else Path.cwd())
                 atexit.register(self.stop_unused)
 
     def stop_unused(self) -> None:
@@ -264,16 +271,19 @@ def warm_kernels(project: Path | None = None) -> Iterator[None]:
         _ZYGOTES.leave()
 
 
-def start_early() -> None:
+def start_early(project: Path | None = None) -> None:
     """Start the zygote now, before the command knows whether it has a notebook to run.
 
     Its imports take most of a second, and a data-correction rebuild waits for them;
     started as the ``brief`` process starts, they run beside the command's own imports
     and its planning instead of after them. A :func:`warm_kernels` block adopts it; if
     none opens (nothing to build), it is stopped, killed if still importing, at exit.
+    ``project``: the folder the command was given with --project; without it the zygote
+    looks for the project as the command will, from the working folder (to check large
+    data files while it imports).
     """
     if forking_wanted():
-        _ZYGOTES.start_early()
+        _ZYGOTES.start_early(project)
 
 
 def keep_warm() -> None:

@@ -76,6 +76,14 @@ READY = b"ready\n"
 SOCKET_PREFIX = "brief-kernel-"
 STALE_AFTER = 60.0  # seconds; a socket file this old that nobody listens on is a leftover
 _HEADER = struct.Struct("!I")  # the length of a request's JSON, sent with the kernel's socket
+# The build names its project with ``--from FOLDER`` when it knows only where the command
+# started (the project is that folder or one above it), with the root itself otherwise.
+SEARCH_FROM = "--from"
+# Data files of at least this many bytes in all are checked while this process imports:
+# a million rows take about half a second. Smaller ones are checked after the imports, in
+# a few hundredths of a second; checked during them, the child would cost this process
+# more in copied memory than the check takes.
+CHECK_EARLY_FROM = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,6 @@ class _Zygote:
         self.tables_of: str | None = None  # the project whose data tables it keeps
         self.checker: int | None = None  # the child checking that project's files
         self.kept = False  # whether it keeps what the cache holds of them
-        self.ended: set[int] = set()  # children collected that were not kernels
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -185,6 +192,7 @@ class _Zygote:
         """Fork kernels until the build goes; return the request in a child, None here."""
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # wakes the selector
+        self._reap()  # a check started early may have ended before the signal woke anything
         while True:
             for key, _events in self.selector.select():
                 if key.fileobj is self.control:
@@ -229,11 +237,10 @@ class _Zygote:
         The first kernel of a project gets those the cache holds. Files the cache lacks are
         checked meanwhile in a child of this process (checking may start Arrow's threads,
         which this process must never have), which writes them to the cache and exits;
-        the kernels forked after that get them too. Kernels that need one sooner wait for
-        the child's check and read the cache, as without a zygote.
+        they are kept the moment it ends, for the kernels forked after that. Kernels that
+        need one sooner wait for the child's check and read the cache, as without a zygote.
         """
         from brief.exceptions import BriefError
-        from brief.notebook import data, indicators
         from brief.project.paths import find_project
 
         try:
@@ -243,10 +250,14 @@ class _Zygote:
         if str(project.root) != self.tables_of:
             self.tables_of, self.kept = str(project.root), False
             self.checker = self._check_tables(project, kernel)
-        if self.checker is not None and self._checker_ended():
-            self.checker, self.kept = None, False  # what it checked is to be kept too
-        if self.kept:
-            return
+        self._reap()  # the check may have ended since the selector last woke
+        if not self.kept:
+            self._keep(project)
+
+    def _keep(self, project) -> None:
+        """Keep what the cache holds of ``project``'s data files."""
+        from brief.notebook import data, indicators
+
         self.kept = True
         with contextlib.suppress(Exception):  # then the kernels read the files themselves
             data.keep_tables(project, indicators.index_rows)
@@ -274,16 +285,6 @@ class _Zygote:
                 os._exit(0)
         return pid
 
-    def _checker_ended(self) -> bool:
-        """Return whether the child checking files has ended, collecting it if it has."""
-        if self.checker in self.ended:
-            self.ended.discard(self.checker)
-            return True
-        try:
-            return os.waitpid(self.checker, os.WNOHANG)[0] != 0
-        except ChildProcessError:
-            return True
-
     def _close_in_child(self, kernel: socket.socket | None) -> None:
         """Let go of everything of the zygote's in a new child: sockets, pipes, signals."""
         signal.set_wakeup_fd(-1)
@@ -300,20 +301,24 @@ class _Zygote:
         os.close(self.wake_w)
 
     def _reap(self) -> None:
-        """Collect every kernel that ended and tell its build how it ended."""
-        while self.kernels:
+        """Collect every child that ended: tell a kernel's build how it ended, and keep
+        what the child checking files checked, once it has ended."""
+        while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
+            except ChildProcessError:  # no child at all
                 return
             if pid == 0:
                 return
             kernel = self.kernels.pop(pid, None)
-            if kernel is None and pid == self.checker:
-                self.ended.add(pid)
             if kernel is not None:
                 _tell(kernel, exit=os.waitstatus_to_exitcode(status))
                 kernel.close()
+            elif pid == self.checker and self.tables_of is not None:
+                from brief.project.paths import ProjectPaths
+
+                self.checker = None
+                self._keep(ProjectPaths(Path(self.tables_of)))
 
     def stop(self) -> None:
         """Kill the kernels still running (the build is gone) and collect them."""
@@ -476,18 +481,35 @@ def _check_quietly(project) -> None:
     data.check_data_files(project)
 
 
+def large_data(project) -> bool:
+    """Return whether the data files of ``project`` are worth checking while this process
+    imports: CHECK_EARLY_FROM bytes or more in all."""
+    from brief.notebook import data
+
+    return sum(path.stat().st_size for path in data.data_files(project)) >= CHECK_EARLY_FROM
+
+
 def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] | None:
-    """Start checking the data files of the build's project (its root, when the build
-    names it) in a child as soon as brief can, while this process imports the rest; return
-    the root and the child's process id. The first kernels wait for no check then."""
+    """Start checking the data files of the build's project in a child as soon as brief
+    can, while this process imports the rest, if they are large (CHECK_EARLY_FROM); return
+    the root and the child's process id. The first kernels wait for no check then.
+
+    ``project`` is the root (``[ROOT]``), where the search for it starts
+    (``[SEARCH_FROM, FOLDER]``), or nothing.
+    """
     if not project:
         return None
     try:
         # Imported here first (pandas, Arrow, brief's checks): all the child needs.
         from brief.notebook import data  # noqa: F401
-        from brief.project.paths import ProjectPaths
+        from brief.project.paths import find_project, open_project
 
-        paths = ProjectPaths(Path(project[0]))
+        if project[0] == SEARCH_FROM:
+            paths = find_project(Path(project[1]))
+        else:
+            paths = open_project(Path(project[0]))
+        if not large_data(paths):
+            return None  # the build names its project again, after the imports
     except Exception:  # the kernels find out, as without a zygote
         return None
     pid = os.fork()
@@ -503,8 +525,8 @@ def _check_early(project: list[str], control: socket.socket) -> tuple[str, int] 
 
 
 def main(argv: list[str]) -> int:
-    """Serve the build on the control socket whose descriptor is ``argv[0]``; ``argv[1]``,
-    if given, is the root of the build's project."""
+    """Serve the build on the control socket whose descriptor is ``argv[0]``; what
+    follows, if anything, names the build's project (see :func:`_check_early`)."""
     control = socket.socket(fileno=int(argv[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     remove_stale_sockets(tempfile.gettempdir())  # milliseconds, while the build plans
