@@ -95,3 +95,36 @@ def test_target_year_without_a_target_says_what_to_add():
         "data/x.csv has no target of 'a' for Rotterdam in 2024 or later. "
         "Add a row 'a,2024,Rotterdam,<value>,target,<source>' to data/x.csv."
     )
+
+
+@pytest.mark.parametrize(
+    "asked, error, says",
+    [
+        # A year typed as text found no rows, and the message asked for a row the data has.
+        (lambda: ind.value_for(FRAME, "a", "2023"), TypeError, "value_for: the year is a whole"),
+        (lambda: ind.value_for(FRAME, "a", True), TypeError, "not True"),
+        (lambda: ind.value_for(FRAME, 5, 2023), TypeError, "such as 'kinderwerk_pleinen', not 5"),
+        (lambda: ind.city_value(FRAME, None, 2023), TypeError, "city_value: the indicator"),
+        (lambda: ind.value_for(FRAME, "a", 2023, kind="doel"), ValueError, "write kind='target'"),
+        (lambda: ind.series(FRAME, "a", kind="realised"), ValueError, "not 'realised'"),
+        (lambda: ind.value_for(FRAME, "a", 2023, area=3), TypeError, "or None for the letter's"),
+        (lambda: ind.target_year(FRAME, "a", "2023"), TypeError, "target_year: the year"),
+        (lambda: ind.by_area(FRAME, "a", 2023.5), TypeError, "not 2023.5"),
+        (lambda: ind.years_until(FRAME, "2023"), TypeError, "years_until: the year"),
+        (lambda: ind.source_note(FRAME, "a"), TypeError, "as a list, such as ['a']"),
+        (lambda: ind.source_note(FRAME, ["a"], ["2023"]), TypeError, "not '2023'"),
+        (lambda: ind.indicator_table(FRAME, CATALOGUE, "a", 2023), TypeError, "as a list"),
+    ],
+)
+def test_a_wrong_argument_is_named_with_what_to_write_instead(asked, error, says):
+    with pytest.raises(error, match=None) as raised:
+        asked()
+
+    assert says in str(raised.value)
+    assert "Add a row" not in str(raised.value)
+
+
+def test_a_whole_year_of_another_type_is_the_same_year():
+    import numpy as np
+
+    assert ind.value_for(FRAME, "a", np.int64(2023)) == ind.value_for(FRAME, "a", 2023.0) == 30

@@ -236,6 +236,76 @@ def gap_reason(value) -> str | None:
     return None
 
 
+# --- what a notebook asks for ----------------------------------------------------------
+# A notebook that passes a year as text ('2024') or an indicator as a number would find no
+# rows and be told to add a row the file already has. These say what to write instead.
+
+_UNSET = object()
+
+
+def _asked(function: str, indicator=_UNSET, year=_UNSET, kind=_UNSET, area=_UNSET):
+    """Check the arguments a notebook passed to ``function``; return the year as an int
+    (None when not given). TypeError or ValueError saying what to write instead."""
+    if indicator is not _UNSET and not (isinstance(indicator, str) and indicator):
+        raise TypeError(
+            # TRANSLATORS: {function} is a function a notebook calls (value_for), {value}
+            # what it passed, as Python writes it (5, None, '')
+            _(
+                "{function}: the indicator is its name in quotes, such as "
+                "'kinderwerk_pleinen', not {value}."
+            ).format(function=function, value=repr(indicator))
+        )
+    if kind is not _UNSET and kind not in KIND_WORDS:
+        english = {word: name for name, word in KIND_WORDS.items()}.get(kind)
+        message = _(
+            "{function}: kind is 'realisation', 'target' or 'baseline', not {value}."
+        ).format(function=function, value=repr(kind))
+        if english:
+            # TRANSLATORS: {kind} is brief's English word for a Dutch kind word (target)
+            message += " " + _("For {value} write kind='{kind}'.").format(
+                value=repr(kind), kind=english
+            )
+        raise ValueError(message)
+    if area is not _UNSET and area is not None and not (isinstance(area, str) and area):
+        raise TypeError(
+            _(
+                "{function}: the area is its name in quotes, such as 'Charlois', or None "
+                "for the letter's own, not {value}."
+            ).format(function=function, value=repr(area))
+        )
+    if year is _UNSET:
+        return None
+    return _whole_year(function, year)
+
+
+def _whole_year(function: str, year) -> int:
+    """Return ``year`` as an int: a whole number (2024, or 2024.0), never text or a bool."""
+    if isinstance(year, Integral) and not isinstance(year, bool):
+        return int(year)
+    if isinstance(year, Real) and not isinstance(year, bool) and float(year).is_integer():
+        return int(year)
+    raise TypeError(
+        _(
+            "{function}: the year is a whole number without quotes, such as 2024, not {value}."
+        ).format(function=function, value=repr(year))
+    )
+
+
+def _names(function: str, indicators) -> list[str]:
+    """Return the indicator names a notebook passed as a list, each checked."""
+    if isinstance(indicators, str):
+        raise TypeError(
+            # TRANSLATORS: {value} is one name a notebook passed where a list was needed
+            _("{function}: give the indicators as a list, such as [{value}].").format(
+                function=function, value=repr(indicators)
+            )
+        )
+    names = list(indicators)
+    for name in names:
+        _asked(function, indicator=name)
+    return names
+
+
 def _area(frame: pd.DataFrame, area: str | None) -> str:
     """Return the area to read: the one asked for, else the letter's, else the city."""
     return area or letter_area() or city(frame)
@@ -498,10 +568,11 @@ def series(
 
     The area is the letter's unless one is asked for (the city in the city letter).
     """
+    _asked("series", indicator=indicator, kind=kind, area=area)
     area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
     if years is not None:
-        rows = rows[rows["year"].isin(list(years))]
+        rows = rows[rows["year"].isin([_whole_year("series", year) for year in years])]
     result = rows.set_index("year")["value"].sort_index().rename(indicator)
     result.attrs["lineage"] = _lineage(rows.sort_values("year"))
     return result
@@ -516,7 +587,8 @@ def years_until(
     reaches every year its data reaches, so a new year's rows appear without a notebook
     naming years.
     """
-    rows = frame if indicators is None else _of_indicators(frame, list(indicators))
+    year = _whole_year("years_until", year)
+    rows = frame if indicators is None else _of_indicators(frame, _names("years_until", indicators))
     return sorted(int(y) for y in rows["year"].unique() if y <= year)
 
 
@@ -527,6 +599,7 @@ def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None
     later year counts); DataError when the data has none from ``year`` on. In an area's
     letter without one, ``year``: its target then shows as a gap.
     """
+    year = _asked("target_year", indicator=indicator, year=year, area=area)
     area = _area(frame, area)
     years = sorted(int(y) for y in _rows(frame, indicator, "target", area)["year"] if y >= year)
     if not years and for_an_area(frame):
@@ -560,6 +633,7 @@ def value_for(
     In an area's letter a missing figure is returned as :class:`NoData` instead, which the
     letter prints as "geen gegevens voor dit gebied".
     """
+    year = _asked("value_for", indicator=indicator, year=year, kind=kind, area=area)
     area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
     found = rows[rows["year"] == year]
@@ -593,6 +667,7 @@ def value_for(
 def city_value(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> float:
     """Return the city's figure, in any letter: what an area's letter sets beside its own
     (``brief.publish_value(..., city=ind.city_value(...))``)."""
+    _asked("city_value", indicator=indicator, year=year, kind=kind)
     return value_for(frame, indicator, year, kind, area=city(frame))
 
 
@@ -621,6 +696,7 @@ def _span(years: list[int]) -> str:
 
 def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
     """Return an indicator's values for ``year`` by area (the city total left out)."""
+    year = _asked("by_area", indicator=indicator, year=year, kind=kind)
     rows = _of_indicators(frame, [indicator])
     rows = rows[(rows["kind"] == kind) & (rows["year"] == year) & (rows["area"] != city(frame))]
     if rows.empty:
@@ -645,9 +721,10 @@ def source_note(
     Lists the distinct sources of the rows used; when any of them is marked fictitious the
     note ends by naming the years whose figures are illustrations, not real data.
     """
-    rows = _of_indicators(frame, list(indicators))
+    indicators = _names("source_note", indicators)
+    rows = _of_indicators(frame, indicators)
     if years is not None:
-        rows = rows[rows["year"].isin(list(years))]
+        rows = rows[rows["year"].isin([_whole_year("source_note", year) for year in years])]
     rows = rows[rows["area"] != city(frame)] if areas else rows[rows["area"] == _area(frame, None)]
     if rows.empty and not areas and for_an_area(frame):
         return gap_text()
@@ -708,6 +785,8 @@ def indicator_table(
     NaN, which the letter prints as "n.v.t.". Rows differ in unit (count, percent, euro),
     so the units come back per row for ``publish_table(row_units=...)``.
     """
+    indicators = _names("indicator_table", indicators)
+    year = _whole_year("indicator_table", year)
     years = list(range(year - years_back, year + 1))
     records, units, lineages = [], [], []
     for indicator in indicators:
