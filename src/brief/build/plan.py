@@ -94,7 +94,7 @@ def make_plan(
         NotebookPlan(source, _notebook_reason(project, outputs, source, inputs, previous, force))
         for source in notebooks
     ]
-    letter_reason = _letter_reason(outputs, inputs, previous, plans, force, review, pdf)
+    letter_reason = _letter_reason(project, outputs, inputs, previous, plans, force, review, pdf)
     return BuildPlan(plans, letter_reason, inputs, previous)
 
 
@@ -109,7 +109,7 @@ def _notebook_reason(
     if force:
         return "--force"
     if previous is None:
-        return _("first build")
+        return _without_record(project, outputs)
     earlier = previous.notebooks.get(source.name)
     if earlier is None or not (outputs.notebooks_dir / source.name).is_file():
         return _("no earlier result")
@@ -154,7 +154,18 @@ def _replacement(project: ProjectPaths, path: str) -> str | None:
     return None
 
 
+def _without_record(project: ProjectPaths, outputs: YearOutputs) -> str:
+    """Return why everything is built when there is no last build's record to compare with:
+    there was no build yet, or its record cannot be read."""
+    if not outputs.run_record.exists():
+        return _("first build")
+    # TRANSLATORS: why a build runs every notebook: {file} is the last build's record
+    # (outputs/2024/run.json), damaged or written by another version of brief
+    return _("{file} cannot be read").format(file=project.relative(outputs.run_record))
+
+
 def _letter_reason(
+    project: ProjectPaths,
     outputs: YearOutputs,
     inputs: Inputs,
     previous: RunRecord | None,
@@ -166,7 +177,7 @@ def _letter_reason(
     if force:
         return "--force"
     if previous is None:
-        return _("first build")
+        return _without_record(project, outputs)
     if any(plan.reruns for plan in plans):
         return _("notebooks reran")
     if set(previous.notebooks) != set(inputs.notebooks):
