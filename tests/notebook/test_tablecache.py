@@ -117,3 +117,22 @@ def test_a_checked_table_is_kept_in_one_chunk_per_column(project):
         chunks = {c: table[c].array._pa_array.num_chunks for c in ("indicator", "area", "source")}
         assert chunks == {"indicator": 1, "area": 1, "source": 1}
     assert len(kept) > 40_000
+
+
+def test_a_temporary_file_left_by_a_killed_write_goes_when_a_table_is_kept(project):
+    import os
+    import time
+
+    cache = tablecache.cache_dir(project.outputs_dir)
+    cache.mkdir(parents=True)
+    left, writing = cache / ".k1ll3d.tmp", cache / ".now.tmp"
+    for temporary in (left, writing):
+        temporary.write_bytes(b"half a table")
+    hours_ago = time.time() - 2 * tablecache.LEFT_BEHIND_AFTER
+    os.utime(left, (hours_ago, hours_ago))
+
+    load_data("jeugd", project)
+    tablecache.finish_writing()
+
+    assert not left.exists()
+    assert writing.exists()  # another process may be writing it now

@@ -28,6 +28,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,9 @@ from brief.records import ReadNote
 
 CACHE_FORMAT = 1  # bump when what is kept changes shape
 CHECK_WAIT = 300  # seconds a process waits for another that checks the same file
+# A temporary file this many seconds old was left by a process killed while writing it
+# (a table takes a fraction of a second to write): it goes when the next table is kept.
+LEFT_BEHIND_AFTER = 3600
 # The modules whose code decides what a checked table holds.
 CHECKING_CODE = (
     "notebook/data.py",
@@ -223,6 +227,16 @@ def _write_arrow(folder: Path, data_file: Path, path: Path, table) -> None:
         if older != path:
             with contextlib.suppress(OSError):  # in use (Windows maps it): it goes next time
                 older.unlink(missing_ok=True)
+    _sweep_left_behind(folder)
+
+
+def _sweep_left_behind(folder: Path) -> None:
+    """Remove the temporary files of writes that never ended (LEFT_BEHIND_AFTER)."""
+    now = time.time()
+    for temporary in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):  # gone already, or in use: it goes next time
+            if now - temporary.stat().st_mtime > LEFT_BEHIND_AFTER:
+                temporary.unlink()
 
 
 class Checking:
