@@ -392,3 +392,25 @@ def test_a_file_changed_after_it_was_hashed_is_not_kept_under_the_old_hash(
 
     assert list(changed["value"]) == [2]
     assert list(again["value"]) == [1]  # not the second content's table, under the first hash
+
+
+def test_checking_the_data_outside_a_notebook_imports_no_notebook_shell(project):
+    """The zygote checks a national file while it imports; IPython would cost it a
+    twentieth of a second, for a record of reads that only a notebook keeps."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from brief.notebook import data\n"
+        "from brief.project.paths import ProjectPaths\n"
+        "from pathlib import Path\n"
+        f"data.check_data_files(ProjectPaths(Path({str(project.root)!r})))\n"
+        "from brief.notebook import tablecache\n"
+        "tablecache.finish_writing()\n"
+        "assert 'IPython' not in sys.modules, 'IPython was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr
+    assert len(list(tablecache.cache_dir(project.outputs_dir).glob("*.arrow"))) == 4

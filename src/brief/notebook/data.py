@@ -24,6 +24,7 @@ import difflib
 import io
 import mmap
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -83,6 +84,8 @@ def _record_input(
     The notes go into the output as records, and into what the notebook shows as
     sentences in the language of this run; the build writes them anew in its own.
     """
+    if "IPython" not in sys.modules:  # no shell to show it in (a data check, a script)
+        return
     try:
         from IPython import get_ipython
         from IPython.display import display
