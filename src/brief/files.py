@@ -34,6 +34,17 @@ RACY_NS = 3_000_000_000  # a file changed this recently may change again within 
 _KNOWN: dict[tuple, str] = {}  # SHA-256 by path, size, times and inode, in this process
 
 
+# The largest data file brief reads (CSV, workbook, catalogue or areas file): a CSV of a
+# gigabyte holds some twenty million rows and needs about seven gigabytes to check; a larger
+# one would run the machine out of memory, and hashing it alone takes seconds.
+DATA_FILE_LIMIT = 1_000_000_000
+
+
+def too_large(stat: os.stat_result) -> bool:
+    """Return whether a data file of this size is more than brief reads (DATA_FILE_LIMIT)."""
+    return stat.st_size > DATA_FILE_LIMIT
+
+
 def racy(stat: os.stat_result) -> bool:
     """Return whether a file was changed so recently that a change within the same tick of
     its clock would leave its size and time as they are (as git says of its index)."""
@@ -53,6 +64,8 @@ def known_hash(path: Path) -> str | None:
         return None
     if not S_ISREG(stat.st_mode):
         return None
+    if too_large(stat):  # never its recorded hash: the notebook reruns and says what is wrong
+        return f"more than {DATA_FILE_LIMIT} bytes"
     seen = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     if seen in _KNOWN:
         return _KNOWN[seen]

@@ -414,3 +414,56 @@ def test_checking_the_data_outside_a_notebook_imports_no_notebook_shell(project)
 
     assert done.returncode == 0, done.stderr
     assert len(list(tablecache.cache_dir(project.outputs_dir).glob("*.arrow"))) == 4
+
+
+def _swollen(path, size):
+    """Make ``path`` a file of ``size`` bytes without writing them (a sparse file)."""
+    with path.open("r+b" if path.exists() else "wb") as stream:
+        stream.truncate(size)
+
+
+@pytest.mark.parametrize("name", ["jeugd.csv", "groot.xlsx", "indicatoren.csv", "gebieden.csv"])
+def test_a_file_larger_than_brief_reads_is_refused_before_it_is_read(project, monkeypatch, name):
+    from brief.files import DATA_FILE_LIMIT
+
+    path = project.data_dir / name
+    _swollen(path, DATA_FILE_LIMIT + 1)
+    hashed = []
+    content_hash = tablecache.content_hash
+    monkeypatch.setattr(
+        tablecache,
+        "content_hash",
+        lambda file, *rest: hashed.append(file.name) or content_hash(file, *rest),
+    )
+
+    with pytest.raises(DataError) as raised:
+        load_data("groot" if name == "groot.xlsx" else "jeugd", project)
+
+    assert f"{name} is 1001 MB, more than brief reads from one data file (1000 MB)" in str(
+        raised.value
+    )
+    assert name not in hashed  # two seconds of hashing for nothing, and more to read
+
+
+def test_the_other_files_are_checked_and_kept_beside_one_too_large(project):
+    from brief.files import DATA_FILE_LIMIT
+
+    _swollen(project.data_dir / "jeugd.csv", DATA_FILE_LIMIT + 1)
+
+    data.check_data_files(project)
+    try:
+        assert data.keep_tables(project) == 3  # ouderen, kwetsbare_bewoners, lokale_initiatieven
+    finally:
+        data._KEPT.clear()
+        data._CATALOGUES.clear()
+
+
+def test_a_file_grown_too_large_since_the_last_build_makes_its_notebook_run(tmp_path):
+    from brief.files import DATA_FILE_LIMIT, known_hash
+
+    path = tmp_path / "jeugd.csv"
+    path.write_text("indicator,year\n", encoding="utf-8")
+    before = known_hash(path)
+    _swollen(path, DATA_FILE_LIMIT + 1)
+
+    assert known_hash(path) not in (None, before)  # not hashed, and never a recorded hash

@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from brief.exceptions import DataError
-from brief.files import file_hash, is_ole_file, racy, unpacked_size
+from brief.exceptions import BriefError, DataError
+from brief.files import DATA_FILE_LIMIT, file_hash, is_ole_file, racy, too_large, unpacked_size
 from brief.formatting import NUMBER_UNITS
 from brief.i18n import _, ngettext
 from brief.notebook import tablecache
@@ -154,6 +154,7 @@ def _csv_content(path: Path, copy: bool = False) -> Iterator[tablecache.Content 
     if path.suffix != ".csv":
         yield None
         return
+    _refuse_too_large(path)
     content = stream = None
     try:
         stat = path.stat()
@@ -449,12 +450,35 @@ def _refuse_unstored_formulas(path: Path, title: str, values: list[list]) -> Non
         raise DataError(listed_message(path.name, problems))
 
 
+def _refuse_too_large(path: Path) -> None:
+    """Raise DataError if ``path`` is larger than brief reads (DATA_FILE_LIMIT), before any
+    of it is read or hashed; a file that is not there is the reader's to report."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    if too_large(stat):
+        raise DataError(
+            # TRANSLATORS: {size} and {limit} are whole megabytes
+            _(
+                "{file} is {size} MB, more than brief reads from one data file ({limit} MB). "
+                "Split it into files of one subject or one period each, or leave out the "
+                "rows no letter uses."
+            ).format(
+                file=path.name,
+                size=-(-stat.st_size // 1_000_000),  # rounded up: never the limit itself
+                limit=DATA_FILE_LIMIT // 1_000_000,
+            )
+        )
+
+
 def _read(path: Path, content: tablecache.Content | None = None) -> pd.DataFrame:
     """Return the file's cells (text, or numbers from Excel) with tidy column names.
 
     ``content`` is a CSV file's bytes, read already (:func:`_csv_content`)."""
     if not path.is_file():
         raise DataError(_("Data file {path} does not exist.").format(path=path))
+    _refuse_too_large(path)
     frame = _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path, content)
     columns = [" ".join(str(c).split()).lower() for c in frame.columns]
     frame.columns = [COLUMN_ALIASES.get(c, c) for c in columns]
@@ -728,6 +752,8 @@ def _table_key(
     cache (:func:`brief.notebook.tablecache.table_key`); None, None when a file is missing.
     ``content`` is the file's bytes, read already: hashed, not read again."""
     cache = tablecache.cache_dir(project.outputs_dir)
+    for read in (path, project.data_dir / CATALOGUE_FILE, project.areas_file):
+        _refuse_too_large(read)  # before hashing it, which alone would take minutes
     try:
         hashes = {
             "data": tablecache.content_hash(path, cache, content),
@@ -826,8 +852,6 @@ def data_files(project: ProjectPaths) -> list[Path]:
 def check_data_files(project: ProjectPaths) -> None:
     """Check every data file of ``project`` whose checked table the cache does not hold, and
     keep it there; a file with problems is left for the notebook that reads it to report."""
-    from brief.exceptions import BriefError
-
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
 
@@ -861,9 +885,10 @@ def keep_tables(
     tablecache.finish_writing()  # a table this process is still writing is kept too
     keys = {}
     for path in data_files(project):
-        key = _table_key(path, project, settings)[1]
-        if key:
-            keys[str(path), key] = path
+        with contextlib.suppress(BriefError):  # the notebook that reads it says what is wrong
+            key = _table_key(path, project, settings)[1]
+            if key:
+                keys[str(path), key] = path
     for gone in set(_KEPT) - set(keys):
         del _KEPT[gone]
     for (name, key), path in keys.items():
@@ -885,8 +910,6 @@ _CATALOGUES: dict[tuple[str, str], pd.DataFrame] = {}  # kept catalogues, by pat
 
 
 def _keep_catalogue(project: ProjectPaths) -> None:
-    from brief.exceptions import BriefError
-
     path = project.data_dir / CATALOGUE_FILE
     with contextlib.suppress(BriefError, OSError):  # the notebook that reads it says why
         sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
