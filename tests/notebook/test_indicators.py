@@ -103,7 +103,7 @@ def test_target_year_without_a_target_says_what_to_add():
         # A year typed as text found no rows, and the message asked for a row the data has.
         (lambda: ind.value_for(FRAME, "a", "2023"), TypeError, "value_for: the year is a whole"),
         (lambda: ind.value_for(FRAME, "a", True), TypeError, "not True"),
-        (lambda: ind.value_for(FRAME, 5, 2023), TypeError, "such as 'kinderwerk_pleinen', not 5"),
+        (lambda: ind.value_for(FRAME, 5, 2023), TypeError, "as indicatoren.csv writes it, not 5"),
         (lambda: ind.city_value(FRAME, None, 2023), TypeError, "city_value: the indicator"),
         (lambda: ind.value_for(FRAME, "a", 2023, kind="doel"), ValueError, "write kind='target'"),
         (lambda: ind.series(FRAME, "a", kind="realised"), ValueError, "not 'realised'"),

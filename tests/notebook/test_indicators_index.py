@@ -247,7 +247,7 @@ def test_a_name_that_looks_like_a_number_is_found_and_a_number_is_refused():
     assert same_both_ways(ind.value_for, frame, "5", 2023)[1] == 9
     assert same_both_ways(ind.source_note, frame, ["5"])[1] == "CBS"
     for asked in (lambda: ind.value_for(frame, 5, 2023), lambda: ind.source_note(frame, [5])):
-        with pytest.raises(TypeError, match="in quotes, such as 'kinderwerk_pleinen', not 5"):
+        with pytest.raises(TypeError, match="in quotes, as indicatoren.csv writes it, not 5"):
             asked()
 
 

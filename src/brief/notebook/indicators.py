@@ -251,8 +251,8 @@ def _asked(function: str, indicator=_UNSET, year=_UNSET, kind=_UNSET, area=_UNSE
             # TRANSLATORS: {function} is a function a notebook calls (value_for), {value}
             # what it passed, as Python writes it (5, None, '')
             _(
-                "{function}: the indicator is its name in quotes, such as "
-                "'kinderwerk_pleinen', not {value}."
+                "{function}: the indicator is its name in quotes, as indicatoren.csv writes "
+                "it, not {value}."
             ).format(function=function, value=repr(indicator))
         )
     if kind is not _UNSET and kind not in KIND_WORDS:
@@ -269,8 +269,8 @@ def _asked(function: str, indicator=_UNSET, year=_UNSET, kind=_UNSET, area=_UNSE
     if area is not _UNSET and area is not None and not (isinstance(area, str) and area):
         raise TypeError(
             _(
-                "{function}: the area is its name in quotes, such as 'Charlois', or None "
-                "for the letter's own, not {value}."
+                "{function}: the area is its name in quotes, as the areas file writes it, "
+                "or None for the letter's own, not {value}."
             ).format(function=function, value=repr(area))
         )
     if year is _UNSET:
