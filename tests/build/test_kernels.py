@@ -464,3 +464,26 @@ def test_a_zygote_started_early_checks_large_data_before_the_build_names_the_pro
             time.sleep(0.05)
     finally:
         zygotes.stop_unused()
+
+
+@pytest.mark.skipif(not kernels.forking_wanted(), reason="kernels start plainly here")
+def test_a_zygote_started_for_a_project_checks_its_small_data_once_it_has_imported(project):
+    """Small files are not checked while the zygote imports (see CHECK_EARLY_FROM), but
+    as soon as it has: before the first kernel asks for them, as with a zygote started
+    early."""
+    from brief.notebook import data, tablecache
+    from brief.project.settings import load_settings
+
+    path = project.data_dir / "ouderen.csv"
+    key = data._table_key(path, project, load_settings(project.root))[1]
+    cache = tablecache.cache_dir(project.outputs_dir)
+
+    zygotes = kernels._Zygotes()
+    zygotes.enter(project.root)  # as a build's warm block opens, with no zygote started early
+    try:
+        deadline = time.monotonic() + 60  # the zygote's imports, then the check
+        while not data._whole(tablecache.read_table(cache, path, key)):
+            assert time.monotonic() < deadline, "the zygote never checked ouderen.csv"
+            time.sleep(0.05)
+    finally:
+        zygotes.leave()

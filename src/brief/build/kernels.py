@@ -114,7 +114,7 @@ class Zygote:
         checks the data files of ``project`` (the build's root; or the project that holds
         ``search_from``, as the command will find it) meanwhile, if they are large."""
         self.env = env
-        self.project = project
+        self.told: Path | None = None  # the project named since it started (name_project)
         self._send = threading.Lock()
         self._ready: bool | None = None
         if project is not None:
@@ -139,12 +139,13 @@ class Zygote:
         return self._ready
 
     def name_project(self, project: Path) -> None:
-        """Tell a zygote started early (:func:`start_early`) the build's project, so it
-        starts checking its data files before the first kernel asks for them (it does
-        nothing more if it is checking them already)."""
-        if self.project == project:
+        """Tell the zygote the build's project, so that it starts checking its data files
+        before the first kernel asks for them: one started early (:func:`start_early`)
+        knows it only if it found it itself, and one started with the project checks small
+        files only once told. A zygote checking them already does nothing more."""
+        if self.told == project:
             return
-        self.project = project
+        self.told = project
         with contextlib.suppress(OSError), self._send:
             send_project(self.control, str(project))
 
