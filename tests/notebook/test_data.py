@@ -14,7 +14,7 @@ from brief.exceptions import DataError
 from brief.i18n import speaking
 from brief.notebook import data, tablecache
 from brief.notebook.collect import collect
-from brief.notebook.data import load_data
+from brief.notebook.data import keep_tables, load_catalogue, load_data
 from brief.records import INPUT_MIMETYPE, DataRead, NotebookRecord, ReadNote
 
 
@@ -438,6 +438,10 @@ def test_a_file_larger_than_brief_reads_is_refused_before_it_is_read(project, mo
 
     with pytest.raises(DataError) as raised:
         load_data("groot" if name == "groot.xlsx" else "jeugd", project)
+    if name == "indicatoren.csv":  # read on its own too, and kept by the zygote
+        assert keep_tables(project) == 0
+        with pytest.raises(DataError, match="more than brief reads"):
+            load_catalogue(project)
 
     assert f"{name} is 1001 MB, more than brief reads from one data file (1000 MB)" in str(
         raised.value

@@ -594,6 +594,7 @@ def load_catalogue(project: ProjectPaths | None = None) -> pd.DataFrame:
     """Return the indicator catalogue (data/indicatoren.csv), indexed by indicator."""
     project = project or find_project()
     path = project.data_dir / CATALOGUE_FILE
+    _refuse_too_large(path)  # before it is hashed
     if _CATALOGUES:  # kept by the process this kernel was forked from: the same content?
         try:
             sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
@@ -912,6 +913,7 @@ _CATALOGUES: dict[tuple[str, str], pd.DataFrame] = {}  # kept catalogues, by pat
 def _keep_catalogue(project: ProjectPaths) -> None:
     path = project.data_dir / CATALOGUE_FILE
     with contextlib.suppress(BriefError, OSError):  # the notebook that reads it says why
+        _refuse_too_large(path)
         sha256 = tablecache.content_hash(path, tablecache.cache_dir(project.outputs_dir))
         if (str(path), sha256) not in _CATALOGUES:
             _CATALOGUES.clear()
