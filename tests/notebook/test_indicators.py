@@ -107,6 +107,7 @@ def test_target_year_without_a_target_says_what_to_add():
         (lambda: ind.city_value(FRAME, None, 2023), TypeError, "city_value: the indicator"),
         (lambda: ind.value_for(FRAME, "a", 2023, kind="doel"), ValueError, "write kind='target'"),
         (lambda: ind.series(FRAME, "a", kind="realised"), ValueError, "not 'realised'"),
+        (lambda: ind.series(FRAME, "a", kind=["target"]), ValueError, "not ['target']"),
         (lambda: ind.value_for(FRAME, "a", 2023, area=3), TypeError, "or None for the letter's"),
         (lambda: ind.target_year(FRAME, "a", "2023"), TypeError, "target_year: the year"),
         (lambda: ind.by_area(FRAME, "a", 2023.5), TypeError, "not 2023.5"),

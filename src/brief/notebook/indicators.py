@@ -255,8 +255,9 @@ def _asked(function: str, indicator=_UNSET, year=_UNSET, kind=_UNSET, area=_UNSE
                 "it, not {value}."
             ).format(function=function, value=repr(indicator))
         )
-    if kind is not _UNSET and kind not in KIND_WORDS:
-        english = {word: name for name, word in KIND_WORDS.items()}.get(kind)
+    if kind is not _UNSET and not (isinstance(kind, str) and kind in KIND_WORDS):
+        words = {word: name for name, word in KIND_WORDS.items()}
+        english = words.get(kind) if isinstance(kind, str) else None
         message = _(
             "{function}: kind is 'realisation', 'target' or 'baseline', not {value}."
         ).format(function=function, value=repr(kind))
