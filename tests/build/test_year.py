@@ -92,6 +92,11 @@ def test_every_table_fits_the_text_width_and_rows_never_split(built):
     assert [t.rows[0].cells[0].text for t in published] == ["Welzijnsaanbieder", "Soort"]
     for table in published:
         assert all(row._tr.xpath("./w:trPr/w:cantSplit") for row in table.rows)
+        # The header keeps with the first row, the last row with the source line below.
+        for row in (table.rows[0], table.rows[-1]):
+            assert all(cell.paragraphs[0].paragraph_format.keep_with_next for cell in row.cells)
+        source = table._tbl.getnext()
+        assert source.xpath("./w:pPr/w:pStyle/@w:val") == ["Bron"]
 
 
 def test_commitments_table_loops_over_the_params_file_in_template_rows(built):

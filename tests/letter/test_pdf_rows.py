@@ -17,6 +17,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.text.paragraph import Paragraph
 
 from brief.build.grid import build_grid, expand
 from brief.letter.columns import SHORT_COLUMN, em_width
@@ -24,7 +25,9 @@ from brief.letter.pdf import convert_to_pdf, find_soffice
 
 pytestmark = pytest.mark.slow
 
-AREAS = ("Charlois", "Hoek van Holland", "IJsselmonde", "Kralingen-Crooswijk", "Rozenburg")
+# Noord's indicator table ends at the foot of a page: its source line once stood alone on
+# the next one.
+AREAS = ("Charlois", "Hoek van Holland", "IJsselmonde", "Kralingen-Crooswijk", "Noord", "Rozenburg")
 
 
 def pdf_text(pdf: Path, *options: str) -> str:
@@ -63,6 +66,32 @@ def missing_rows(letter: Path, pdf: Path) -> list[str]:
             if not any(lines_match(_row_pattern(cells), lines)):
                 missing.append(" | ".join(cells))
     return missing
+
+
+def sources_apart(letter: Path, pdf: Path) -> list[str]:
+    """Return the source line of each table of ``letter`` that ``pdf`` does not print on
+    the page of the table's last row, below it."""
+    pages = pdf_text(pdf, "-layout").replace("\xa0", " ").split("\f")
+    apart = []
+    for table in docx.Document(letter).tables:
+        following = table._tbl.getnext()
+        if following is None or not following.tag.endswith("}p"):
+            continue
+        source = " ".join(Paragraph(following, None).text.split())
+        if not source.startswith("Bron"):
+            continue
+        last = _row_pattern([cell.text for cell in table.rows[-1].cells])
+        if not any(_below(last, source, page.splitlines()) for page in pages):
+            apart.append(source)
+    return apart
+
+
+def _below(row: re.Pattern, source: str, lines: list[str]) -> bool:
+    """Return whether ``lines`` (one page) hold the row and, further down, the source line."""
+    found = [n for n, line in enumerate(lines) if row.search(line)]
+    return bool(found) and any(
+        " ".join(line.split()).startswith(source[:30]) for line in lines[found[0] + 1 :]
+    )
 
 
 def lines_match(pattern: re.Pattern, lines: list[str]):
@@ -121,6 +150,7 @@ def letters(tmp_path_factory) -> list[Path]:
 def test_every_table_row_reaches_the_pdf_of_every_letter(letters):
     for letter in letters:
         assert not missing_rows(letter, letter.with_suffix(".pdf")), letter.name
+        assert not sources_apart(letter, letter.with_suffix(".pdf")), letter.name
 
 
 def test_every_row_reaches_the_pdf_when_a_wider_font_stands_in(letters, tmp_path, monkeypatch):
@@ -162,6 +192,8 @@ def test_every_row_reaches_the_pdf_wherever_on_the_page_the_table_starts(
         pdf = convert_to_pdf(padded(charlois, lines, tmp_path))
 
         assert not missing_rows(pdf.with_suffix(".docx"), pdf), f"{lines} lines down"
+        # Nor a table's source line alone at the top of the next page.
+        assert not sources_apart(pdf.with_suffix(".docx"), pdf), f"{lines} lines down"
 
 
 def test_the_checks_find_rows_dropped_and_headers_broken(tmp_path):

@@ -269,6 +269,11 @@ class _Builder:
         layout.set_cell_margins(table, margin)
         fit_columns(table, self.text_width, font, margin)
         layout.set_table_alt_text(table, item.title, item.alt)
+        # The last row keeps with the source line, as a figure's caption does: a table that
+        # ends at the foot of a page takes its last row over with the source (under the
+        # repeated header) instead of leaving the source alone at the top of the next page.
+        for cell in table.rows[-1].cells:
+            layout.keep_with_next(cell.paragraphs[0])
         _styled(sub.add_paragraph(f"Bron: {item.source}"), self.source_style)
         marks.mark_all_filled(sub.subdocx.element.body)
         rows = [dict(zip(item.columns, texts, strict=True)) for texts in item.cells()]
