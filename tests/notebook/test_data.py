@@ -471,3 +471,51 @@ def test_a_file_grown_too_large_since_the_last_build_makes_its_notebook_run(tmp_
     _swollen(path, DATA_FILE_LIMIT + 1)
 
     assert known_hash(path) not in (None, before)  # not hashed, and never a recorded hash
+
+
+def test_a_header_row_no_spreadsheet_saves_is_refused_before_it_is_parsed(project):
+    path = project.data_dir / "jeugd.csv"
+    wide = ",".join(f"c{n}" for n in range(data.MAX_COLUMNS + 1))
+    path.write_text(wide + "\n" + ",".join("1" for _ in range(data.MAX_COLUMNS + 1)) + "\n")
+
+    with pytest.raises(DataError, match="more than 16384 columns, or no line break"):
+        load_data("jeugd", project)
+
+    path.write_bytes(b"x" * (data.HEADER_BYTES + 1))  # one line that never ends
+    with pytest.raises(DataError, match="does not start with a header row"):
+        load_data("jeugd", project)
+
+
+def test_a_file_of_more_lines_than_brief_reads_is_refused_with_its_count(project, monkeypatch):
+    monkeypatch.setattr(data, "MAX_LINES", 300)  # the example's jeugd.csv has 379 lines
+    with pytest.raises(DataError, match="jeugd.csv has 379 lines, more than brief reads"):
+        load_data("jeugd", project)
+
+
+def test_blank_lines_after_the_header_alone_are_no_data_rows_read_at_once(project, monkeypatch):
+    """Arrow reads no file of a header alone; pandas, which did, read every blank line."""
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes(b"indicator,year,area,value,kind,source\r\n" + b"\r\n" * 100_000)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("read by pandas")
+
+    monkeypatch.setattr(data.pd, "read_csv", refused)
+    with pytest.raises(DataError, match="has a header row but no data rows"):
+        load_data("jeugd", project)
+
+
+@pytest.mark.parametrize(
+    "text, end",
+    [
+        (b"", 0),
+        (b"\n\r\n", 0),
+        (b"a,b\n1,2", 7),
+        (b"a,b\n1,2\r\n\r\n\n", 7),
+        (b"a,b\n" + b"\n" * 10, 3),
+        (b"a,b\n1,2" + b"\r\n" * 9, 7),  # the blank lines cross a piece's edge
+    ],
+)
+def test_the_end_of_a_file_without_its_blank_lines(text, end):
+    assert data._end_of_text(text, step=4) == end
+    assert data._count_lines(text, step=4) == text.count(b"\n")

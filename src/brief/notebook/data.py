@@ -65,6 +65,13 @@ SUFFIXES = (".csv", ".xlsx")
 SHEET = "data"  # the sheet brief reads from a workbook with more than one
 # A workbook's XML is ten times its figures; past this, reading it costs minutes and GBs.
 MAX_XLSX_UNPACKED = 250_000_000
+# A spreadsheet has at most this many columns (Excel's limit; LibreOffice's is the same).
+# A CSV file with more was not saved by one, and its header alone would take minutes.
+MAX_COLUMNS = 16_384
+HEADER_BYTES = 64 * MAX_COLUMNS  # a header row longer than this has more columns, or none
+# Lines (rows, blank ones included) brief reads from one CSV file: each takes some 300 bytes
+# of memory to check, so this is about as much as a gigabyte of data (DATA_FILE_LIMIT).
+MAX_LINES = 25_000_000
 # A CSV file this large is read through a memory map (see _csv_content); a smaller one is
 # copied, which costs nothing worth saving and cannot be cut short by an editor saving it
 # in place while it is read.
@@ -184,15 +191,17 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
     data = content.data if content is not None else path.read_bytes()
     if not len(data) or not _BLANK_TEXT.search(data):
         raise DataError(_empty(path))
+    _refuse_runaway_csv(path, data)
     try:
         # The delimiter is sniffed from the header: Dutch Excel writes ";" and keeps ","
         # for decimals. Blank lines are kept so that row numbers stay those of the
         # spreadsheet.
         delimiter = _sniff_delimiter(data)
-        frame = _read_csv_fast(data, delimiter)
+        end = _end_of_text(data)  # blank lines at the end count for nothing
+        frame = _read_csv_fast(data, delimiter, end)
         if frame is None:
             frame = pd.read_csv(
-                io.BytesIO(data),
+                io.BytesIO(data[:end]),
                 dtype=str,
                 keep_default_na=False,
                 encoding="utf-8-sig",
@@ -218,6 +227,51 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
         ) from None
 
 
+def _refuse_runaway_csv(path: Path, content) -> None:
+    """Raise DataError for a CSV file no spreadsheet saves and brief cannot read in time: a
+    header row of more than MAX_COLUMNS columns, or more than MAX_LINES lines."""
+    newline = content.find(b"\n", 0, HEADER_BYTES + 1)
+    header = content[: newline if newline >= 0 else HEADER_BYTES + 1]
+    columns = max(header.count(b","), header.count(b";"), header.count(b"\t")) + 1
+    if columns > MAX_COLUMNS or (newline < 0 and len(content) > HEADER_BYTES):
+        raise DataError(
+            # TRANSLATORS: {limit} is the most columns a spreadsheet has (16384), {size} a
+            # whole number of megabytes
+            _(
+                "{file} does not start with a header row as a spreadsheet saves it: it has "
+                "more than {limit} columns, or no line break in its first {size} MB. Save "
+                "the file again from the spreadsheet it came from."
+            ).format(file=path.name, limit=MAX_COLUMNS, size=HEADER_BYTES // 2**20)
+        )
+    lines = _count_lines(content)
+    if lines > MAX_LINES:
+        raise DataError(
+            _(
+                "{file} has {count} lines, more than brief reads from one data file "
+                "({limit}). Split it into files of one subject or one period each, or leave "
+                "out the rows no letter uses."
+            ).format(file=path.name, count=lines, limit=MAX_LINES)
+        )
+
+
+def _count_lines(content, step: int = 2**24) -> int:
+    """Return the number of line breaks in ``content`` (bytes or a map), a piece at a time."""
+    return sum(content[start : start + step].count(b"\n") for start in range(0, len(content), step))
+
+
+def _end_of_text(content, step: int = 2**16) -> int:
+    """Return where ``content`` ends without its blank lines at the end, which count for
+    nothing; looked for a piece at a time, from the end."""
+    end = len(content)
+    while end:
+        start = max(0, end - step)
+        kept = content[start:end].rstrip(b"\r\n")
+        if kept:
+            return start + len(kept)
+        end = start
+    return 0
+
+
 def _header(content) -> str:
     """Return the first line of a CSV file's bytes (bytes or a map of them), as text."""
     end = content.find(b"\n")
@@ -231,7 +285,7 @@ def _sniff_delimiter(content) -> str:
     return csv.Sniffer().sniff(_header(content) + "\n").delimiter
 
 
-def _read_csv_fast(content, delimiter: str) -> pd.DataFrame | None:
+def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
     """Return the cells as text, read by Arrow; None for a file only pandas reads alike.
 
     Arrow reads a million rows in a tenth of a second, and counts blank lines as rows as
@@ -242,13 +296,12 @@ def _read_csv_fast(content, delimiter: str) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    end = len(content)  # blank lines at the end count for nothing
-    while end and content[end - 1 : end] in (b"\r", b"\n"):
-        end -= 1
     try:
         header = next(csv.reader([_header(content)], delimiter=delimiter))
         if len(set(header)) != len(header) or "" in header:
             return None
+        if content.find(b"\n", 0, end) < 0:  # the header alone: Arrow reads no such file
+            return pd.DataFrame({name: pd.Series([], dtype=TEXT) for name in header})
         table = pcsv.read_csv(
             pa.py_buffer(content).slice(0, end),
             # One block, so each column is one piece of memory, as the cache and the
