@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import os
 import socket
-import sys
 
 import pytest
 
@@ -40,7 +39,12 @@ def test_only_large_data_files_are_checked_while_the_zygote_imports(project):
     assert zygote.large_data(project)
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the zygote forks")
+needs_waitid = pytest.mark.skipif(
+    not hasattr(os, "waitid"), reason="waits for a child without collecting it (os.waitid)"
+)
+
+
+@needs_waitid
 def test_what_a_check_wrote_is_kept_the_moment_it_ends(project, monkeypatch):
     """Before, the tables a child had checked were kept only at the next kernel's request,
     so a kernel asked for meanwhile had to read them itself."""
@@ -70,7 +74,7 @@ def test_what_a_check_wrote_is_kept_the_moment_it_ends(project, monkeypatch):
         theirs.close()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="the zygote forks")
+@needs_waitid
 def test_a_child_that_ended_is_collected_when_there_is_no_kernel_yet(project):
     ours, theirs = socket.socketpair()
     serving = zygote._Zygote(theirs)
