@@ -406,6 +406,20 @@ def test_only_a_build_on_this_machine_starts_the_zygote_early(arguments, early, 
     assert _builds_here(arguments) is False
 
 
+def wait_until_checked(project, path: Path, seconds: float = 60) -> None:
+    """Wait until the cache holds the checked table of ``path`` (a zygote's child checks
+    it: the zygote's imports, then the check), failing after ``seconds``."""
+    from brief.notebook import data, tablecache
+    from brief.project.settings import load_settings
+
+    key = data._table_key(path, project, load_settings(project.root))[1]
+    cache = tablecache.cache_dir(project.outputs_dir)
+    deadline = time.monotonic() + seconds
+    while not data._whole(tablecache.read_table(cache, path, key)):
+        assert time.monotonic() < deadline, f"the zygote never checked {path.name}"
+        time.sleep(0.05)
+
+
 @pytest.mark.skipif(not kernels.forking_wanted(), reason="kernels start plainly here")
 def test_a_zygote_started_early_checks_the_data_of_the_project_it_is_then_told(project):
     """`brief build` starts the zygote before it knows the project; told it as the build
@@ -422,10 +436,7 @@ def test_a_zygote_started_early_checks_the_data_of_the_project_it_is_then_told(p
     zygotes.start_early()
     zygotes.enter(project.root)
     try:
-        deadline = time.monotonic() + 60  # the zygote's imports, then the check
-        while not data._whole(tablecache.read_table(cache, path, key)):
-            assert time.monotonic() < deadline, "the zygote never checked jeugd.csv"
-            time.sleep(0.05)
+        wait_until_checked(project, path)
     finally:
         zygotes.leave()
 
@@ -437,8 +448,6 @@ def test_a_zygote_started_early_checks_large_data_before_the_build_names_the_pro
     """`brief build` starts the zygote as it starts, from the folder it runs in: with large
     data files the zygote finds the project itself and checks them while it imports."""
     from brief.build.zygote import CHECK_EARLY_FROM
-    from brief.notebook import data, tablecache
-    from brief.project.settings import load_settings
 
     path = project.data_dir / "jeugd.csv"
     areas = [line.split(",")[0] for line in project.areas_file.read_text("utf-8").splitlines()[1:]]
@@ -451,17 +460,12 @@ def test_a_zygote_started_early_checks_large_data_before_the_build_names_the_pro
     with path.open("a", encoding="utf-8") as stream:
         stream.writelines(rows)
     assert path.stat().st_size >= CHECK_EARLY_FROM
-    key = data._table_key(path, project, load_settings(project.root))[1]
-    cache = tablecache.cache_dir(project.outputs_dir)
     monkeypatch.chdir(project.root / "notebooks")  # where a user may run it: one folder down
 
     zygotes = kernels._Zygotes()
     zygotes.start_early(None)  # no --project: the zygote searches as the command will
     try:
-        deadline = time.monotonic() + 60
-        while not data._whole(tablecache.read_table(cache, path, key)):
-            assert time.monotonic() < deadline, "the zygote never checked jeugd.csv"
-            time.sleep(0.05)
+        wait_until_checked(project, path)
     finally:
         zygotes.stop_unused()
 
@@ -471,19 +475,11 @@ def test_a_zygote_started_for_a_project_checks_its_small_data_once_it_has_import
     """Small files are not checked while the zygote imports (see CHECK_EARLY_FROM), but
     as soon as it has: before the first kernel asks for them, as with a zygote started
     early."""
-    from brief.notebook import data, tablecache
-    from brief.project.settings import load_settings
-
     path = project.data_dir / "ouderen.csv"
-    key = data._table_key(path, project, load_settings(project.root))[1]
-    cache = tablecache.cache_dir(project.outputs_dir)
 
     zygotes = kernels._Zygotes()
     zygotes.enter(project.root)  # as a build's warm block opens, with no zygote started early
     try:
-        deadline = time.monotonic() + 60  # the zygote's imports, then the check
-        while not data._whole(tablecache.read_table(cache, path, key)):
-            assert time.monotonic() < deadline, "the zygote never checked ouderen.csv"
-            time.sleep(0.05)
+        wait_until_checked(project, path)
     finally:
         zygotes.leave()
