@@ -143,6 +143,95 @@ def test_a_table_joined_from_indexed_tables_answers_as_the_filter(parts, asked):
     same_both_ways(ind.source_note, frame, [indicator, "c"], [year])
 
 
+def part_tables(parts: list[list[tuple]]) -> list[pd.DataFrame]:
+    """Return one table per part, each read from a file of its own (data/p0.csv, ...)."""
+    tables = []
+    for number, rows in enumerate(parts):
+        table = long_table(rows)
+        table["file"] = pd.Series([f"data/p{number}.csv"] * len(rows), dtype=TEXT)
+        table.attrs.update(path=f"data/p{number}.csv")
+        tables.append(table)
+    return tables
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(parts=st.lists(rows_strategy, min_size=1, max_size=4), asked=question)
+def test_a_list_of_tables_answers_as_the_tables_joined(parts, asked):
+    tables = part_tables(parts)
+    joined = pd.concat(tables)
+    # What pd.concat drops, as the list keeps it: the city, and the files of the tables.
+    files = [table.attrs["path"] for table in tables]
+    named = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} or {files[-1]}"
+    joined.attrs.update(city=CITY, path=named)
+    indicator, year, kind, area = asked
+
+    for function, *arguments in [
+        (ind.value_for, indicator, year, kind, area),
+        (ind.city_value, indicator, year, kind),
+        (ind.series, indicator, kind, area),
+        (ind.target_year, indicator, year, area),
+        (ind.by_area, indicator, year, kind),
+        (ind.years_until, year, [indicator, "b"]),
+        (ind.years_until, year),
+        (ind.source_note, [indicator, "c"], [year]),
+        (ind.source_note, [indicator], None, True),
+    ]:
+        assert answer(function, tables, *arguments) == answer(function, joined, *arguments)
+        assert answer(function, tuple(tables), *arguments) == answer(function, joined, *arguments)
+    saved = ind.letter_area
+    ind.letter_area = lambda: "Noord"  # an area's letter: gaps name the same files
+    try:
+        for function, *arguments in [
+            (ind.value_for, indicator, year, kind),
+            (ind.target_year, indicator, year),
+            (ind.source_note, [indicator]),
+        ]:
+            assert answer(function, tables, *arguments) == answer(function, joined, *arguments)
+    finally:
+        ind.letter_area = saved
+
+
+def test_a_list_of_tables_keeps_each_ones_city_and_file():
+    tables = part_tables(
+        [
+            [
+                ("a", 2023, CITY, 9, "realisation", "CBS"),
+                ("a", 2023, "Noord", 4, "realisation", "CBS"),
+            ],
+            [("b", 2023, CITY, 7, "realisation", "CBS"), ("b", 2022, CITY, 6, "target", "CBS")],
+        ]
+    )
+    for table in tables:
+        table.attrs["city"] = "Havenstad"
+        table.loc[table["area"] == CITY, "area"] = "Havenstad"
+
+    figure = ind.city_value(tables, "b", 2023)
+
+    # find_project() is not asked (it raises here): the city comes from the tables.
+    assert figure == 7
+    assert [(r.file, r.row) for r in ind.lineage_of(figure).rows] == [("data/p1.csv", 2)]
+    assert ind.by_area(tables, "a", 2023).to_dict() == {"Noord": 4.0}
+    assert ind._lookup(tables[0]) is not None and ind._lookup(tables[1]) is not None
+    with pytest.raises(DataError) as raised:
+        ind.value_for(tables, "c", 2023)
+    assert str(raised.value).startswith(
+        "data/p0.csv or data/p1.csv has no realisation of 'c' for Havenstad."
+    )
+
+
+@pytest.mark.parametrize("given_as", [{}, [], ["jeugd"], "jeugd", None], ids=repr)
+def test_anything_but_tables_is_refused_with_what_to_pass(given_as):
+    with pytest.raises(TypeError) as raised:
+        ind.value_for(given_as, "a", 2023)
+
+    assert str(raised.value).startswith(
+        "value_for: give a table brief.load_data read, or a list of them such as "
+        "[jeugd, ouderen], not "
+    )
+
+
 def test_a_joined_table_of_a_table_without_an_index_gets_its_own():
     one = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
     other = long_table([("a", 2022, CITY, 3, "realisation", "CBS")])

@@ -6,8 +6,9 @@ Notebooks call these so that no notebook computes something another one also nee
 from __future__ import annotations
 
 import math
+import reprlib
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -28,10 +29,46 @@ TARGET_NOT_MET = "het doel is niet gehaald"
 NO_DATA = DEFAULT_GAP_TEXT  # what an area's letter prints where data is missing (gap_text)
 
 
-def city(frame: pd.DataFrame) -> str:
+# A notebook that needs the figures of several data files passes their tables as a list
+# ([jeugd, ouderen]) wherever a function takes a table: each question is asked of every
+# table and the rows found are joined, in the list's order, as they would be found in
+# pd.concat of the tables. Joining a national table with pd.concat would copy a million rows
+# in every letter of a grid, and lose what brief knows of each table (its city, its file).
+Tables = pd.DataFrame | Sequence[pd.DataFrame]
+
+
+def _tables(function: str, frame) -> list[pd.DataFrame]:
+    """Return the tables a notebook passed to ``function``: one, or a list of them."""
+    if isinstance(frame, pd.DataFrame):
+        return [frame]
+    if (
+        isinstance(frame, list | tuple)
+        and frame
+        and all(isinstance(part, pd.DataFrame) for part in frame)
+    ):
+        return list(frame)
+    raise TypeError(
+        # TRANSLATORS: {function} is a function a notebook calls (value_for); {value} what it
+        # passed, as Python writes it, shortened
+        _(
+            "{function}: give a table brief.load_data read, or a list of them such as "
+            "[jeugd, ouderen], not {value}."
+        ).format(function=function, value=reprlib.repr(frame))
+    )
+
+
+def _each(frame: Tables) -> list[pd.DataFrame]:
+    """Return the tables of ``frame``, checked already by :func:`_tables`."""
+    return [frame] if isinstance(frame, pd.DataFrame) else list(frame)
+
+
+def city(frame: Tables) -> str:
     """Return the name of the city-wide rows of a table (brief.yaml's ``stad``)."""
     # A table joined from several files (pd.concat) loses the mark; the project says it too.
-    return frame.attrs.get("city") or find_project().settings().stad
+    for part in _each(frame):
+        if part.attrs.get("city"):
+            return part.attrs["city"]
+    return find_project().settings().stad
 
 
 # --- letters per area -------------------------------------------------------------------
@@ -218,7 +255,7 @@ def letter_area() -> str | None:
     return area if isinstance(area, str) and area.strip() else None
 
 
-def for_an_area(frame: pd.DataFrame | None = None) -> bool:
+def for_an_area(frame: Tables | None = None) -> bool:
     """Return whether this notebook writes an area's letter (not the city letter)."""
     area = letter_area()
     if area is None:
@@ -307,39 +344,48 @@ def _names(function: str, indicators) -> list[str]:
     return names
 
 
-def _area(frame: pd.DataFrame, area: str | None) -> str:
+def _area(frame: Tables, area: str | None) -> str:
     """Return the area to read: the one asked for, else the letter's, else the city."""
     return area or letter_area() or city(frame)
 
 
-def _where(frame: pd.DataFrame) -> str:
-    """Return the data file a table was read from (data/jeugd.csv), as messages name it."""
+def _where(frame: Tables) -> str:
+    """Return the data file a table was read from (data/jeugd.csv), as messages name it;
+    of a list of tables, each one's ("data/jeugd.csv or data/ouderen.csv")."""
     # TRANSLATORS: stands for a data file's name in a message when the name is not known
-    return frame.attrs.get("path") or _("the data file")
+    files = list(
+        dict.fromkeys(part.attrs.get("path") or _("the data file") for part in _each(frame))
+    )
+    if len(files) == 1:
+        return files[0]
+    # TRANSLATORS: {some} are data files' names joined by commas, {last} the last one
+    return _("{some} or {last}").format(some=", ".join(files[:-1]), last=files[-1])
 
 
-def _file_of(frame: pd.DataFrame, indicator: str) -> str:
+def _file_of(frame: Tables, indicator: str) -> str:
     """Return the data file that holds ``indicator`` (of a table joined from several files,
     the one its rows came from), as messages name it."""
-    if "file" in frame.columns:
-        files = _of_indicators(frame, [indicator])["file"]
-        if not files.empty:
-            return str(files.iloc[0])
+    rows = _of_indicators(frame, [indicator])
+    if "file" in rows.columns and not rows.empty:
+        return str(rows["file"].iloc[0])
     return _where(frame)
 
 
-def _suggested_row(frame: pd.DataFrame, indicator: str, year: int, area: str, kind: str) -> str:
+def _suggested_row(frame: Tables, indicator: str, year: int, area: str, kind: str) -> str:
     """Return the row to add, written as the data file writes its rows."""
     from brief.exceptions import BriefError
     from brief.notebook.rowstyle import PLAIN, row_style
 
     try:
-        root = frame.attrs.get("root") or find_project().root  # a joined table has none
         file = _file_of(frame, indicator)
+        # Of a list, the table read from that file; a joined table knows no file of its own.
+        tables = _each(frame)
+        table = next((part for part in tables if part.attrs.get("path") == file), tables[0])
+        root = table.attrs.get("root") or find_project().root  # a joined table has none
         # load_data knows the file's words for the kinds; reading a large file again for
         # them would cost a second for each figure an area's letter lacks.
-        words = frame.attrs.get("kind_words")
-        known = words if isinstance(words, dict) and file == frame.attrs.get("path") else None
+        words = table.attrs.get("kind_words")
+        known = words if isinstance(words, dict) and file == table.attrs.get("path") else None
         style = row_style(Path(root) / file, known)
     except (BriefError, OSError):  # no project here: brief's own way of writing a row
         style = PLAIN
@@ -540,8 +586,12 @@ def _chunk_starts(frame: pd.DataFrame) -> list[int]:
     return list(np.cumsum([len(chunk) for chunk in array.chunks])[:-1])
 
 
-def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
+def _rows(frame: Tables, indicator: str, kind: str, area: str | None) -> pd.DataFrame:
     area = _area(frame, area)
+    return _found([_rows_of(part, indicator, kind, area) for part in _each(frame)])
+
+
+def _rows_of(frame: pd.DataFrame, indicator: str, kind: str, area: str) -> pd.DataFrame:
     lookup = _lookup(frame) if _hashable(indicator, kind, area) else None
     if lookup is not None:
         return _select(frame, lookup.positions(indicator, kind, area))
@@ -550,16 +600,28 @@ def _rows(frame: pd.DataFrame, indicator: str, kind: str, area: str | None) -> p
     ]
 
 
-def _of_indicators(frame: pd.DataFrame, indicators: list) -> pd.DataFrame:
+def _of_indicators(frame: Tables, indicators: list) -> pd.DataFrame:
     """Return the rows of any of ``indicators``, as ``frame.indicator.isin`` selects them."""
+    return _found([_of_indicators_of(part, indicators) for part in _each(frame)])
+
+
+def _of_indicators_of(frame: pd.DataFrame, indicators: list) -> pd.DataFrame:
     lookup = _lookup(frame) if _hashable(*indicators) else None
     if lookup is not None:
         return _select(frame, lookup.of_indicators(indicators))
     return frame[frame["indicator"].isin(indicators)]
 
 
+def _found(selections: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the rows found in each of a list of tables, one table's after another's."""
+    with_rows = [rows for rows in selections if not rows.empty]
+    if len(with_rows) > 1:  # a few rows each: joining them copies next to nothing
+        return pd.concat(with_rows)
+    return with_rows[0] if with_rows else selections[0]
+
+
 def series(
-    frame: pd.DataFrame,
+    frame: Tables,
     indicator: str,
     kind: str = "realisation",
     area: str | None = None,
@@ -569,6 +631,7 @@ def series(
 
     The area is the letter's unless one is asked for (the city in the city letter).
     """
+    frame = _tables("series", frame)
     _asked("series", indicator=indicator, kind=kind, area=area)
     area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
@@ -579,27 +642,30 @@ def series(
     return result
 
 
-def years_until(
-    frame: pd.DataFrame, year: int, indicators: Iterable[str] | None = None
-) -> list[int]:
+def years_until(frame: Tables, year: int, indicators: Iterable[str] | None = None) -> list[int]:
     """Return the years the data has figures for, up to and including ``year``, oldest first.
 
     Only the rows of ``indicators`` count when given. A chart that shows these years
     reaches every year its data reaches, so a new year's rows appear without a notebook
     naming years.
     """
+    tables = _tables("years_until", frame)
     year = _whole_year("years_until", year)
-    rows = frame if indicators is None else _of_indicators(frame, _names("years_until", indicators))
-    return sorted(int(y) for y in rows["year"].unique() if y <= year)
+    if indicators is None:
+        found = set().union(*(part["year"].unique() for part in tables))
+    else:
+        found = _of_indicators(tables, _names("years_until", indicators))["year"].unique()
+    return sorted(int(y) for y in found if y <= year)
 
 
-def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None = None) -> int:
+def target_year(frame: Tables, indicator: str, year: int, area: str | None = None) -> int:
     """Return the first year from ``year`` on with a target for ``indicator``.
 
     That is the target a letter about ``year`` works towards (a target for the end of a
     later year counts); DataError when the data has none from ``year`` on. In an area's
     letter without one, ``year``: its target then shows as a gap.
     """
+    frame = _tables("target_year", frame)
     year = _asked("target_year", indicator=indicator, year=year, area=area)
     area = _area(frame, area)
     years = sorted(int(y) for y in _rows(frame, indicator, "target", area)["year"] if y >= year)
@@ -623,7 +689,7 @@ def target_year(frame: pd.DataFrame, indicator: str, year: int, area: str | None
 
 
 def value_for(
-    frame: pd.DataFrame,
+    frame: Tables,
     indicator: str,
     year: int,
     kind: str = "realisation",
@@ -634,6 +700,7 @@ def value_for(
     In an area's letter a missing figure is returned as :class:`NoData` instead, which the
     letter prints as "geen gegevens voor dit gebied".
     """
+    frame = _tables("value_for", frame)
     year = _asked("value_for", indicator=indicator, year=year, kind=kind, area=area)
     area = _area(frame, area)
     rows = _rows(frame, indicator, kind, area)
@@ -665,9 +732,10 @@ def value_for(
     return traced(found["value"].iloc[0], _lineage(found.iloc[:1]))
 
 
-def city_value(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> float:
+def city_value(frame: Tables, indicator: str, year: int, kind: str = "realisation") -> float:
     """Return the city's figure, in any letter: what an area's letter sets beside its own
     (``brief.publish_value(..., city=ind.city_value(...))``)."""
+    frame = _tables("city_value", frame)
     _asked("city_value", indicator=indicator, year=year, kind=kind)
     return value_for(frame, indicator, year, kind, area=city(frame))
 
@@ -695,8 +763,9 @@ def _span(years: list[int]) -> str:
     return ", ".join(map(str, years))
 
 
-def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
+def by_area(frame: Tables, indicator: str, year: int, kind: str = "realisation") -> pd.Series:
     """Return an indicator's values for ``year`` by area (the city total left out)."""
+    frame = _tables("by_area", frame)
     year = _asked("by_area", indicator=indicator, year=year, kind=kind)
     rows = _of_indicators(frame, [indicator])
     rows = rows[(rows["kind"] == kind) & (rows["year"] == year) & (rows["area"] != city(frame))]
@@ -712,7 +781,7 @@ def by_area(frame: pd.DataFrame, indicator: str, year: int, kind: str = "realisa
 
 
 def source_note(
-    frame: pd.DataFrame,
+    frame: Tables,
     indicators: Iterable[str],
     years: Iterable[int] | None = None,
     areas: bool = False,
@@ -722,6 +791,7 @@ def source_note(
     Lists the distinct sources of the rows used; when any of them is marked fictitious the
     note ends by naming the years whose figures are illustrations, not real data.
     """
+    frame = _tables("source_note", frame)
     indicators = _names("source_note", indicators)
     rows = _of_indicators(frame, indicators)
     if years is not None:
@@ -773,7 +843,7 @@ def target_sentence(realisation: float, target: float, higher_is_better: bool = 
 
 
 def indicator_table(
-    frame: pd.DataFrame,
+    frame: Tables,
     catalogue: pd.DataFrame,
     indicators: list[str],
     year: int,
@@ -786,6 +856,7 @@ def indicator_table(
     NaN, which the letter prints as "n.v.t.". Rows differ in unit (count, percent, euro),
     so the units come back per row for ``publish_table(row_units=...)``.
     """
+    frame = _tables("indicator_table", frame)
     indicators = _names("indicator_table", indicators)
     year = _whole_year("indicator_table", year)
     years = list(range(year - years_back, year + 1))
