@@ -136,3 +136,56 @@ def test_a_temporary_file_left_by_a_killed_write_goes_when_a_table_is_kept(proje
 
     assert not left.exists()
     assert writing.exists()  # another process may be writing it now
+
+
+def mapped_from(array) -> object:
+    """Return what the memory of ``array`` finally belongs to (an mmap, or an array)."""
+    while True:
+        if isinstance(array, memoryview):
+            array = array.obj
+        elif getattr(array, "base", None) is not None:
+            array = array.base
+        else:
+            return array
+
+
+def test_a_kept_tables_numbers_are_the_mapped_file_and_a_notebook_may_still_change_them(
+    project,
+):
+    import mmap
+
+    checked = load_data("jeugd", project)
+    kept = load_data("jeugd", project)
+    before = kept.copy()
+
+    # Not copied into memory of their own: the file's bytes, read where they are looked at.
+    for column in ("year", "value", "row"):
+        assert isinstance(mapped_from(kept[column].to_numpy()), mmap.mmap), column
+    # Changed in place, as a notebook may; the cache and the next read keep the numbers.
+    kept.loc[kept.index[0], "value"] = -1.0
+    kept["year"] += 1
+    again = load_data("jeugd", project)
+
+    assert kept["value"].iloc[0] == -1.0 and (kept["year"] == before["year"] + 1).all()
+    pd.testing.assert_frame_equal(again, before)
+    pd.testing.assert_frame_equal(again, checked)
+
+
+def test_a_kept_table_alone_in_its_process_is_changed_in_place_not_in_the_file(project):
+    from brief.notebook.data import _table_key
+    from brief.project.settings import load_settings
+
+    path = project.data_dir / "jeugd.csv"
+    load_data("jeugd", project)
+    tablecache.finish_writing()
+    key = _table_key(path, project, load_settings(project.root))[1]
+    cache = project.outputs_dir / ".cache"
+    frame, _notes, _facts = tablecache.read_table(cache, path, key)
+
+    # No other frame shares these columns: pandas writes into them, not into a copy.
+    frame.loc[frame.index[0], "value"] = 12345.0
+    frame.iloc[1, frame.columns.get_loc("row")] = 99
+
+    assert frame["value"].iloc[0] == 12345.0 and frame["row"].iloc[1] == 99
+    reread, _notes, _facts = tablecache.read_table(cache, path, key)
+    assert reread["value"].iloc[0] != 12345.0 and reread["row"].iloc[1] == 3
