@@ -5,6 +5,8 @@ filter over every row), and the answers must be the same: figures, series, their
 (the data rows behind them), the rows selected, and the errors and gaps with their words.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 
 from brief.exceptions import DataError
 from brief.notebook import indicators as ind
+from brief.notebook import rowindex
 from brief.notebook.validate import TEXT
 
 CITY = "Stad"
@@ -43,12 +46,12 @@ def long_table(rows: list[tuple], dtype=TEXT) -> pd.DataFrame:
 
 def scanned(function, *args, **kwargs):
     """Return what ``function`` answers, or the error it raises, with the index switched off."""
-    saved = ind._lookup
-    ind._lookup = lambda frame: None
+    saved = rowindex.lookup
+    rowindex.lookup = lambda frame: None
     try:
         return answer(function, *args, **kwargs)
     finally:
-        ind._lookup = saved
+        rowindex.lookup = saved
 
 
 def answer(function, *args, **kwargs):
@@ -128,13 +131,13 @@ def test_every_question_gets_the_answer_the_filter_gives(rows, asked, shuffle):
 def test_a_table_joined_from_indexed_tables_answers_as_the_filter(parts, asked):
     tables = [long_table(rows) for rows in parts]
     for table in tables:
-        ind._lookup(table)  # as a notebook's first question on each table makes it
+        rowindex.lookup(table)  # as a notebook's first question on each table makes it
     frame = pd.concat(tables)
     indicator, year, kind, area = asked
 
-    joined = ind._lookup(frame)
+    joined = rowindex.lookup(frame)
 
-    assert isinstance(joined, ind._Joined)  # found through the parts', not sorted again
+    assert isinstance(joined, rowindex.Joined)  # found through the parts', not sorted again
     same_both_ways(ind.value_for, frame, indicator, year, kind, area)
     same_both_ways(ind.series, frame, indicator, kind, area)
     same_both_ways(ind.target_year, frame, indicator, year, area)
@@ -213,7 +216,7 @@ def test_a_list_of_tables_keeps_each_ones_city_and_file():
     assert figure == 7
     assert [(r.file, r.row) for r in ind.lineage_of(figure).rows] == [("data/p1.csv", 2)]
     assert ind.by_area(tables, "a", 2023).to_dict() == {"Noord": 4.0}
-    assert ind._lookup(tables[0]) is not None and ind._lookup(tables[1]) is not None
+    assert rowindex.lookup(tables[0]) is not None and rowindex.lookup(tables[1]) is not None
     with pytest.raises(DataError) as raised:
         ind.value_for(tables, "c", 2023)
     assert str(raised.value).startswith(
@@ -235,12 +238,12 @@ def test_anything_but_tables_is_refused_with_what_to_pass(given_as):
 def test_a_joined_table_of_a_table_without_an_index_gets_its_own():
     one = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
     other = long_table([("a", 2022, CITY, 3, "realisation", "CBS")])
-    ind._lookup(one)
+    rowindex.lookup(one)
 
     frame = pd.concat([one, other.iloc[:1]])
-    made = ind._lookup(frame)
+    made = rowindex.lookup(frame)
 
-    assert isinstance(made, ind._Lookup)
+    assert isinstance(made, rowindex.Lookup)
     assert list(ind.series(frame, "a")) == [3.0, 9.0]
 
 
@@ -299,13 +302,13 @@ def test_a_table_keeps_its_index_until_its_columns_change():
         [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 1, "realisation", "CBS")]
     )
 
-    first = ind._lookup(frame)
+    first = rowindex.lookup(frame)
 
-    assert first is not None and ind._lookup(frame) is first
-    assert ind._lookup(frame.copy(deep=False)) is first  # the same columns: the same index
-    assert ind._lookup(frame[frame["indicator"] == "a"]) is not first  # another table
+    assert first is not None and rowindex.lookup(frame) is first
+    assert rowindex.lookup(frame.copy(deep=False)) is first  # the same columns: the same index
+    assert rowindex.lookup(frame[frame["indicator"] == "a"]) is not first  # another table
     frame["area"] = frame["area"].str.upper()
-    assert ind._lookup(frame) is not first
+    assert rowindex.lookup(frame) is not first
     assert answer(ind.value_for, frame, "a", 2023, area="STAD")[1] == 9
 
 
@@ -313,7 +316,7 @@ def test_a_table_without_arrow_text_is_filtered_as_before():
     rows = [("a", 2023, CITY, 9, "realisation", "CBS"), ("a", 2022, CITY, 3, "target", "CBS")]
     frame = long_table(rows, dtype=object)
 
-    assert ind._lookup(frame) is None
+    assert rowindex.lookup(frame) is None
     assert answer(ind.value_for, frame, "a", 2023) == answer(
         ind.value_for, long_table(rows), "a", 2023
     )
@@ -359,3 +362,64 @@ def test_a_suggested_row_is_written_as_the_file_writes_rows(project, kept):
     assert (
         style.row("x", 2030, "Noord", "realisation") == "x;2030;Noord;<value>;Realisatie;<source>"
     )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=rows_strategy, asked=question)
+def test_a_table_read_back_from_the_cache_answers_through_the_index_kept_with_it(
+    rows, asked, tmp_path_factory
+):
+    from brief.notebook import tablecache
+
+    folder = tmp_path_factory.mktemp("cache")
+    written = long_table(rows).drop(columns=["file"])
+    tablecache.write_table(folder, Path("data/x.csv"), "k" * 64, written, [], {"kind_words": {}})
+    frame, _notes, _facts = tablecache.read_table(folder, Path("data/x.csv"), "k" * 64)
+    frame["file"] = written.assign(file="data/x.csv")["file"].astype(TEXT)
+    frame.attrs.update(city=CITY, path="data/x.csv")
+    indicator, year, kind, area = asked
+    made, making = [], rowindex.Lookup.__init__
+    rowindex.Lookup.__init__ = lambda self, arrays: made.append(arrays)
+    try:
+        lookup = rowindex.lookup(frame)
+    finally:
+        rowindex.Lookup.__init__ = making
+
+    assert isinstance(lookup, rowindex.Lookup) and not made  # kept, not sorted again
+    same_both_ways(ind.value_for, frame, indicator, year, kind, area)
+    same_both_ways(ind.series, frame, indicator, kind, area)
+    same_both_ways(ind.by_area, frame, indicator, year, kind)
+    same_both_ways(ind.years_until, frame, year, [indicator, "b"])
+    same_both_ways(ind.source_note, frame, [indicator, "c"], [year])
+
+
+def test_an_index_that_does_not_fit_its_table_is_made_anew():
+    frame = long_table(
+        [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
+    )
+    one_row = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
+    order, keys, names = rowindex.kept_index(one_row)
+
+    rowindex.adopt_index(frame, order, keys, names)  # one row's index for a table of two
+
+    assert len(rowindex.lookup(frame).order) == 2
+    assert ind.value_for(frame, "b", 2023) == 7
+
+
+@pytest.mark.parametrize("damage", ["a position past the end", "keys out of order"])
+def test_a_damaged_index_is_made_anew(damage):
+    rows = [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
+    order, keys, names = rowindex.kept_index(long_table(rows))
+    order, keys = order.copy(), keys.copy()
+    if damage == "a position past the end":
+        order[0] = 5
+    else:
+        keys = keys[::-1].copy()
+    frame = long_table(rows)
+
+    rowindex.adopt_index(frame, order, keys, names)
+
+    assert list(rowindex.lookup(frame).order) == [0, 1]
+    assert ind.value_for(frame, "a", 2023) == 9 and ind.value_for(frame, "b", 2023) == 7

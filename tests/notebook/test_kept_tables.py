@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from brief.notebook import data, indicators, tablecache
+from brief.notebook import data, indicators, rowindex, tablecache
 from brief.notebook.data import keep_tables, load_catalogue, load_data
 
 
@@ -83,7 +83,7 @@ def test_a_kept_table_shares_its_index(project):
 
     one, other = load_data("jeugd", project), load_data("jeugd", project)
 
-    assert indicators._lookup(one) is indicators._lookup(other)
+    assert rowindex.lookup(one) is rowindex.lookup(other)
 
 
 def test_a_file_changed_since_it_was_kept_is_read_anew(project, reads):

@@ -256,11 +256,11 @@ class _Zygote:
 
     def _keep(self, project) -> None:
         """Keep what the cache holds of ``project``'s data files."""
-        from brief.notebook import data, indicators
+        from brief.notebook import data, rowindex
 
         self.kept = True
         with contextlib.suppress(Exception):  # then the kernels read the files themselves
-            data.keep_tables(project, indicators.index_rows)
+            data.keep_tables(project, rowindex.index_rows)
         gc.freeze()  # as after the imports: the collector leaves them alone in every kernel
 
     def _check_project(self, root: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import reprlib
-import weakref
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 from brief.exceptions import BriefError, DataError
 from brief.formatting import format_value
 from brief.i18n import _
+from brief.notebook import rowindex
 from brief.notebook.data import FICTITIOUS_MARK, LINEAGE_COLUMNS
 from brief.project.paths import find_project
 from brief.project.settings import DEFAULT_GAP_TEXT
@@ -393,164 +393,7 @@ def _suggested_row(frame: Tables, indicator: str, year: int, area: str, kind: st
 
 
 # --- finding rows ------------------------------------------------------------------------
-# A notebook asks for one figure at a time, and a national table has a million rows: each
-# question filtering the whole table would cost tens of milliseconds, and a letter asks
-# hundreds. So a table brief.load_data read gets an index once, on the first question: its
-# rows ordered by indicator, kind and area, found by binary search. The rows it gives are
-# those the filter gives, in the table's order. It is kept for the table's key columns (not
-# in attrs, which pandas copies to every selection): Arrow's arrays never change, so every
-# table that holds the same ones (a copy of a table, the tables a forking process hands
-# its kernels) shares it, and a notebook that changes a cell of them gets a new one. A table
-# joined with pd.concat from tables that have one is found through theirs, without sorting
-# its rows again.
-
-_KEY = ("indicator", "kind", "area")
-
-
-class _Lookup:
-    """The positions of a table's rows, by indicator, kind and area."""
-
-    def __init__(self, arrays: tuple) -> None:
-        import pyarrow.compute as pc
-
-        # The columns it was made from, to see they are the same; not kept alive by it.
-        self.arrays = tuple(weakref.ref(array) for array in arrays)
-        encoded = [pc.dictionary_encode(array).combine_chunks() for array in arrays]
-        self.codes: list[dict[str, int]] = [
-            {name: code for code, name in enumerate(column.dictionary.to_pylist())}
-            for column in encoded
-        ]
-        self.sizes = [len(codes) for codes in self.codes]
-        # One number per key must fit in 64 bits: it always does for a table that fits in memory.
-        self.usable = math.prod(max(size, 1) for size in self.sizes) < 2**62
-        key = np.zeros(len(arrays[0]), dtype=np.int64)
-        unknown = np.zeros(len(arrays[0]), dtype=bool)
-        for column, size in zip(encoded, self.sizes, strict=True):
-            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            unknown |= codes < 0  # an empty cell: no name finds it, as no filter does
-            key = key * size + codes
-        key[unknown] = -1
-        self.order = np.argsort(key, kind="stable")  # stable: a table's order within a key
-        self.keys = key[self.order]
-
-    def positions(self, indicator, kind, area) -> np.ndarray:
-        """Return the positions of the rows of this indicator, kind and area, in order."""
-        codes = [
-            names.get(name) for names, name in zip(self.codes, (indicator, kind, area), strict=True)
-        ]
-        if None in codes:
-            return self.order[:0]
-        key = (codes[0] * self.sizes[1] + codes[1]) * self.sizes[2] + codes[2]
-        return self._between(key, key + 1)
-
-    def of_indicators(self, indicators) -> np.ndarray:
-        """Return the positions of the rows of any of ``indicators``, in order."""
-        width = self.sizes[1] * self.sizes[2]
-        found = [
-            self._between(code * width, (code + 1) * width)
-            for name in dict.fromkeys(indicators)
-            if (code := self.codes[0].get(name)) is not None
-        ]
-        return np.sort(np.concatenate(found)) if found else self.order[:0]
-
-    def _between(self, low: int, high: int) -> np.ndarray:
-        start, stop = np.searchsorted(self.keys, [low, high])
-        return self.order[start:stop]
-
-
-class _Joined:
-    """The index of tables joined one after the other (pd.concat): each part's own.
-
-    A part's rows of a key are in order and the parts follow each other, so the rows of
-    the joined table are each part's, moved by the rows before it, one part after another.
-    """
-
-    def __init__(self, arrays: tuple, parts: list[tuple[int, _Lookup]]) -> None:
-        self.arrays = tuple(weakref.ref(array) for array in arrays)
-        self.parts = parts  # (the position of the part's first row, its index)
-        self.usable = all(lookup.usable for _start, lookup in parts)
-
-    def positions(self, indicator, kind, area) -> np.ndarray:
-        return self._joined(lambda lookup: lookup.positions(indicator, kind, area))
-
-    def of_indicators(self, indicators) -> np.ndarray:
-        return self._joined(lambda lookup: lookup.of_indicators(indicators))
-
-    def _joined(self, found) -> np.ndarray:
-        return np.concatenate([found(lookup) + start for start, lookup in self.parts])
-
-
-# By the identities of a table's key columns; an entry goes with its indicator column.
-_LOOKUPS: dict[tuple[int, ...], _Lookup | _Joined] = {}
-
-
-def _lookup(frame: pd.DataFrame) -> _Lookup | _Joined | None:
-    """Return the index of ``frame``, made on first use; None where the filter must do.
-
-    Only a table whose key columns Arrow holds gets one: those change only by being
-    replaced, so an index is known to be a table's own while they are the same objects.
-    """
-    import pyarrow as pa
-
-    try:
-        arrays = tuple(getattr(frame[column].array, "_pa_array", None) for column in _KEY)
-    except (KeyError, TypeError, ValueError, AttributeError):  # the filter says what
-        return None
-    text = (pa.string(), pa.large_string())
-    if not all(isinstance(array, pa.ChunkedArray) and array.type in text for array in arrays):
-        return None
-    made = _LOOKUPS.get(key := tuple(map(id, arrays)))
-    if made is None or not all(r() is a for r, a in zip(made.arrays, arrays, strict=True)):
-        made = _joined(arrays) or _Lookup(arrays)
-        _LOOKUPS[key] = made
-        weakref.finalize(arrays[0], _LOOKUPS.pop, key, None)
-    return made if made.usable else None
-
-
-def index_rows(frame: pd.DataFrame) -> None:
-    """Make the index of ``frame`` now, not on its first question: a process that forks
-    kernels does, so that they share it."""
-    _lookup(frame)
-
-
-def _joined(arrays: tuple) -> _Joined | None:
-    """Return the index of a table joined from tables that have one, through theirs; None
-    when it is not such a table (then it gets its own)."""
-    if arrays[0].num_chunks < 2 or any(a.num_chunks != arrays[0].num_chunks for a in arrays):
-        return None
-    parts, start = [], 0
-    for chunks in zip(*(array.chunks for array in arrays), strict=True):
-        lookup = _part(chunks)
-        if lookup is None:
-            return None
-        parts.append((start, lookup))
-        start += len(chunks[0])
-    return _Joined(arrays, parts)
-
-
-def _part(chunks: tuple) -> _Lookup | None:
-    """Return the index of a table whose key columns are exactly ``chunks`` (one chunk
-    each), if one is known: Arrow's buffers never change, so the same memory, from the same
-    place for as many rows, holds the same names."""
-    for made in list(_LOOKUPS.values()):
-        if not isinstance(made, _Lookup):
-            continue
-        arrays = [ref() for ref in made.arrays]
-        if all(a is not None and a.num_chunks == 1 for a in arrays) and all(
-            _same(a.chunk(0), chunk) for a, chunk in zip(arrays, chunks, strict=True)
-        ):
-            return made
-    return None
-
-
-def _same(one, other) -> bool:
-    """Return whether two Arrow arrays are views of the same memory, rows and type."""
-    if one.type != other.type or one.offset != other.offset or len(one) != len(other):
-        return False
-    return all(
-        (a is None and b is None) or (a is not None and b is not None and a.address == b.address)
-        for a, b in zip(one.buffers(), other.buffers(), strict=True)
-    )
+# Through the table's index (brief.notebook.rowindex) where it has one, else by filtering.
 
 
 def _hashable(*names) -> bool:
@@ -592,7 +435,7 @@ def _rows(frame: Tables, indicator: str, kind: str, area: str | None) -> pd.Data
 
 
 def _rows_of(frame: pd.DataFrame, indicator: str, kind: str, area: str) -> pd.DataFrame:
-    lookup = _lookup(frame) if _hashable(indicator, kind, area) else None
+    lookup = rowindex.lookup(frame) if _hashable(indicator, kind, area) else None
     if lookup is not None:
         return _select(frame, lookup.positions(indicator, kind, area))
     return frame[
@@ -606,7 +449,7 @@ def _of_indicators(frame: Tables, indicators: list) -> pd.DataFrame:
 
 
 def _of_indicators_of(frame: pd.DataFrame, indicators: list) -> pd.DataFrame:
-    lookup = _lookup(frame) if _hashable(*indicators) else None
+    lookup = rowindex.lookup(frame) if _hashable(*indicators) else None
     if lookup is not None:
         return _select(frame, lookup.of_indicators(indicators))
     return frame[frame["indicator"].isin(indicators)]

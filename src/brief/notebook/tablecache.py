@@ -42,7 +42,7 @@ import brief
 from brief.files import file_hash, racy
 from brief.records import ReadNote
 
-CACHE_FORMAT = 1  # bump when what is kept changes shape
+CACHE_FORMAT = 2  # bump when what is kept changes shape
 CHECK_WAIT = 300  # seconds a process waits for another that checks the same file
 # A temporary file this many seconds old was left by a process killed while writing it
 # (a table takes a fraction of a second to write): it goes when the next table is kept.
@@ -53,6 +53,7 @@ CHECKING_CODE = (
     "notebook/validate.py",
     "notebook/problems.py",
     "notebook/rowstyle.py",
+    "notebook/rowindex.py",  # the index kept with a table
     "records.py",
     "formatting.py",
 )
@@ -155,7 +156,11 @@ def read_table(
         notes = [ReadNote.model_validate(note) for note in kept["notes"]]
         if any(column.num_chunks > 1 for column in table.columns):  # kept by an older brief
             table = table.combine_chunks()
-    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        index = None
+        if kept.get("index") is not None:
+            index = [_numbers(table.column(name)) for name in INDEX_COLUMNS]
+            table = table.drop_columns(list(INDEX_COLUMNS))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException):
         return None
     if kept.get("key") != key:
         return None
@@ -165,7 +170,16 @@ def read_table(
         split_blocks=True,  # each column its own array: none is copied to join others
     )
     _numbers_in_place(frame, table, mapped, source)
+    if index is not None:
+        from brief.notebook.rowindex import adopt_index
+
+        adopt_index(frame, *index, kept["index"])
     return frame, notes, kept["facts"]
+
+
+def _numbers(column):
+    """Return a column of whole numbers as a (read-only) array of the mapped bytes."""
+    return column.chunk(0).to_numpy() if column.num_chunks == 1 else column.to_numpy()
 
 
 def _numbers_in_place(frame: pd.DataFrame, table, mapped: mmap.mmap, source) -> None:
@@ -194,6 +208,11 @@ def _numbers_in_place(frame: pd.DataFrame, table, mapped: mmap.mmap, source) -> 
         frame[name] = pd.Series(numbers, index=frame.index, copy=False)
 
 
+# The index for finding figures (brief.notebook.rowindex.kept_index), kept as two more
+# columns of the table, beside it in the same file: read back together or not at all.
+INDEX_COLUMNS = ("brief index order", "brief index keys")
+
+
 def write_table(
     folder: Path,
     data_file: Path,
@@ -212,11 +231,18 @@ def write_table(
     """
     import pyarrow as pa
 
+    from brief.notebook.rowindex import kept_index
+
     path = table_file(folder, data_file, key)
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
     # Made here, not in the thread: pandas is not made to be read from two threads at once.
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    index = kept_index(frame)  # the checking notebook's first question finds it made
+    if index is not None:
+        *numbers, kept["index"] = index
+        for name, column in zip(INDEX_COLUMNS, numbers, strict=True):
+            table = table.append_column(name, pa.array(column, type=pa.int64()))
     table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
     if held is None:
         _write_arrow(folder, data_file, path, table)
