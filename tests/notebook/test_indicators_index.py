@@ -400,7 +400,7 @@ def test_an_index_that_does_not_fit_its_table_is_made_anew():
         [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
     )
     one_row = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
-    order, keys, names = rowindex.kept_index(one_row)
+    order, keys, names = rowindex.kept_index(rowindex.key_arrays(one_row))
 
     rowindex.adopt_index(frame, order, keys, names)  # one row's index for a table of two
 
@@ -411,7 +411,7 @@ def test_an_index_that_does_not_fit_its_table_is_made_anew():
 @pytest.mark.parametrize("damage", ["a position past the end", "keys out of order"])
 def test_a_damaged_index_is_made_anew(damage):
     rows = [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
-    order, keys, names = rowindex.kept_index(long_table(rows))
+    order, keys, names = rowindex.kept_index(rowindex.key_arrays(long_table(rows)))
     order, keys = order.copy(), keys.copy()
     if damage == "a position past the end":
         order[0] = 5

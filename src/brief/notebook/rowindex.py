@@ -117,6 +117,12 @@ def lookup(frame: pd.DataFrame) -> Lookup | Joined | None:
     Only a table whose key columns Arrow holds gets one: those change only by being
     replaced, so an index is known to be a table's own while they are the same objects.
     """
+    arrays = key_arrays(frame)
+    return None if arrays is None else _lookup_of(arrays)
+
+
+def key_arrays(frame: pd.DataFrame) -> tuple | None:
+    """Return the Arrow arrays of the key columns of ``frame``, or None where it has none."""
     import pyarrow as pa
 
     try:
@@ -126,6 +132,10 @@ def lookup(frame: pd.DataFrame) -> Lookup | Joined | None:
     text = (pa.string(), pa.large_string())
     if not all(isinstance(array, pa.ChunkedArray) and array.type in text for array in arrays):
         return None
+    return arrays
+
+
+def _lookup_of(arrays: tuple) -> Lookup | Joined | None:
     made = _LOOKUPS.get(key := tuple(map(id, arrays)))
     if made is None or not all(r() is a for r, a in zip(made.arrays, arrays, strict=True)):
         made = _joined(arrays) or Lookup(arrays)
@@ -146,11 +156,12 @@ def index_rows(frame: pd.DataFrame) -> None:
 # where no zygote shares it (Windows, a Dask worker), and in the zygote itself.
 
 
-def kept_index(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[list[str]]] | None:
-    """Return the index of ``frame`` as it is kept with the table: the order of its rows,
-    their keys in that order, and the names each key column's numbers stand for; None
-    where the table gets none."""
-    made = lookup(frame)
+def kept_index(arrays: tuple) -> tuple[np.ndarray, np.ndarray, list[list[str]]] | None:
+    """Return the index of the table whose key columns are ``arrays`` (:func:`key_arrays`)
+    as it is kept with the table: the order of its rows, their keys in that order, and the
+    names each key column's numbers stand for; None where the table gets none. Made here
+    unless it was made already, and then the table's, as :func:`lookup` makes it."""
+    made = _lookup_of(arrays)
     if not isinstance(made, Lookup):
         return None
     return made.order, made.keys, [list(codes) for codes in made.codes]

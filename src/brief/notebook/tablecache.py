@@ -226,32 +226,28 @@ def write_table(
 
     With ``held`` (the right to check the file, from :func:`checking`) the file is written
     by a thread of its own, so the notebook goes on meanwhile (a million rows: a fifth of
-    a second), and the right is let go once it is written: a process waiting for it then
-    reads the table. :func:`finish_writing` waits for such threads.
+    a second, and a tenth more for the index kept with it), and the right is let go once
+    it is written: a process waiting for it then reads the table. :func:`finish_writing`
+    waits for such threads.
     """
     import pyarrow as pa
 
-    from brief.notebook.rowindex import kept_index
+    from brief.notebook.rowindex import key_arrays
 
     path = table_file(folder, data_file, key)
     kept = {"key": key, "notes": [note.model_dump(mode="json") for note in notes]}
     kept["facts"] = facts
     # Made here, not in the thread: pandas is not made to be read from two threads at once.
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    index = kept_index(frame)  # the checking notebook's first question finds it made
-    if index is not None:
-        *numbers, kept["index"] = index
-        for name, column in zip(INDEX_COLUMNS, numbers, strict=True):
-            table = table.append_column(name, pa.array(column, type=pa.int64()))
-    table = table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
+    arrays = key_arrays(frame)  # Arrow's, which never change: the thread may read them
     if held is None:
-        _write_arrow(folder, data_file, path, table)
+        _write_arrow(folder, data_file, path, _with_index(table, arrays, kept))
         return
 
     def write() -> None:
         try:
             with contextlib.suppress(Exception):  # nothing kept: the file is checked again
-                _write_arrow(folder, data_file, path, table)
+                _write_arrow(folder, data_file, path, _with_index(table, arrays, kept))
         finally:
             held.release()
 
@@ -261,6 +257,21 @@ def write_table(
 
 
 _WRITERS: list[threading.Thread] = []
+
+
+def _with_index(table, arrays: tuple | None, kept: dict):
+    """Return ``table`` with its index (made now, unless a notebook's question made it
+    first) and with ``kept`` as its metadata."""
+    import pyarrow as pa
+
+    from brief.notebook.rowindex import kept_index
+
+    index = kept_index(arrays) if arrays is not None else None
+    if index is not None:
+        *numbers, kept["index"] = index
+        for name, column in zip(INDEX_COLUMNS, numbers, strict=True):
+            table = table.append_column(name, pa.array(column, type=pa.int64()))
+    return table.replace_schema_metadata({b"brief": json.dumps(kept).encode()})
 
 
 def finish_writing() -> None:
