@@ -160,16 +160,16 @@ def read_table(
         if kept.get("index") is not None:
             index = [_numbers(table.column(name)) for name in INDEX_COLUMNS]
             table = table.drop_columns(list(INDEX_COLUMNS))
+        if kept.get("key") != key:
+            return None
+        frame = table.to_pandas(
+            types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get,
+            use_threads=threads,
+            split_blocks=True,  # each column its own array: none is copied to join others
+        )
+        _numbers_in_place(frame, table, mapped, source)
     except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException):
-        return None
-    if kept.get("key") != key:
-        return None
-    frame = table.to_pandas(
-        types_mapper={pa.large_string(): TEXT, pa.string(): TEXT}.get,
-        use_threads=threads,
-        split_blocks=True,  # each column its own array: none is copied to join others
-    )
-    _numbers_in_place(frame, table, mapped, source)
+        return None  # a damaged file: the data file is checked again
     if index is not None:
         from brief.notebook.rowindex import adopt_index
 
