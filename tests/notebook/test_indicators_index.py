@@ -408,15 +408,21 @@ def test_an_index_that_does_not_fit_its_table_is_made_anew():
     assert ind.value_for(frame, "b", 2023) == 7
 
 
-@pytest.mark.parametrize("damage", ["a position past the end", "keys out of order"])
+@pytest.mark.parametrize(
+    "damage", ["a position past the end", "keys out of order", "a name twice", "a key past"]
+)
 def test_a_damaged_index_is_made_anew(damage):
     rows = [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
     order, keys, names = rowindex.kept_index(rowindex.key_arrays(long_table(rows)))
     order, keys = order.copy(), keys.copy()
     if damage == "a position past the end":
         order[0] = 5
-    else:
+    elif damage == "keys out of order":
         keys = keys[::-1].copy()
+    elif damage == "a name twice":
+        names = [["a", "a"], *names[1:]]
+    else:
+        keys[-1] = 1000
     frame = long_table(rows)
 
     rowindex.adopt_index(frame, order, keys, names)

@@ -258,8 +258,8 @@ def _refuse_runaway_csv(path: Path, content) -> None:
 def _count_lines(content, step: int = 2**20) -> int:
     """Return the number of line breaks in ``content`` (bytes or a map), a piece at a time.
 
-    A piece is copied to be counted: a megabyte at a time, the same memory serves every
-    piece, where 16 MB pieces took new memory each time (half the time of counting).
+    A piece is copied to be counted. A megabyte at a time, the same memory serves every
+    piece; 16 MB pieces took new memory each time, which was half the time of counting.
     """
     return sum(content[start : start + step].count(b"\n") for start in range(0, len(content), step))
 

@@ -183,13 +183,23 @@ def adopt_index(frame: pd.DataFrame, order: np.ndarray, keys: np.ndarray, names)
         and isinstance(names, list)
         and len(names) == len(_KEY)
         and all(
-            isinstance(column, list) and all(isinstance(n, str) for n in column) for column in names
+            isinstance(column, list)
+            and all(isinstance(name, str) for name in column)
+            and len(set(column)) == len(column)
+            for column in names
         )
     )
-    # Positions within the table, keys in order: a damaged file gives no row it lacks.
+    # Positions within the table, keys in order and within the names: a damaged file gives
+    # no row the table lacks, and no name another's rows.
     if not fits or (
         len(order)
-        and (order.min() < 0 or order.max() >= len(frame) or not (keys[1:] >= keys[:-1]).all())
+        and (
+            order.min() < 0
+            or order.max() >= len(frame)
+            or not (keys[1:] >= keys[:-1]).all()
+            or keys[0] < -1
+            or keys[-1] >= math.prod(max(len(column), 1) for column in names)
+        )
     ):
         return
     key = tuple(map(id, arrays))
