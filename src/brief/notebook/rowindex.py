@@ -29,16 +29,8 @@ class Lookup:
     def __init__(self, arrays: tuple) -> None:
         import pyarrow.compute as pc
 
-        # The columns it was made from, to see they are the same; not kept alive by it.
-        self.arrays = tuple(weakref.ref(array) for array in arrays)
         encoded = [pc.dictionary_encode(array).combine_chunks() for array in arrays]
-        self.codes: list[dict[str, int]] = [
-            {name: code for code, name in enumerate(column.dictionary.to_pylist())}
-            for column in encoded
-        ]
-        self.sizes = [len(codes) for codes in self.codes]
-        # One number per key must fit in 64 bits: it always does for a table that fits in memory.
-        self.usable = math.prod(max(size, 1) for size in self.sizes) < 2**62
+        self._name(arrays, [column.dictionary.to_pylist() for column in encoded])
         key = np.zeros(len(arrays[0]), dtype=np.int64)
         unknown = np.zeros(len(arrays[0]), dtype=bool)
         for column, size in zip(encoded, self.sizes, strict=True):
@@ -53,12 +45,20 @@ class Lookup:
     def kept(cls, arrays: tuple, order: np.ndarray, keys: np.ndarray, names: list) -> Lookup:
         """Return the index kept with a checked table (see :func:`kept_index`)."""
         made = cls.__new__(cls)
-        made.arrays = tuple(weakref.ref(array) for array in arrays)
-        made.codes = [{name: code for code, name in enumerate(column)} for column in names]
-        made.sizes = [len(codes) for codes in made.codes]
-        made.usable = math.prod(max(size, 1) for size in made.sizes) < 2**62
+        made._name(arrays, names)
         made.order, made.keys = order, keys
         return made
+
+    def _name(self, arrays: tuple, names: list) -> None:
+        """Remember the key columns and the names each one's numbers stand for."""
+        # The columns it was made from, to see they are the same; not kept alive by it.
+        self.arrays = tuple(weakref.ref(array) for array in arrays)
+        self.codes: list[dict[str, int]] = [
+            {name: code for code, name in enumerate(column)} for column in names
+        ]
+        self.sizes = [len(codes) for codes in self.codes]
+        # One number per key must fit in 64 bits: it always does for a table that fits in memory.
+        self.usable = math.prod(max(size, 1) for size in self.sizes) < 2**62
 
     def positions(self, indicator, kind, area) -> np.ndarray:
         """Return the positions of the rows of this indicator, kind and area, in order."""
