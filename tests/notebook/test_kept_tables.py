@@ -154,3 +154,19 @@ def test_keeping_tables_starts_no_thread(project):
 
     # None more (one a test before let go may still be leaving): the zygote forks afterwards.
     assert len(os.listdir("/proc/self/task")) <= before
+
+
+def test_checking_the_data_files_reads_the_catalogue_once(project, monkeypatch):
+    monkeypatch.setattr(data, "_CATALOGUES", {})
+    reads = []
+    read_catalogue = data._read_catalogue
+    monkeypatch.setattr(
+        data, "_read_catalogue", lambda path: reads.append(path) or read_catalogue(path)
+    )
+
+    data.check_data_files(project)
+
+    assert len(data.data_files(project)) > 1 and len(reads) == 1
+    assert len(list((project.outputs_dir / ".cache").glob("*.arrow"))) == len(
+        data.data_files(project)
+    )

@@ -913,6 +913,7 @@ def check_data_files(project: ProjectPaths) -> None:
     keep it there; a file with problems is left for the notebook that reads it to report."""
     settings = load_settings(project.root)
     cache = tablecache.cache_dir(project.outputs_dir)
+    _keep_catalogue(project)  # read once here, not again for every file checked against it
 
     def kept(path: Path) -> bool:  # by its hash as remembered: no file is read for this
         with contextlib.suppress(BriefError, OSError):
