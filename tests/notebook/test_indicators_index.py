@@ -235,6 +235,15 @@ def test_anything_but_tables_is_refused_with_what_to_pass(given_as):
     )
 
 
+def test_a_list_with_something_else_in_it_is_shown_readably():
+    table = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
+
+    with pytest.raises(TypeError) as raised:
+        ind.source_note([table, None], ["a"])
+
+    assert str(raised.value).endswith("[jeugd, ouderen], not [<table>, None].")
+
+
 def test_a_joined_table_of_a_table_without_an_index_gets_its_own():
     one = long_table([("a", 2023, CITY, 9, "realisation", "CBS")])
     other = long_table([("a", 2022, CITY, 3, "realisation", "CBS")])

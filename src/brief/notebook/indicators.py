@@ -53,8 +53,20 @@ def _tables(function: str, frame) -> list[pd.DataFrame]:
         _(
             "{function}: give a table brief.load_data read, or a list of them such as "
             "[jeugd, ouderen], not {value}."
-        ).format(function=function, value=reprlib.repr(frame))
+        ).format(function=function, value=_shown(frame))
     )
+
+
+def _shown(value) -> str:
+    """Return ``value`` as a message shows it: a table as <table>, anything else as Python
+    writes it, shortened (a table's own text would be dozens of lines)."""
+    if isinstance(value, pd.DataFrame):
+        # TRANSLATORS: stands for a table in a list a message shows, as in [<table>, None]
+        return _("<table>")
+    if isinstance(value, list | tuple):
+        shown = [_shown(item) for item in value[:4]] + (["..."] if len(value) > 4 else [])
+        return ("[{}]" if isinstance(value, list) else "({})").format(", ".join(shown))
+    return reprlib.repr(value)
 
 
 def _each(frame: Tables) -> list[pd.DataFrame]:
