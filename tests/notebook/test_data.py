@@ -2,6 +2,7 @@ import gettext
 import io
 import json
 import os
+import shutil
 import time
 
 import pandas as pd
@@ -315,6 +316,44 @@ MAPPED_FILES = {
     "semicolons, and a short row for pandas": b"indicator;year;area;value;kind;source\n"
     b"jongerenwerk_fte;2023;Rotterdam;4,5;realisation\n",
 }
+
+
+# Rows across the boundaries of the pieces Arrow parses (READ_BLOCK): a quoted cell with
+# a line break, blank lines, CRLF ends and a byte order mark, repeated so that pieces of
+# every size tried end inside each of them somewhere.
+PIECES_FILE = "\ufeffindicator,year,area,value,kind,source\r\n".encode() + b"".join(
+    f'jongerenwerk_fte,{year},Rotterdam,"4,5",realisation,"een ""bron"",\r\nmet twee regels"\r\n'
+    f"\r\n"
+    f"kinderwerk_pleinen,{year},Rotterdam,11,realisation,x\r\n".encode()
+    for year in range(2001, 2041)
+)
+
+
+@pytest.mark.parametrize(
+    ("block", "pieces"),
+    [(100, True), (1000, True), (7, False)],  # 7: rows longer than a piece go to pandas
+)
+def test_a_file_read_in_pieces_gives_the_cells_read_in_one(project, monkeypatch, block, pieces):
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes(PIECES_FILE)
+    whole = data._read_csv(path)
+    whole_table = load_data("jeugd", project)
+    tablecache.finish_writing()
+    shutil.rmtree(project.outputs_dir / ".cache")  # so that the file is read and checked again
+    monkeypatch.setattr(data, "READ_BLOCK", block)
+
+    in_pieces = data._read_csv(path)
+    table = load_data("jeugd", project)
+
+    assert (in_pieces["source"].array._pa_array.num_chunks > 1) == pieces
+    pd.testing.assert_frame_equal(in_pieces, whole)
+    assert len(table) == 80 and table["row"].iloc[-1] == 1 + 40 * 3  # as a spreadsheet counts
+    pd.testing.assert_frame_equal(table, whole_table)
+    assert all(
+        getattr(table[column].array, "_pa_array", None) is None
+        or table[column].array._pa_array.num_chunks == 1
+        for column in table.columns
+    )
 
 
 def _an_hour_old(path) -> None:
