@@ -229,6 +229,9 @@ def data_cases(repeats: int) -> dict:
     }
     result = {
         "cases": {name: round(value, 3) for name, value in median.items()},
+        # Every repeat, not only the medians: on this virtual machine the first touch of
+        # new memory costs from 2 to 20 µs a page from one minute to the next.
+        "each repeat": {name: [round(v, 3) for v in values] for name, values in times.items()},
         "ratios": {name: round(value, 3) for name, value in ratios.items()},
         "targets": {name: limit for name, (limit, _case) in TARGETS.items()},
         # The grid's time added counts only if both grids wrote the same letters.
