@@ -98,6 +98,9 @@ print(json.dumps({
     "threads": sorted(t.name.split("-")[0] for t in threading.enumerate()),
     "stdin": sys.stdin.read() if sys.stdin else None,
     "charts": "brief.notebook.charts" in sys.modules,
+    # Whether numpy asked for huge pages (the call returns the setting it replaces).
+    "huge pages": [os.environ.get("NUMPY_MADVISE_HUGEPAGE"),
+                   numpy._core.multiarray._set_madvise_hugepage(False)],
     "random": [random.random(), float(numpy.random.rand())],
     "debugpy": sys.modules.get("debugpy") is not None,
 }))
@@ -148,6 +151,7 @@ def test_a_forked_kernel_is_a_fresh_process_like_a_plain_one(tmp_path, monkeypat
         # The one difference on purpose: no debugger in a forked kernel (zygote.preload).
         assert (seen.pop("debugpy"), fresh.pop("debugpy")) == (False, True)
         assert {**seen, "mark": None} == {**fresh, "mark": None}
+        assert seen["huge pages"] == ["0", False]  # brief.build.kernels.kernel_environment
 
 
 def test_forked_kernels_draw_different_random_numbers(tmp_path, forks):

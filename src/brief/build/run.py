@@ -80,7 +80,10 @@ def import_notebook_libraries() -> None:
     (a build, a grid of years, `brief check`) calls this first, in its own thread; the lock
     makes a caller that comes second wait for the first instead of importing beside it.
     """
+    from brief.build.kernels import kernel_environment
+
     with _IMPORTING:
+        kernel_environment()  # before any kernel starts, plain or forked
         skip_slow_iri_checker()
         import jupyter_client.manager  # noqa: F401
         import nbclient  # noqa: F401
