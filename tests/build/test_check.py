@@ -1,7 +1,9 @@
 """`brief check` and `brief fields` on the built example project."""
 
 import contextlib
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -216,3 +218,19 @@ def test_check_and_fields_take_the_grid_options_and_the_cluster_runs_what_is_mis
     assert city.exit_code == 0 and "is ready for 2023." in city.output
     notebooks = len(built["paths"].notebooks())
     assert asked == [(scheduler, "Charlois", notebooks)] * 2
+
+
+@slow
+def test_a_notebook_failing_in_a_check_is_kept_where_the_message_says(project):
+    ouderen = project.data_dir / "ouderen.csv"
+    lines = ouderen.read_text(encoding="utf-8").splitlines()
+    ouderen.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")  # a row twice
+
+    result = runner.invoke(app, ["check", "2024", "--project", str(project.root)])
+
+    assert result.exit_code == 1, result.output
+    kept = re.findall(r"kept at (\S+\.ipynb), the failing cell", result.output)
+    assert kept and all(Path(path).is_file() for path in kept), result.output
+    assert {Path(path).name for path in kept} == {"02-ouderen.ipynb", "05-indicatoren.ipynb"}
+    assert all(Path(path).with_suffix(".html").is_file() for path in kept)
+    assert all(project.outputs_dir in Path(path).parents for path in kept)

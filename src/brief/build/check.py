@@ -63,7 +63,8 @@ def published(
             project.notebooks(),
             scratch / "notebooks",
             year,
-            failed_dir=scratch / "failed",
+            # Where a build keeps it: the message names it, and it outlives the check.
+            failed_dir=YearOutputs(folder, year).failed_dir,
             jobs=2,
             timeout=project.settings().bouwen.timeout or DEFAULT_CELL_TIMEOUT,
             parameters=letter.parameters(project.settings().stad),
