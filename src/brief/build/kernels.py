@@ -40,7 +40,7 @@ _PER_KERNEL = {"BRIEF_LANG", "JPY_PARENT_PID", "JPY_SESSION_NAME"}
 # numpy asks Linux for huge pages (2 MB) for every array of 4 MB or more, as it imports.
 # Where fresh memory is slow to come by (a virtual machine that hands freed memory back to
 # its host), each such page can cost milliseconds: a first load_data of a million rows
-# spent 0.2 to 1.5 s in the system with them and 0.1 to 0.3 s without (four runs each on
+# spent 0.2 to 1.5 s in the system with them and 0.1 to 0.3 s without (seven runs on
 # the development VM). Small pages cost little more elsewhere for what notebooks do.
 NUMPY_HUGE_PAGES = "NUMPY_MADVISE_HUGEPAGE"
 
