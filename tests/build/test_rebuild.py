@@ -250,7 +250,7 @@ def test_build_killed_by_the_clock_leaves_the_previous_outputs_intact(rebuilt, m
             kill(build)
     if finished:
         assert build.returncode == 0, build.stderr.read().decode()
-        pytest.skip(f"the build finished before {moment}, so there was nothing to kill")
+        pytest.skip(f"the build finished before it was to be killed ({moment}): nothing to kill")
 
     after = fingerprint(folder)
     if after != before:  # killed once the new outputs were in place: as at "outputs swapped"
