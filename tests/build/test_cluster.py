@@ -53,8 +53,10 @@ def papermill_input(executed: Path) -> str:
 def local_cluster():
     from distributed import LocalCluster
 
+    # Its web server (for /metrics, even without a dashboard) on a free port, as brief's own
+    # LocalCluster: the default, 8787, is taken whenever another test run is going on.
     cluster = LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address="127.0.0.1:0"
     )
     yield cluster
     cluster.close()
@@ -137,6 +139,8 @@ class Cluster:
                 "--port",
                 str(self.port),
                 "--no-dashboard",
+                "--dashboard-address",  # its web server still starts, on 8787 unless told
+                "127.0.0.1:0",
             ],
             "scheduler",
         )
