@@ -52,8 +52,8 @@ def published(
     default the city letter), from the last build if it exists, else by running them:
     with ``runner`` (a :class:`brief.build.cluster.ClusterRunner`), else on this machine."""
     letter = letter or Letter(year)
-    folder = letter.folder(project)
-    executed = sorted(YearOutputs(folder, year).notebooks_dir.glob("*.ipynb"))
+    built = YearOutputs(letter.folder(project), year)
+    executed = sorted(built.notebooks_dir.glob("*.ipynb"))
     if executed and len(executed) == len(project.notebooks()):
         with contextlib.suppress(PublishError):  # run by an older brief: run them again
             return collect(executed)
@@ -64,7 +64,7 @@ def published(
             scratch / "notebooks",
             year,
             # Where a build keeps it: the message names it, and it outlives the check.
-            failed_dir=YearOutputs(folder, year).failed_dir,
+            failed_dir=built.failed_dir,
             jobs=2,
             timeout=project.settings().bouwen.timeout or DEFAULT_CELL_TIMEOUT,
             parameters=letter.parameters(project.settings().stad),
