@@ -336,7 +336,19 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         return None
     if table.column_names != header:
         return None
-    return table.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
+    # Each column in one piece, a column at a time, its pieces let go at once: the pieces
+    # of one column are then the working memory of the next. Every later look at a column
+    # (the checks, the table kept) uses it as it is; in pieces, each would join them anew.
+    columns = {}
+    for name in header:
+        column, table = table.column(0), table.remove_column(0)
+        if column.num_chunks == 1:
+            whole = column.chunk(0)
+        else:  # from the C library's allocator, as the pieces were (above)
+            whole = pa.concat_arrays(column.chunks, memory_pool=pa.system_memory_pool())
+        del column
+        columns[name] = pd.Series(TEXT.__from_arrow__(whole), copy=False)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _ascii(content) -> bool:
