@@ -69,6 +69,37 @@ def test_a_workbook_row_is_named_with_its_sheet(project):
     assert value.lineage.rows[0].place == "data/bereik.xlsx, sheet 'cijfers', row 3"
 
 
+def test_the_sheet_is_kept_for_a_workbook_and_made_for_a_csv_file_read_back_from_the_cache(
+    project,
+):
+    import openpyxl
+    import pyarrow as pa
+
+    from brief.notebook import tablecache
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "cijfers"
+    workbook.active.append(["indicator", "jaar", "gebied", "waarde", "soort", "bron"])
+    workbook.active.append(["kinderwerk_bereik", 2023, "Rotterdam", 30133, "realisatie", "x"])
+    workbook.save(project.data_dir / "bereik.xlsx")
+    for name in ("bereik", "ouderen"):
+        load_data(name, project)
+    tablecache.finish_writing()
+
+    kept = {}
+    for path in (project.outputs_dir / ".cache").glob("*.arrow"):
+        with pa.memory_map(str(path)) as source:
+            kept[path.name.split("-")[1]] = pa.ipc.open_file(source).schema.names
+    bereik, ouderen = load_data("bereik", project), load_data("ouderen", project)  # kept
+
+    assert "sheet" in kept["bereik.xlsx"]
+    assert "sheet" not in kept["ouderen.csv"]  # empty in every row: made when read back
+    assert set(bereik["sheet"]) == {"cijfers"} and set(ouderen["sheet"]) == {""}
+    assert list(ouderen.columns) == list(bereik.columns)
+    value = ind.value_for(bereik, "kinderwerk_bereik", 2023)
+    assert value.lineage.rows[0].place == "data/bereik.xlsx, sheet 'cijfers', row 2"
+
+
 def test_derived_values_keep_the_rows_they_were_computed_from(project):
     lokaal = load_data("lokale_initiatieven", project)
     besteed = ind.value_for(lokaal, "lokaal_budget_besteed", 2023)

@@ -1022,8 +1022,10 @@ def _check_file(
     frame.index = frame.index + 2
     units = dict(zip(catalogue.index.tolist(), catalogue["unit"].tolist(), strict=True))
     checked = check_table(frame, units, areas, notation)
-    # Kept with the table, for lineage.
-    checked.table["sheet"] = _same_text(frame.attrs.get("sheet", ""), checked.table.index)
+    # A workbook's sheet is kept with the table, for lineage; a CSV file has none, and
+    # an empty column would be a tenth of what the cache writes (_loaded makes it).
+    if frame.attrs.get("sheet"):
+        checked.table["sheet"] = _same_text(frame.attrs["sheet"], checked.table.index)
     _in_one_chunk(checked.table)  # before it is kept, so the cache keeps it so too
     if checked.found:
         raise DataError(problems_message(path.name, checked.found))
