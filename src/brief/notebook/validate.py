@@ -600,6 +600,8 @@ def _source(column: pd.Series, present: np.ndarray) -> pd.Series:
         values = column.map(lambda c: str(c).strip(), na_action="ignore").astype(TEXT)
     else:
         values = column.astype(TEXT).str.strip()
+    if present.all():  # nothing to blank: where() would copy the column all the same
+        return values.array
     return values.where(present, "").array
 
 
