@@ -350,9 +350,9 @@ def check_table(
         "area": lambda w: _area(w, areas),
         "kind": _kind,
     }
-    # The columns checked per distinct cell, and the values (read per distinct text), are
-    # numbered once, and their blank cells found among the distinct ones.
-    encoded = {column: _Encoded.of(cells[column]) for column in (*checks, "value")}
+    # Every column is numbered by distinct cell once (the values are read, and the sources
+    # tidied, per distinct text too), and its blank cells found among the distinct ones.
+    encoded = {column: _Encoded.of(cells[column]) for column in COLUMNS}
     blank = {column: _blank(cells[column], encoded.get(column)) for column in COLUMNS}
     written = ~np.logical_and.reduce([blank[column] for column in COLUMNS])
     if not written.all():
@@ -373,7 +373,7 @@ def check_table(
             found.append(Found(column, order, rows[empty], shown, _empty_cell))
             bad[empty] = True
         if column == "source":
-            read[column] = _source(cells[column], present)
+            read[column] = _source(cells[column], present, encoded[column])
             continue
         if column == "value":
             read[column], doubts, refused = _values(
@@ -416,7 +416,7 @@ def check_table(
             "area": _texts(read["area"], good, unchanged.get("area")),
             "value": value[good],
             "kind": _texts(read["kind"], good, unchanged.get("kind")),
-            "source": pd.Series(read["source"], dtype=TEXT)[good].reset_index(drop=True),
+            "source": _kept(pd.Series(read["source"], dtype=TEXT), good),
         },
         copy=False,
     )
@@ -437,10 +437,15 @@ def _texts(values: pd.Categorical, good: np.ndarray, written: pd.Series | None =
     import pyarrow as pa
 
     if written is not None and written.dtype == TEXT and good.all():
-        return written.reset_index(drop=True)
+        return written.reset_index(drop=True)  # brief.notebook.data puts it in one piece
     names = pa.array(np.asarray(values.categories, dtype=object), pa.large_string())
     taken = names.take(pa.array(values.codes[good]))
     return taken.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
+
+
+def _kept(column: pd.Series, good: np.ndarray) -> pd.Series:
+    """Return the good rows of ``column``, numbered from 0; all of them uncopied."""
+    return (column if good.all() else column[good]).reset_index(drop=True)
 
 
 def _empty_cell(_written) -> str:
@@ -468,11 +473,20 @@ def _fraction(value: np.ndarray, units: _RowUnits) -> np.ndarray:
 
 
 def _arrow(column: pd.Series):
-    """Return a text column as one Arrow array (pandas may hold it in chunks)."""
+    """Return a text column as one Arrow array (pandas may hold it in pieces)."""
     import pyarrow as pa
 
     text = pa.array(column.astype(TEXT), type=pa.large_string())
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def _arrow_pieces(column: pd.Series):
+    """Return a text column as Arrow holds it: a ChunkedArray, in as many pieces as it was
+    read in (brief.notebook.data.READ_BLOCK), none copied."""
+    import pyarrow as pa
+
+    text = pa.array(column.astype(TEXT), type=pa.large_string())
+    return text if isinstance(text, pa.ChunkedArray) else pa.chunked_array([text])
 
 
 def _blank(column: pd.Series, encoded: _Encoded | None = None) -> np.ndarray:
@@ -511,13 +525,21 @@ class _Encoded:
     @classmethod
     def of(cls, column: pd.Series) -> _Encoded | None:
         """Return the column numbered, or None for a column of Python objects."""
+        import pyarrow as pa
+
         if column.dtype == object:
             return None
 
-        encoded = _arrow(column).dictionary_encode(null_encoding="encode")
-        text = encoded.dictionary  # a missing cell is a distinct one too: null, so blank
+        # Piece by piece as Arrow read the file: its pieces share one dictionary, numbered
+        # in the order of the first row that writes each cell; joining the pieces first
+        # would copy the column for nothing.
+        pieces = _arrow_pieces(column).dictionary_encode(null_encoding="encode")
+        if not pieces.num_chunks:
+            return cls(np.zeros(0, np.int32), pa.array([], pa.large_string()), np.zeros(0, bool))
+        text = pieces.chunk(0).dictionary  # a missing cell is a distinct one too: null, blank
         blank = _only_spaces(text).fill_null(True)
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        codes = [piece.indices.to_numpy(zero_copy_only=False) for piece in pieces.chunks]
+        codes = codes[0] if len(codes) == 1 else np.concatenate(codes)
         return cls(codes, text, blank.to_numpy(zero_copy_only=False))
 
     def rows(self, kept: np.ndarray) -> _Encoded:
@@ -595,13 +617,24 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
     return codes, [cell for _kind, cell in distinct]
 
 
-def _source(column: pd.Series, present: np.ndarray) -> pd.Series:
+def _source(column: pd.Series, present: np.ndarray, encoded: _Encoded | None = None):
+    """Return the sources as written, without spaces around them; '' where none is.
+
+    With ``encoded`` each distinct text is tidied once, and the column made in one piece.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if encoded is not None:
+        tidy = pc.utf8_trim_whitespace(encoded.distinct.fill_null(""))
+        tidy = tidy.take(pa.array(encoded.codes))
+        if not present.all():
+            tidy = pc.if_else(pa.array(present), tidy, "")
+        return TEXT.__from_arrow__(tidy)
     if column.dtype == object:
         values = column.map(lambda c: str(c).strip(), na_action="ignore").astype(TEXT)
     else:
         values = column.astype(TEXT).str.strip()
-    if present.all():  # nothing to blank: where() would copy the column all the same
-        return values.array
     return values.where(present, "").array
 
 
