@@ -809,7 +809,10 @@ def _same_text(text: str, index: pd.Index) -> pd.Series:
     import pyarrow as pa
 
     raw = text.encode("utf-8")
-    offsets = np.arange(len(index) + 1, dtype=np.int64) * len(raw)
+    if raw:
+        offsets = np.arange(len(index) + 1, dtype=np.int64) * len(raw)
+    else:  # zeros the system hands out untouched: no fresh memory (a CSV file's sheet)
+        offsets = np.zeros(len(index) + 1, dtype=np.int64)
     column = pa.LargeStringArray.from_buffers(
         len(index), pa.py_buffer(offsets), pa.py_buffer(raw * len(index))
     )
