@@ -408,6 +408,7 @@ def check_table(
             bad |= hit
 
     good = ~bad
+    source = _good_rows(pd.Series(read["source"], dtype=TEXT), good).reset_index(drop=True)
     table = pd.DataFrame(
         {
             "row": _good_rows(rows, good),
@@ -416,7 +417,7 @@ def check_table(
             "area": _texts(read["area"], good, unchanged.get("area")),
             "value": _good_rows(value, good),
             "kind": _texts(read["kind"], good, unchanged.get("kind")),
-            "source": _kept(pd.Series(read["source"], dtype=TEXT), good),
+            "source": source,
         },
         copy=False,
     )
@@ -443,13 +444,9 @@ def _texts(values: pd.Categorical, good: np.ndarray, written: pd.Series | None =
     return taken.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
 
 
-def _kept(column: pd.Series, good: np.ndarray) -> pd.Series:
-    """Return the good rows of ``column``, numbered from 0; all of them uncopied."""
-    return (column if good.all() else column[good]).reset_index(drop=True)
-
-
-def _good_rows(array: np.ndarray, good: np.ndarray) -> np.ndarray:
-    """Return the good rows of ``array``; all of them uncopied (a million: 8 MB)."""
+def _good_rows(array, good: np.ndarray):
+    """Return the good rows of ``array`` (or of a Series); all of them uncopied (a million
+    numbers: 8 MB)."""
     return array if good.all() else array[good]
 
 
