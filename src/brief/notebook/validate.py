@@ -353,7 +353,7 @@ def check_table(
     # Every column is numbered by distinct cell once (the values are read, and the sources
     # tidied, per distinct text too), and its blank cells found among the distinct ones.
     encoded = {column: _Encoded.of(cells[column]) for column in COLUMNS}
-    blank = {column: _blank(cells[column], encoded.get(column)) for column in COLUMNS}
+    blank = {column: _blank(cells[column], encoded[column]) for column in COLUMNS}
     written = ~np.logical_and.reduce([blank[column] for column in COLUMNS])
     if not written.all():
         cells = cells[written]
@@ -475,37 +475,31 @@ def _fraction(value: np.ndarray, units: _RowUnits) -> np.ndarray:
 
 
 def _arrow(column: pd.Series):
-    """Return a text column as one Arrow array (pandas may hold it in pieces)."""
-    import pyarrow as pa
-
-    text = pa.array(column.astype(TEXT), type=pa.large_string())
-    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    """Return a text column as one Arrow array, its pieces joined if it has more than one."""
+    pieces = _arrow_pieces(column)
+    return pieces.chunk(0) if pieces.num_chunks == 1 else pieces.combine_chunks()
 
 
 def _arrow_pieces(column: pd.Series):
-    """Return a text column as Arrow holds it: a ChunkedArray, in as many pieces as it was
-    read in (brief.notebook.data.READ_BLOCK), none copied."""
+    """Return a text column as Arrow holds it: a ChunkedArray of one piece at least, in as
+    many as it was read in (brief.notebook.data.READ_BLOCK), none copied."""
     import pyarrow as pa
 
     text = pa.array(column.astype(TEXT), type=pa.large_string())
-    return text if isinstance(text, pa.ChunkedArray) else pa.chunked_array([text])
+    pieces = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    return pa.chunked_array(pieces or [pa.array([], pa.large_string())])
 
 
-def _blank(column: pd.Series, encoded: _Encoded | None = None) -> np.ndarray:
+def _blank(column: pd.Series, encoded: _Encoded | None) -> np.ndarray:
     """Return where nothing is written: no cell, NaN, or only spaces.
 
     With ``encoded`` (the column numbered by distinct cell) only the distinct cells are
-    looked at."""
-
+    looked at; without, the column holds Python objects (:meth:`_Encoded.of`)."""
     if encoded is not None:
         return encoded.blank[encoded.codes]
     missing = column.isna().to_numpy()
-    if column.dtype == object:
-        text = column.map(lambda c: isinstance(c, str) and not c.strip(), na_action="ignore")
-        return missing | text.fillna(False).to_numpy(dtype=bool)
-    text = _arrow(column)
-    spaces = _only_spaces(text)
-    return missing | spaces.fill_null(False).to_numpy(zero_copy_only=False)
+    text = column.map(lambda c: isinstance(c, str) and not c.strip(), na_action="ignore")
+    return missing | text.fillna(False).to_numpy(dtype=bool)
 
 
 def _only_spaces(text):
@@ -527,8 +521,6 @@ class _Encoded:
     @classmethod
     def of(cls, column: pd.Series) -> _Encoded | None:
         """Return the column numbered, or None for a column of Python objects."""
-        import pyarrow as pa
-
         if column.dtype == object:
             return None
 
@@ -536,8 +528,6 @@ class _Encoded:
         # in the order of the first row that writes each cell; joining the pieces first
         # would copy the column for nothing.
         pieces = _arrow_pieces(column).dictionary_encode(null_encoding="encode")
-        if not pieces.num_chunks:
-            return cls(np.zeros(0, np.int32), pa.array([], pa.large_string()), np.zeros(0, bool))
         text = pieces.chunk(0).dictionary  # a missing cell is a distinct one too: null, blank
         blank = _only_spaces(text).fill_null(True)
         codes = [piece.indices.to_numpy(zero_copy_only=False) for piece in pieces.chunks]
@@ -619,10 +609,11 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
     return codes, [cell for _kind, cell in distinct]
 
 
-def _source(column: pd.Series, present: np.ndarray, encoded: _Encoded | None = None):
+def _source(column: pd.Series, present: np.ndarray, encoded: _Encoded | None):
     """Return the sources as written, without spaces around them; '' where none is.
 
-    With ``encoded`` each distinct text is tidied once, and the column made in one piece.
+    With ``encoded`` each distinct text is tidied once, and the column made in one piece;
+    without, the column holds Python objects (:meth:`_Encoded.of`).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -633,10 +624,7 @@ def _source(column: pd.Series, present: np.ndarray, encoded: _Encoded | None = N
         if not present.all():
             tidy = pc.if_else(pa.array(present), tidy, "")
         return TEXT.__from_arrow__(tidy)
-    if column.dtype == object:
-        values = column.map(lambda c: str(c).strip(), na_action="ignore").astype(TEXT)
-    else:
-        values = column.astype(TEXT).str.strip()
+    values = column.map(lambda c: str(c).strip(), na_action="ignore").astype(TEXT)
     return values.where(present, "").array
 
 
