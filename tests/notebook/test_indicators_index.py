@@ -5,6 +5,8 @@ filter over every row), and the answers must be the same: figures, series, their
 (the data rows behind them), the rows selected, and the errors and gaps with their words.
 """
 
+import gc
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -438,3 +440,25 @@ def test_a_damaged_index_is_made_anew(damage):
 
     assert list(rowindex.lookup(frame).order) == [0, 1]
     assert ind.value_for(frame, "a", 2023) == 9 and ind.value_for(frame, "b", 2023) == 7
+
+
+def test_an_index_goes_with_its_table_but_not_again_as_the_process_exits():
+    # A kernel forked from the zygote that let go of the zygote's index as it exits would
+    # write to every name in it: pages of the zygote's, copied for nothing at each exit.
+    rows = [("a", 2023, CITY, 9, "realisation", "CBS"), ("b", 2023, CITY, 7, "realisation", "CBS")]
+    made, adopted = long_table(rows), long_table(rows)
+    rowindex.lookup(made)
+    rowindex.adopt_index(adopted, *rowindex.kept_index(rowindex.key_arrays(made)))
+    keys = [tuple(map(id, rowindex.key_arrays(frame))) for frame in (made, adopted)]
+    columns = [rowindex.key_arrays(frame)[0] for frame in (made, adopted)]
+    finalizers = [
+        f
+        for f in list(weakref.finalize._registry)
+        if f.alive and any(f.peek()[0] is column for column in columns)
+    ]
+
+    assert len(finalizers) == 2 and not any(f.atexit for f in finalizers)
+    assert all(key in rowindex._LOOKUPS for key in keys)
+    del made, adopted, columns, finalizers
+    gc.collect()
+    assert not any(key in rowindex._LOOKUPS for key in keys)  # each went with its table

@@ -139,9 +139,18 @@ def _lookup_of(arrays: tuple) -> Lookup | Joined | None:
     made = _LOOKUPS.get(key := tuple(map(id, arrays)))
     if made is None or not all(r() is a for r, a in zip(made.arrays, arrays, strict=True)):
         made = _joined(arrays) or Lookup(arrays)
-        _LOOKUPS[key] = made
-        weakref.finalize(arrays[0], _LOOKUPS.pop, key, None)
+        _keep(key, arrays, made)
     return made if made.usable else None
+
+
+def _keep(key: tuple[int, ...], arrays: tuple, made: Lookup | Joined) -> None:
+    """Keep ``made`` as the index of ``arrays`` until their first column goes."""
+    _LOOKUPS[key] = made
+    gone = weakref.finalize(arrays[0], _LOOKUPS.pop, key, None)
+    # Not again as the process exits: a kernel forked from the zygote would let go of the
+    # index the zygote made, name by name, and each name's memory is the zygote's until
+    # written to. 800 pages copied at every kernel's exit, for a 20,000-indicator table.
+    gone.atexit = False
 
 
 def index_rows(frame: pd.DataFrame) -> None:
@@ -202,9 +211,7 @@ def adopt_index(frame: pd.DataFrame, order: np.ndarray, keys: np.ndarray, names)
         )
     ):
         return
-    key = tuple(map(id, arrays))
-    _LOOKUPS[key] = Lookup.kept(arrays, order, keys, names)
-    weakref.finalize(arrays[0], _LOOKUPS.pop, key, None)
+    _keep(tuple(map(id, arrays)), arrays, Lookup.kept(arrays, order, keys, names))
 
 
 def _joined(arrays: tuple) -> Joined | None:
