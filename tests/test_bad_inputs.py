@@ -343,6 +343,32 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         lambda p: (csv_with(p), data_error(p))[1],
         "jeugd.csv has a header row but no data rows.",
     ),
+    "a number with a comma, not between quotes": (
+        lambda p: (csv_with(p, row(), row(value="1,234", year="2024")), data_error(p))[1],
+        "jeugd.csv, row 3: 7 cells, where the header row has 6. A cell with a comma (,) in it "
+        'must stand between double quotes, as in "1,5": a spreadsheet does so when it saves '
+        "the file as CSV. Or, if a comma (,) is one too many, remove it.",
+    ),
+    "a cell with a semicolon in a file separated by semicolons": (
+        lambda p: (
+            csv_with(
+                p,
+                row().replace(",", ";"),
+                "",
+                row(source="CBS; bewerkt", year="2024").replace(",", ";"),
+                header=HEADER.replace(",", ";"),
+            ),
+            data_error(p),
+        )[1],
+        "jeugd.csv, row 4: 7 cells, where the header row has 6. A cell with a semicolon (;) in "
+        'it must stand between double quotes, as in "1;5": a spreadsheet does so when it saves '
+        "the file as CSV. Or, if a semicolon (;) is one too many, remove it.",
+    ),
+    "a quote that is never closed": (
+        lambda p: (csv_with(p, row(), row(source='"CBS', year="2024"), row()), data_error(p))[1],
+        'jeugd.csv, row 3: a cell starts with a double quote (") that no quote closes, so the '
+        "rest of the file reads as that one cell. Close the quote, or remove it.",
+    ),
     "not UTF-8": (
         lambda p: (
             (p.data_dir / "jeugd.csv").write_bytes(
@@ -730,6 +756,23 @@ IN_DUTCH: dict[str, str] = {
         "jeugd.csv is leeg; het bestand moet een kopregel en rijen met gegevens hebben."
     ),
     "header only": ("jeugd.csv heeft een kopregel, maar geen rijen met gegevens."),
+    "a number with a comma, not between quotes": (
+        "jeugd.csv, rij 3: 7 cellen, waar de kopregel er 6 heeft. Een cel met een komma (,) "
+        'erin moet tussen dubbele aanhalingstekens staan, zoals "1,5": een rekenblad doet dat '
+        "als het het bestand als CSV opslaat. Of haal een komma (,) weg, als die er een te "
+        "veel is."
+    ),
+    "a cell with a semicolon in a file separated by semicolons": (
+        "jeugd.csv, rij 4: 7 cellen, waar de kopregel er 6 heeft. Een cel met een puntkomma "
+        '(;) erin moet tussen dubbele aanhalingstekens staan, zoals "1;5": een rekenblad doet '
+        "dat als het het bestand als CSV opslaat. Of haal een puntkomma (;) weg, als die er "
+        "een te veel is."
+    ),
+    "a quote that is never closed": (
+        'jeugd.csv, rij 3: een cel begint met een dubbel aanhalingsteken (") dat nergens '
+        "gesloten wordt, zodat de rest van het bestand als die ene cel gelezen wordt. Sluit "
+        "het aanhalingsteken, of haal het weg."
+    ),
     "not UTF-8": (
         "jeugd.csv is geen UTF-8-tekstbestand. Sla het op als 'CSV UTF-8' (Excel: Opslaan "
         "als, CSV UTF-8) of als .xlsx."

@@ -365,6 +365,35 @@ def test_a_file_read_in_pieces_gives_the_cells_read_in_one(project, monkeypatch,
     )
 
 
+def test_a_quote_never_closed_is_refused_not_read_as_one_cell_to_the_end(project):
+    # Arrow would close the quote at the end of the file, with the rows after it in the
+    # cell: the figure of row 4 would be gone without a word.
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes(
+        b"indicator,year,area,value,kind,source\n"
+        b"kinderwerk_pleinen,2023,Rotterdam,88,realisation,x\n"
+        b'kinderwerk_pleinen,2024,Rotterdam,90,realisation,"CBS\n'
+        b"kinderwerk_bereik,2024,Rotterdam,26410,realisation,x\n"
+    )
+
+    with pytest.raises(DataError, match=r"jeugd.csv, row 3: a cell starts with a double quote"):
+        load_data("jeugd", project)
+
+
+def test_a_quote_written_inside_a_cell_is_read_as_written(project):
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes(
+        b"indicator,year,area,value,kind,source\n"
+        b'kinderwerk_pleinen,2023,Rotterdam,88,realisation,"telling ""plein"", 2023"\n'
+        b'kinderwerk_pleinen,2024,Rotterdam,90,realisation,scherm van 5" breed\n'
+    )
+
+    table = load_data("jeugd", project)
+
+    assert list(table["source"]) == ['telling "plein", 2023', 'scherm van 5" breed']
+    assert list(table["value"]) == [88, 90]
+
+
 def _an_hour_old(path) -> None:
     hour_ago = time.time_ns() - 3600 * 10**9
     os.utime(path, ns=(hour_ago, hour_ago))
