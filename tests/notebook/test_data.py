@@ -365,13 +365,15 @@ def test_a_file_read_in_pieces_gives_the_cells_read_in_one(project, monkeypatch,
     )
 
 
-def test_a_quote_never_closed_is_refused_not_read_as_one_cell_to_the_end(project):
+@pytest.mark.parametrize("written_quote", [b"", b'scherm van 5" breed'])
+def test_a_quote_never_closed_is_refused_not_read_as_one_cell_to_the_end(project, written_quote):
     # Arrow would close the quote at the end of the file, with the rows after it in the
-    # cell: the figure of row 4 would be gone without a word.
+    # cell: the figure of row 4 would be gone without a word. A quote written inside a cell
+    # makes the count of quotes even.
     path = project.data_dir / "jeugd.csv"
     path.write_bytes(
         b"indicator,year,area,value,kind,source\n"
-        b"kinderwerk_pleinen,2023,Rotterdam,88,realisation,x\n"
+        b"kinderwerk_pleinen,2023,Rotterdam,88,realisation,x" + written_quote + b"\n"
         b'kinderwerk_pleinen,2024,Rotterdam,90,realisation,"CBS\n'
         b"kinderwerk_bereik,2024,Rotterdam,26410,realisation,x\n"
     )

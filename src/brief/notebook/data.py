@@ -363,7 +363,8 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         # Arrow ends a quoted cell that nothing closes at the end of the file, with every
         # row after its quote in it; pandas refuses such a file, and says where the quote
         # is. Quotes that open and close cells come in pairs (one written in a cell is
-        # doubled), so an odd count goes to pandas, as does a quote written inside a cell.
+        # doubled), so a file with an odd count goes to pandas (which reads a single quote
+        # written inside a cell as it is written). See below for an even count.
         if quoted and _count_byte(content, b'"') % 2:
             return None
         table = pcsv.read_csv(
@@ -389,6 +390,11 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         return None
     if table.column_names != header:
         return None
+    if quoted and table.num_rows and _line_break(table.column(len(header) - 1)[-1].as_py()):
+        # A quote never closed takes the rows after it into the last cell of its row, which
+        # is then the table's last (in another column, that row would lack cells): also
+        # when another quote, written inside a cell, makes the count even.
+        return None
     # Each column in one piece, a column at a time, its pieces let go at once: the pieces
     # of one column are then the working memory of the next. Every later look at a column
     # (the checks, the table kept) uses it as it is; in pieces, each would join them anew.
@@ -402,6 +408,10 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         del column
         columns[name] = pd.Series(TEXT.__from_arrow__(whole), copy=False)
     return pd.DataFrame(columns, copy=False)
+
+
+def _line_break(cell: str | None) -> bool:
+    return cell is not None and ("\n" in cell or "\r" in cell)
 
 
 def _ascii(content) -> bool:
