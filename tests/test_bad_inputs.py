@@ -349,6 +349,12 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         'must stand between double quotes, as in "1,5": a spreadsheet does so when it saves '
         "the file as CSV. Or, if a comma (,) is one too many, remove it.",
     ),
+    "the first row with a comma in a number, not between quotes": (
+        lambda p: (csv_with(p, row(value="1,234"), row(year="2024")), data_error(p))[1],
+        "jeugd.csv, row 2: 7 cells, where the header row has 6. A cell with a comma (,) in it "
+        'must stand between double quotes, as in "1,5": a spreadsheet does so when it saves '
+        "the file as CSV. Or, if a comma (,) is one too many, remove it.",
+    ),
     "a cell with a semicolon in a file separated by semicolons": (
         lambda p: (
             csv_with(
@@ -758,6 +764,12 @@ IN_DUTCH: dict[str, str] = {
     "header only": ("jeugd.csv heeft een kopregel, maar geen rijen met gegevens."),
     "a number with a comma, not between quotes": (
         "jeugd.csv, rij 3: 7 cellen, waar de kopregel er 6 heeft. Een cel met een komma (,) "
+        'erin moet tussen dubbele aanhalingstekens staan, zoals "1,5": een rekenblad doet dat '
+        "als het het bestand als CSV opslaat. Of haal een komma (,) weg, als die er een te "
+        "veel is."
+    ),
+    "the first row with a comma in a number, not between quotes": (
+        "jeugd.csv, rij 2: 7 cellen, waar de kopregel er 6 heeft. Een cel met een komma (,) "
         'erin moet tussen dubbele aanhalingstekens staan, zoals "1,5": een rekenblad doet dat '
         "als het het bestand als CSV opslaat. Of haal een komma (,) weg, als die er een te "
         "veel is."

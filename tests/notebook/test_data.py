@@ -10,9 +10,11 @@ import pyarrow.csv
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from brief import i18n
-from brief.exceptions import DataError
+from brief.exceptions import BriefError, DataError
 from brief.i18n import speaking
 from brief.notebook import data, tablecache
 from brief.notebook.collect import collect
@@ -598,3 +600,35 @@ def test_blank_lines_after_the_header_alone_are_no_data_rows_read_at_once(projec
 def test_the_end_of_a_file_without_its_blank_lines(text, end):
     assert data._end_of_text(text, step=4) == end
     assert data._count_lines(text, step=4) == text.count(b"\n")
+
+
+CELL_PIECES = [
+    "kinderwerk_pleinen", "2024", "Noord", "Rotterdam", "12", "1,5", "1.234", "realisation",
+    "target", "CBS", "", " ", '"', '"x', 'x"', '""', '"a,b"', '"a;b"', "5\"", "ä", ",", ";",
+    "\t", "\r", "\n", "\x00",
+]  # fmt: skip
+CSV_ROWS = st.lists(st.lists(st.sampled_from(CELL_PIECES), max_size=8), max_size=6)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,  # the same files every run: a failure is one, not a sometimes
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # each file is written anew
+)
+@given(
+    rows=CSV_ROWS, separator=st.sampled_from([",", ";", "\t"]), end=st.sampled_from(["\n", "\r\n"])
+)
+def test_any_csv_file_is_read_or_refused_with_a_message_naming_it(project, rows, separator, end):
+    header = separator.join(["indicator", "year", "area", "value", "kind", "source"])
+    text = end.join([header, *(separator.join(cells) for cells in rows)]) + end
+    (project.data_dir / "jeugd.csv").write_bytes(text.encode("utf-8"))
+
+    try:
+        table = load_data("jeugd", project)
+    except BriefError as error:
+        assert "jeugd.csv" in str(error)
+    else:
+        assert list(table.columns[:6]) == ["indicator", "year", "area", "value", "kind", "source"]
+    finally:
+        tablecache.finish_writing()

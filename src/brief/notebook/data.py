@@ -215,6 +215,10 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
                 sep=delimiter,
                 skip_blank_lines=False,
             )
+            if not isinstance(frame.index, pd.RangeIndex):
+                # Rows with more cells than the header: pandas takes the first cells of
+                # each row for an index, where the others refuse such a row.
+                raise DataError(_too_many_cells(path, data[:end], delimiter, frame.index.nlevels))
         if content is not None and content.mapped and not tablecache.unchanged(path, content.stat):
             raise _Changed
         return frame
@@ -242,20 +246,7 @@ def _unreadable_csv(path: Path, error: str, delimiter: str) -> str:
     """Return what to fix in a CSV file the parser refused, by its spreadsheet row."""
     if found := _TOO_MANY_CELLS.search(error):
         expected, row, cells = (int(number) for number in found.groups())
-        separator = _separator_name(delimiter)
-        return _(
-            "{file}, row {row}: {cells} cells, where the header row has {expected}. A cell "
-            "with {separator} in it must stand between double quotes, as in {quoted}: a "
-            "spreadsheet does so when it saves the file as CSV. Or, if {separator} is one "
-            "too many, remove it."
-        ).format(
-            file=path.name,
-            row=row,
-            cells=cells,
-            expected=expected,
-            separator=separator,
-            quoted=f'"1{delimiter}5"' if delimiter != "\t" else '"1 2"',
-        )
+        return _too_many_cells_in(path, row, cells, expected, delimiter)
     if found := _QUOTE_NEVER_CLOSED.search(error):
         return _(
             '{file}, row {row}: a cell starts with a double quote (") that no quote closes, so '
@@ -263,6 +254,36 @@ def _unreadable_csv(path: Path, error: str, delimiter: str) -> str:
         ).format(file=path.name, row=int(found.group(1)) + 1)
     error = error.removeprefix("Error tokenizing data. C error: ").strip()
     return _("{file} cannot be read as a CSV file: {error}").format(file=path.name, error=error)
+
+
+def _too_many_cells(path: Path, content, delimiter: str, extra: int) -> str:
+    """Return the message for the first row of ``content`` with more cells than its
+    header, found by the csv module (the rows counted as a spreadsheet counts them); else
+    for the first data row, with the ``extra`` cells pandas made an index of."""
+    lines = io.TextIOWrapper(io.BytesIO(bytes(content)), encoding="utf-8-sig", newline="")
+    rows = csv.reader(lines, delimiter=delimiter)
+    expected = len(next(rows))
+    for row, cells in enumerate(rows, start=2):
+        if len(cells) > expected:
+            return _too_many_cells_in(path, row, len(cells), expected, delimiter)
+    return _too_many_cells_in(path, 2, expected + extra, expected, delimiter)
+
+
+def _too_many_cells_in(path: Path, row: int, cells: int, expected: int, delimiter: str) -> str:
+    separator = _separator_name(delimiter)
+    return _(
+        "{file}, row {row}: {cells} cells, where the header row has {expected}. A cell "
+        "with {separator} in it must stand between double quotes, as in {quoted}: a "
+        "spreadsheet does so when it saves the file as CSV. Or, if {separator} is one "
+        "too many, remove it."
+    ).format(
+        file=path.name,
+        row=row,
+        cells=cells,
+        expected=expected,
+        separator=separator,
+        quoted=f'"1{delimiter}5"',
+    )
 
 
 def _separator_name(delimiter: str) -> str:
