@@ -11,6 +11,7 @@ full and the rest counted. A message is made only for what is shown, so a sugges
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +44,20 @@ class Found:
         if self.line is not None:
             return self.line(row, written)
         return _("row {row}, column {column!r}: {problem}").format(
-            row=row, column=self.column, problem=self.say(written)
+            row=row, column=self.column, problem=self.say(_as_shown(written))
         )
+
+
+def _as_shown(written):
+    """Return a workbook's date cell as a spreadsheet shows it ('2024-01-01'), not as
+    Python writes it (datetime.datetime(2024, 1, 1, 0, 0)); any other cell as it is."""
+    if isinstance(written, dt.datetime) and written.time() == dt.time():
+        return written.date().isoformat()
+    if isinstance(written, dt.datetime):
+        return written.isoformat(sep=" ")
+    if isinstance(written, dt.date | dt.time):
+        return written.isoformat()
+    return written
 
 
 def problem_count(found: list[Found]) -> int:
@@ -121,7 +134,7 @@ def _group_lines(group: Found) -> list[str]:
     lines = []
     for code in range(min(VALUES_SHOWN, len(values))):
         rows = group.rows[codes == code]
-        problem = group.say(values[code])
+        problem = group.say(_as_shown(values[code]))
         if group.column is None:
             lines.append(_("{rows}: {problem}").format(rows=row_ranges(rows), problem=problem))
         else:
