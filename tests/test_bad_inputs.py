@@ -8,6 +8,7 @@ them runs a notebook, so the whole corpus runs in seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -354,6 +355,41 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         "jeugd.csv, row 2: 7 cells, where the header row has 6. A cell with a comma (,) in it "
         'must stand between double quotes, as in "1,5": a spreadsheet does so when it saves '
         "the file as CSV. Or, if a comma (,) is one too many, remove it.",
+    ),
+    "a column named twice, once in Dutch": (
+        lambda p: (csv_with(p, row() + ",90", header=HEADER + ",waarde"), data_error(p))[1],
+        "jeugd.csv names the column 'value' more than once (columns 4, 7; a Dutch name counts "
+        "as its English one): brief cannot tell which to read. Keep one, or give the others "
+        "another name.",
+    ),
+    "a workbook column named twice": (
+        lambda p: (
+            xlsx_with(p, [[*HEADER.split(","), "value"], [*row().split(","), "90"]]),
+            data_error(p),
+        )[1],
+        "jeugd.xlsx names the column 'value' more than once (columns 4, 7; a Dutch name counts "
+        "as its English one): brief cannot tell which to read. Keep one, or give the others "
+        "another name.",
+    ),
+    "a workbook date where the year belongs": (
+        lambda p: (
+            xlsx_with(
+                p,
+                [
+                    HEADER.split(","),
+                    [
+                        "kinderwerk_pleinen",
+                        dt.datetime(2024, 1, 1),
+                        "Rotterdam",
+                        8,
+                        "realisation",
+                        "x",
+                    ],
+                ],
+            ),
+            data_error(p),
+        )[1],
+        "jeugd.xlsx has 1 problem(s):\n  - row 2, column 'year': '2024-01-01' is not a year.",
     ),
     "a cell with a semicolon in a file separated by semicolons": (
         lambda p: (
@@ -773,6 +809,19 @@ IN_DUTCH: dict[str, str] = {
         'erin moet tussen dubbele aanhalingstekens staan, zoals "1,5": een rekenblad doet dat '
         "als het het bestand als CSV opslaat. Of haal een komma (,) weg, als die er een te "
         "veel is."
+    ),
+    "a column named twice, once in Dutch": (
+        "jeugd.csv noemt de kolom 'value' meer dan eens (kolommen 4, 7; een Nederlandse naam "
+        "telt als de Engelse): brief kan niet kiezen welke het moet lezen. Houd er één, of "
+        "geef de andere een andere naam."
+    ),
+    "a workbook column named twice": (
+        "jeugd.xlsx noemt de kolom 'value' meer dan eens (kolommen 4, 7; een Nederlandse naam "
+        "telt als de Engelse): brief kan niet kiezen welke het moet lezen. Houd er één, of "
+        "geef de andere een andere naam."
+    ),
+    "a workbook date where the year belongs": (
+        "jeugd.xlsx heeft 1 probleem:\n  - rij 2, kolom 'year': '2024-01-01' is geen jaartal."
     ),
     "a cell with a semicolon in a file separated by semicolons": (
         "jeugd.csv, rij 4: 7 cellen, waar de kopregel er 6 heeft. Een cel met een puntkomma "

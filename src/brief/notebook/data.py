@@ -219,6 +219,11 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
                 # Rows with more cells than the header: pandas takes the first cells of
                 # each row for an index, where the others refuse such a row.
                 raise DataError(_too_many_cells(path, data[:end], delimiter, frame.index.nlevels))
+            # As written: pandas renames a name written twice ("value.1"), which would read
+            # one of the two columns without a word (a workbook's header is kept so too).
+            written = next(csv.reader([_header(data)], delimiter=delimiter))
+            if len(written) == len(frame.columns):
+                frame.columns = written
         if content is not None and content.mapped and not tablecache.unchanged(path, content.stat):
             raise _Changed
         return frame
@@ -659,6 +664,7 @@ def _read_table(
 ) -> pd.DataFrame:
     """Return the file with its headers tidied, or raise naming what is missing."""
     frame = _read(path, content)
+    _refuse_columns_named_twice(path, frame, (*columns, *optional))
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         unknown = [c for c in frame.columns if c not in columns]
@@ -686,6 +692,22 @@ def _read_table(
     frame = frame[[*columns, *(c for c in optional if c in frame.columns)]].fillna("")
     _refuse_control_characters(path, frame)
     return frame
+
+
+def _refuse_columns_named_twice(path: Path, frame: pd.DataFrame, read: tuple[str, ...]) -> None:
+    """Raise DataError when the header names a column brief reads more than once (also
+    in Dutch and English: 'value' and 'waarde'): which of them holds the figures?"""
+    for column in read:
+        at = np.flatnonzero(frame.columns == column)
+        if len(at) > 1:
+            raise DataError(
+                # TRANSLATORS: {places} are the columns' numbers, counted from 1: "4, 7"
+                _(
+                    "{file} names the column {column!r} more than once (columns {places}; a "
+                    "Dutch name counts as its English one): brief cannot tell which to read. "
+                    "Keep one, or give the others another name."
+                ).format(file=path.name, column=column, places=", ".join(str(i + 1) for i in at))
+            )
 
 
 # Characters XML (and so Word) cannot hold, and that no provider types on purpose.
