@@ -391,6 +391,11 @@ CASES: dict[str, tuple[Callable[[ProjectPaths], str], str]] = {
         )[1],
         "jeugd.xlsx has 1 problem(s):\n  - row 2, column 'year': '2024-01-01' is not a year.",
     ),
+    "a header of one column": (
+        lambda p: (csv_with(p, "kinderwerk_pleinen", header="indicator"), data_error(p))[1],
+        "jeugd.csv has no column 'year', 'area', 'value', 'kind', 'source'. Its header row must "
+        "name: indicator, year, area, value, kind, source.",
+    ),
     "a cell with a semicolon in a file separated by semicolons": (
         lambda p: (
             csv_with(
@@ -822,6 +827,10 @@ IN_DUTCH: dict[str, str] = {
     ),
     "a workbook date where the year belongs": (
         "jeugd.xlsx heeft 1 probleem:\n  - rij 2, kolom 'year': '2024-01-01' is geen jaartal."
+    ),
+    "a header of one column": (
+        "In jeugd.csv ontbreken de kolommen 'year', 'area', 'value', 'kind', 'source'. De "
+        "kopregel moet deze kolommen noemen: indicator, year, area, value, kind, source."
     ),
     "a cell with a semicolon in a file separated by semicolons": (
         "jeugd.csv, rij 4: 7 cellen, waar de kopregel er 6 heeft. Een cel met een puntkomma "

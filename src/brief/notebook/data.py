@@ -363,9 +363,19 @@ def _header(content) -> str:
     return content[: end if carriage < 0 else carriage].decode("utf-8-sig")
 
 
+# The characters a header row is split by: what spreadsheets and statistics offices write.
+# Any other the sniffer would take from the names themselves: a header of one name,
+# "indicator", split by its "i" into "nd" and "cator".
+DELIMITERS = ",;\t| "
+
+
 def _sniff_delimiter(content) -> str:
-    """Return the delimiter of the header line, sniffed as pandas' sep=None sniffs it."""
-    return csv.Sniffer().sniff(_header(content) + "\n").delimiter
+    """Return the delimiter of the header line, sniffed as pandas' sep=None sniffs it,
+    among DELIMITERS; a comma when the header has none of them (a single column)."""
+    try:
+        return csv.Sniffer().sniff(_header(content) + "\n", delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
 
 
 def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
