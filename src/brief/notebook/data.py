@@ -221,7 +221,7 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
                 raise DataError(_too_many_cells(path, data[:end], delimiter, frame.index.nlevels))
             # As written: pandas renames a name written twice ("value.1"), which would read
             # one of the two columns without a word (a workbook's header is kept so too).
-            written = next(csv.reader([_header(data)], delimiter=delimiter))
+            written = _header_names(data, delimiter)
             if len(written) == len(frame.columns):
                 frame.columns = written
         if content is not None and content.mapped and not tablecache.unchanged(path, content.stat):
@@ -363,6 +363,12 @@ def _header(content) -> str:
     return content[: end if carriage < 0 else carriage].decode("utf-8-sig")
 
 
+def _header_names(content, delimiter: str) -> list[str]:
+    """Return the names of the header row as written (quotes taken off), split by
+    ``delimiter``; csv.Error for a line no CSV reader splits."""
+    return next(csv.reader([_header(content)], delimiter=delimiter))
+
+
 # The characters a header row is split by: what spreadsheets and statistics offices write.
 # Any other the sniffer would take from the names themselves: a header of one name,
 # "indicator", split by its "i" into "nd" and "cator".
@@ -382,15 +388,16 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
     """Return the cells as text, read by Arrow; None for a file only pandas reads alike.
 
     Arrow reads a million rows in a tenth of a second, and counts blank lines as rows as
-    pandas does (so row numbers stay those of the spreadsheet), but refuses short rows and
-    keeps repeated or empty headers as they are; pandas fills and renames those, so such
-    files go to pandas.
+    pandas does (so row numbers stay those of the spreadsheet), but refuses short rows,
+    which pandas fills, and keeps repeated or empty headers as they are, which pandas
+    renames: such files go to pandas (and :func:`_read_csv` puts the header back as
+    written, so that a name written twice is refused by :func:`_read_table`).
     """
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     try:
-        header = next(csv.reader([_header(content)], delimiter=delimiter))
+        header = _header_names(content, delimiter)
         if len(set(header)) != len(header) or "" in header:
             return None
         if content.find(b"\n", 0, end) < 0:  # the header alone: Arrow reads no such file
