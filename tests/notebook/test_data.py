@@ -332,6 +332,19 @@ PIECES_FILE = "\ufeffindicator,year,area,value,kind,source\r\n".encode() + b"".j
 )
 
 
+class _Pieces:
+    """Arrow's CSV reader, counting the rows of each piece it hands on."""
+
+    def __init__(self, reader):
+        self.reader, self.rows = reader, []
+        self.schema = reader.schema
+
+    def __iter__(self):
+        for batch in self.reader:
+            self.rows.append(batch.num_rows)
+            yield batch
+
+
 @pytest.mark.parametrize(
     ("block", "pieces"),
     [(100, True), (1000, True), (7, False)],  # 7: rows longer than a piece go to pandas
@@ -344,17 +357,19 @@ def test_a_file_read_in_pieces_gives_the_cells_read_in_one(project, monkeypatch,
     tablecache.finish_writing()
     shutil.rmtree(project.outputs_dir / ".cache")  # so that the file is read and checked again
     monkeypatch.setattr(data, "READ_BLOCK", block)
-    parsed = []  # how many pieces Arrow parsed the file in, each time it did
-    read_csv = pyarrow.csv.read_csv
+    parsed = []  # each time Arrow parsed the file: the rows of each piece it parsed
+    open_csv = pyarrow.csv.open_csv
     monkeypatch.setattr(
-        pyarrow.csv, "read_csv", lambda *a, **k: parsed.append(read_csv(*a, **k)) or parsed[-1]
+        pyarrow.csv,
+        "open_csv",
+        lambda *a, **k: parsed.append(_Pieces(open_csv(*a, **k))) or parsed[-1],
     )
 
     in_pieces = data._read_csv(path)
     table = load_data("jeugd", project)
 
-    parsed = [t for t in parsed if "source" in t.column_names]  # not the areas' file
-    assert bool(parsed) == pieces and all(t.column(0).num_chunks > 1 for t in parsed)
+    parsed = [read for read in parsed if "source" in read.schema.names]  # not the areas' file
+    assert bool(parsed) == pieces and all(len(read.rows) > 1 for read in parsed)
     # Handed on with each column in one piece, as read in one.
     assert all(in_pieces[c].array._pa_array.num_chunks == 1 for c in in_pieces.columns)
     pd.testing.assert_frame_equal(in_pieces, whole)
@@ -365,6 +380,20 @@ def test_a_file_read_in_pieces_gives_the_cells_read_in_one(project, monkeypatch,
         or table[column].array._pa_array.num_chunks == 1
         for column in table.columns
     )
+
+
+def test_a_column_read_in_pieces_takes_more_room_when_later_cells_are_longer():
+    # Its bytes are sized by the first piece; the second holds cells fifty times longer,
+    # and starts inside an array (as Arrow may hand a piece on).
+    short = pyarrow.array(["a", "", "b"] * 4, pyarrow.large_string())
+    longer = pyarrow.array(["é" * 50, ""] * 600, pyarrow.large_string()).slice(3)
+    column = data._TextColumn(2000, short, 10**6)
+    for piece in (short, longer, short.slice(0, 0)):
+        column.add(piece)
+
+    whole = column.array()
+    whole.validate(full=True)
+    assert whole.to_pylist() == short.to_pylist() + longer.to_pylist()
 
 
 @pytest.mark.parametrize("written_quote", [b"", b'scherm van 5" breed'])

@@ -76,12 +76,13 @@ MAX_LINES = 25_000_000
 # copied, which costs nothing worth saving and cannot be cut short by an editor saving it
 # in place while it is read.
 MAP_FROM = 8 * 2**20
-# Arrow parses a CSV file this many bytes at a time. Each piece's working memory is then
-# small enough for the C library to hand out again for the next piece, where one piece of
-# a whole national file took fresh memory (a million rows: 66,000 page faults against
-# 39,000, slow on a virtual machine). The checked table's columns are one piece each again
-# (_in_one_chunk), as the cache and the lookups want them.
-READ_BLOCK = 8 * 2**20
+# Arrow parses a CSV file this many bytes at a time, and each piece's cells are copied on
+# into their columns at once (_TextColumn), so each column is made once, in one piece, as
+# the cache and the lookups want it. A piece's working memory (about seven times its size)
+# is then small enough for the C library to hand out again for the next piece; for larger
+# pieces it maps fresh memory each time. A million rows: 24,600 page faults (slow on a
+# virtual machine), against 46,800 in pieces of 8 MB joined at the end.
+READ_BLOCK = 128 * 2**10
 
 
 def _record_input(
@@ -410,7 +411,7 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         # written inside a cell as it is written). See below for an even count.
         if quoted and _count_byte(content, b'"') % 2:
             return None
-        table = pcsv.read_csv(
+        reader = pcsv.open_csv(
             pa.py_buffer(content).slice(0, end),
             read_options=pcsv.ReadOptions(block_size=min(end + 1, READ_BLOCK), use_threads=False),
             parse_options=pcsv.ParseOptions(
@@ -424,33 +425,96 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
                 quoted_strings_can_be_null=False,
                 check_utf8=not _ascii(content),  # ASCII is UTF-8 already
             ),
-            # The C library's allocator, not Arrow's default (mimalloc): mimalloc takes the
-            # 160 MB this needs for a national file in huge pages, whose first touch cost
-            # ~0.3 s on the two-core development VM, against ~0.1 s in small pages.
+            # The C library's allocator, not Arrow's default (mimalloc): mimalloc takes its
+            # memory in huge pages, whose first touch cost ~0.3 s for a national file on
+            # the two-core development VM, against ~0.1 s in small pages.
             memory_pool=pa.system_memory_pool(),
         )
+        if reader.schema.names != header:
+            return None
+        rows = _count_lines(content) + 1  # at most: a cell may hold a line break
+        columns: list[_TextColumn] = []
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            if not columns:  # sized by the first piece with rows
+                columns = [_TextColumn(rows, batch.column(i), end) for i in range(len(header))]
+            for column, cells in zip(columns, batch.columns, strict=True):
+                column.add(cells)
+            del batch  # its memory is the next piece's
     except (pa.ArrowException, StopIteration, csv.Error):
         return None
-    if table.column_names != header:
-        return None
-    if quoted and table.num_rows and _line_break(table.column(len(header) - 1)[-1].as_py()):
+    whole = [column.array() for column in columns]
+    if quoted and whole and len(whole[-1]) and _line_break(whole[-1][-1].as_py()):
         # A quote never closed takes the rows after it into the last cell of its row, which
         # is then the table's last (in another column, that row would lack cells): also
         # when another quote, written inside a cell, makes the count even.
         return None
-    # Each column in one piece, a column at a time, its pieces let go at once: the pieces
-    # of one column are then the working memory of the next. Every later look at a column
-    # (the checks, the table kept) uses it as it is; in pieces, each would join them anew.
-    columns = {}
-    for name in header:
-        column, table = table.column(0), table.remove_column(0)
-        if column.num_chunks == 1:
-            whole = column.chunk(0)
-        else:  # from the C library's allocator, as the pieces were (above)
-            whole = pa.concat_arrays(column.chunks, memory_pool=pa.system_memory_pool())
-        del column
-        columns[name] = pd.Series(TEXT.__from_arrow__(whole), copy=False)
-    return pd.DataFrame(columns, copy=False)
+    if not whole:  # no piece with rows
+        whole = [pa.array([], pa.large_string()) for _name in header]
+    series = {
+        name: pd.Series(TEXT.__from_arrow__(column), copy=False)
+        for name, column in zip(header, whole, strict=True)
+    }
+    return pd.DataFrame(series, copy=False)
+
+
+class _TextColumn:
+    """A text column of a CSV file read a piece at a time, in Arrow's layout for text
+    (large_string: where each cell ends, and the cells' bytes), each in one block of memory.
+
+    The blocks are as large as the file needs, at most: the ends by its lines, the bytes by
+    the column's share of the first piece (with room to spare; a larger block is taken if
+    the rest of the file has longer cells). Memory a block does not use is never touched.
+    """
+
+    def __init__(self, rows: int, first, size: int) -> None:
+        self.ends = np.empty(rows + 1, dtype=np.int64)
+        self.ends[0] = 0
+        share = _text_bytes(first) / max(len(first), 1)  # bytes a row, in the first piece
+        self.bytes = np.empty(min(size, int(share * rows * 1.1) + 4096), dtype=np.uint8)
+        self.rows = self.used = 0
+
+    def add(self, cells) -> None:
+        """Append a piece's cells (a large_string array without missing cells)."""
+        import pyarrow as pa
+
+        count = len(cells)
+        if self.rows + count + 1 > len(self.ends):  # pragma: no cover - the lines bound it
+            raise pa.ArrowInvalid("more rows than lines")
+        _validity, ends_buffer, bytes_buffer = cells.buffers()
+        ends = np.frombuffer(ends_buffer, np.int64, count + 1, cells.offset * 8)
+        first, size = int(ends[0]), int(ends[-1] - ends[0])
+        stop = self.rows + count + 1
+        np.add(ends[1:], self.used - first, out=self.ends[self.rows + 1 : stop])
+        if size:
+            if self.used + size > len(self.bytes):
+                larger = np.empty(max(self.used + size, 2 * len(self.bytes)), dtype=np.uint8)
+                larger[: self.used] = self.bytes[: self.used]
+                self.bytes = larger
+            self.bytes[self.used : self.used + size] = np.frombuffer(
+                bytes_buffer, np.uint8, size, first
+            )
+        self.rows += count
+        self.used += size
+
+    def array(self):
+        """Return the column as an Arrow array, on the blocks filled (not copied)."""
+        import pyarrow as pa
+
+        return pa.LargeStringArray.from_buffers(
+            self.rows,
+            pa.py_buffer(self.ends[: self.rows + 1]),
+            pa.py_buffer(self.bytes[: self.used]),
+        )
+
+
+def _text_bytes(cells) -> int:
+    """Return the bytes the cells of a large_string array hold."""
+    if not len(cells):
+        return 0
+    ends = np.frombuffer(cells.buffers()[1], np.int64, len(cells) + 1, cells.offset * 8)
+    return int(ends[-1] - ends[0])
 
 
 def _line_break(cell: str | None) -> bool:
