@@ -396,6 +396,38 @@ def test_a_column_read_in_pieces_takes_more_room_when_later_cells_are_longer():
     assert whole.to_pylist() == short.to_pylist() + longer.to_pylist()
 
 
+def test_a_file_whose_lines_end_in_a_carriage_return_alone_is_read_in_pieces(project, monkeypatch):
+    # As Excel for the Mac saves "CSV (Macintosh)": no line feed to count the rows by.
+    lines = ["indicator,year,area,value,kind,source"] + [
+        f'jongerenwerk_fte,{year},Rotterdam,"4,5",realisation,bron {year}'
+        for year in range(1900, 2100)
+    ]
+    path = project.data_dir / "jeugd.csv"
+    path.write_bytes("\r".join(lines).encode() + b"\r")
+    monkeypatch.setattr(data, "READ_BLOCK", 256)
+    parsed = []
+    open_csv = pyarrow.csv.open_csv
+    monkeypatch.setattr(
+        pyarrow.csv,
+        "open_csv",
+        lambda *a, **k: parsed.append(_Pieces(open_csv(*a, **k))) or parsed[-1],
+    )
+
+    table = data._read_csv(path)
+
+    assert len(parsed) == 1 and len(parsed[0].rows) > 1  # by Arrow, in pieces
+    assert table["source"].tolist() == [f"bron {year}" for year in range(1900, 2100)]
+    assert set(table["value"]) == {"4,5"}
+
+
+def test_a_large_file_whose_lines_end_in_a_carriage_return_alone_is_not_refused(tmp_path):
+    # Its first line break is a carriage return: before, "no line break in its first 1 MB".
+    row = b"jongerenwerk_fte,2023,Rotterdam,4,realisation,bron\r"
+    content = b"indicator,year,area,value,kind,source\r" + row * (2 * data.HEADER_BYTES // len(row))
+    data._refuse_runaway_csv(tmp_path / "jeugd.csv", content)  # raises nothing
+    assert data._count_lines(content) == 1 + 2 * data.HEADER_BYTES // len(row)
+
+
 @pytest.mark.parametrize("written_quote", [b"", b'scherm van 5" breed'])
 def test_a_quote_never_closed_is_refused_not_read_as_one_cell_to_the_end(project, written_quote):
     # Arrow would close the quote at the end of the file, with the rows after it in the

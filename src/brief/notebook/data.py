@@ -300,7 +300,7 @@ def _separator_name(delimiter: str) -> str:
 def _refuse_runaway_csv(path: Path, content) -> None:
     """Raise DataError for a CSV file no spreadsheet saves and brief cannot read in time: a
     header row of more than MAX_COLUMNS columns, or more than MAX_LINES lines."""
-    newline = content.find(b"\n", 0, HEADER_BYTES + 1)
+    newline = _line_break_at(content, HEADER_BYTES + 1)
     header = content[: newline if newline >= 0 else HEADER_BYTES + 1]
     columns = max(header.count(b","), header.count(b";"), header.count(b"\t")) + 1
     if columns > MAX_COLUMNS or (newline < 0 and len(content) > HEADER_BYTES):
@@ -326,8 +326,17 @@ def _refuse_runaway_csv(path: Path, content) -> None:
 
 
 def _count_lines(content, step: int = 2**20) -> int:
-    """Return the number of line breaks in ``content`` (bytes or a map)."""
-    return _count_byte(content, b"\n", step)
+    """Return the number of line breaks in ``content`` (bytes or a map): its line feeds,
+    or its carriage returns where it has no line feed (a Mac's "CSV (Macintosh)")."""
+    return _count_byte(content, b"\n", step) or _count_byte(content, b"\r", step)
+
+
+def _line_break_at(content, end: int) -> int:
+    """Return where the first line break of ``content[:end]`` is (a line feed, or a
+    carriage return, which ends a line of a Mac's CSV file too); -1 where it has none."""
+    feed = content.find(b"\n", 0, end)
+    carriage = content.find(b"\r", 0, feed if feed >= 0 else end)  # before the feed only
+    return carriage if carriage >= 0 else feed
 
 
 def _count_byte(content, byte: bytes, step: int = 2**20) -> int:
@@ -401,7 +410,7 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         header = _header_names(content, delimiter)
         if len(set(header)) != len(header) or "" in header:
             return None
-        if content.find(b"\n", 0, end) < 0:  # the header alone: Arrow reads no such file
+        if _line_break_at(content, end) < 0:  # the header alone: Arrow reads no such file
             return pd.DataFrame({name: pd.Series([], dtype=TEXT) for name in header})
         quoted = content.find(b'"') >= 0
         # Arrow ends a quoted cell that nothing closes at the end of the file, with every
@@ -432,7 +441,7 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         )
         if reader.schema.names != header:
             return None
-        rows = _count_lines(content) + 1  # at most: a cell may hold a line break
+        rows = _count_lines(content) + 1  # as a rule: a cell may hold a line break
         columns: list[_TextColumn] = []
         for batch in reader:
             if not batch.num_rows:
@@ -463,9 +472,9 @@ class _TextColumn:
     """A text column of a CSV file read a piece at a time, in Arrow's layout for text
     (large_string: where each cell ends, and the cells' bytes), each in one block of memory.
 
-    The blocks are as large as the file needs, at most: the ends by its lines, the bytes by
-    the column's share of the first piece (with room to spare; a larger block is taken if
-    the rest of the file has longer cells). Memory a block does not use is never touched.
+    The blocks are about as large as the file needs: the ends by its line feeds, the bytes
+    by the column's share of the first piece, with room to spare; a larger block is taken
+    when the rest of the file needs one. Memory a block does not use is never touched.
     """
 
     def __init__(self, rows: int, first, size: int) -> None:
@@ -477,21 +486,15 @@ class _TextColumn:
 
     def add(self, cells) -> None:
         """Append a piece's cells (a large_string array without missing cells)."""
-        import pyarrow as pa
-
         count = len(cells)
-        if self.rows + count + 1 > len(self.ends):  # pragma: no cover - the lines bound it
-            raise pa.ArrowInvalid("more rows than lines")
         _validity, ends_buffer, bytes_buffer = cells.buffers()
         ends = np.frombuffer(ends_buffer, np.int64, count + 1, cells.offset * 8)
         first, size = int(ends[0]), int(ends[-1] - ends[0])
         stop = self.rows + count + 1
+        self.ends = _with_room(self.ends, self.rows + 1, stop)
         np.add(ends[1:], self.used - first, out=self.ends[self.rows + 1 : stop])
         if size:
-            if self.used + size > len(self.bytes):
-                larger = np.empty(max(self.used + size, 2 * len(self.bytes)), dtype=np.uint8)
-                larger[: self.used] = self.bytes[: self.used]
-                self.bytes = larger
+            self.bytes = _with_room(self.bytes, self.used, self.used + size)
             self.bytes[self.used : self.used + size] = np.frombuffer(
                 bytes_buffer, np.uint8, size, first
             )
@@ -507,6 +510,18 @@ class _TextColumn:
             pa.py_buffer(self.ends[: self.rows + 1]),
             pa.py_buffer(self.bytes[: self.used]),
         )
+
+
+def _with_room(block: np.ndarray, used: int, needed: int) -> np.ndarray:
+    """Return ``block``, or a larger one with its first ``used`` items, to hold ``needed``.
+
+    The first block is sized by the file's lines, as a rule; a cell may hold a line break.
+    """
+    if needed <= len(block):
+        return block
+    larger = np.empty(max(needed, 2 * len(block)), dtype=block.dtype)
+    larger[:used] = block[:used]
+    return larger
 
 
 def _text_bytes(cells) -> int:
