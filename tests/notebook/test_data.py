@@ -345,6 +345,18 @@ class _Pieces:
             yield batch
 
 
+def _pieces_parsed(monkeypatch) -> list[_Pieces]:
+    """Return the list of each time Arrow is asked to parse a CSV file from now on."""
+    parsed = []
+    open_csv = pyarrow.csv.open_csv
+    monkeypatch.setattr(
+        pyarrow.csv,
+        "open_csv",
+        lambda *a, **k: parsed.append(_Pieces(open_csv(*a, **k))) or parsed[-1],
+    )
+    return parsed
+
+
 @pytest.mark.parametrize(
     ("block", "pieces"),
     [(100, True), (1000, True), (7, False)],  # 7: rows longer than a piece go to pandas
@@ -357,13 +369,7 @@ def test_a_file_read_in_pieces_gives_the_cells_read_in_one(project, monkeypatch,
     tablecache.finish_writing()
     shutil.rmtree(project.outputs_dir / ".cache")  # so that the file is read and checked again
     monkeypatch.setattr(data, "READ_BLOCK", block)
-    parsed = []  # each time Arrow parsed the file: the rows of each piece it parsed
-    open_csv = pyarrow.csv.open_csv
-    monkeypatch.setattr(
-        pyarrow.csv,
-        "open_csv",
-        lambda *a, **k: parsed.append(_Pieces(open_csv(*a, **k))) or parsed[-1],
-    )
+    parsed = _pieces_parsed(monkeypatch)
 
     in_pieces = data._read_csv(path)
     table = load_data("jeugd", project)
@@ -405,13 +411,7 @@ def test_a_file_whose_lines_end_in_a_carriage_return_alone_is_read_in_pieces(pro
     path = project.data_dir / "jeugd.csv"
     path.write_bytes("\r".join(lines).encode() + b"\r")
     monkeypatch.setattr(data, "READ_BLOCK", 256)
-    parsed = []
-    open_csv = pyarrow.csv.open_csv
-    monkeypatch.setattr(
-        pyarrow.csv,
-        "open_csv",
-        lambda *a, **k: parsed.append(_Pieces(open_csv(*a, **k))) or parsed[-1],
-    )
+    parsed = _pieces_parsed(monkeypatch)
 
     table = data._read_csv(path)
 
