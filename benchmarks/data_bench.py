@@ -319,8 +319,8 @@ def grid_added(repeats: int, rows: list[list[str]]) -> dict[str, float]:
     build: in a fresh process (a fork of this one, whose imports are done), with nothing
     kept, as the check runs inside the grid (in a child of the kernel zygote). Timed again
     in this process, a load_data reuses the memory that the one before let go, which a new
-    process never can, and takes a quarter less time; that time is kept too ("in this
-    process").
+    process never can: 2 to 12 % less time in the runs of 2026-12-06. That time is kept
+    too ("in this process").
 
     Only the data may differ between the two grids. Both are built once first, untimed;
     before each timed build its checked tables (outputs/.cache/) are removed, so that every
@@ -377,7 +377,7 @@ def grid_added(repeats: int, rows: list[list[str]]) -> dict[str, float]:
     smalls, larges = times["small grid"], times["large grid"]
     differences = [
         large_s - (before + after) / 2
-        for large_s, before, after in zip(larges, smalls, smalls[1:], strict=False)
+        for large_s, before, after in zip(larges, smalls[:-1], smalls[1:], strict=True)
     ]
     one, here = statistics.median(times["one load"]), statistics.median(times["one load here"])
     return {
