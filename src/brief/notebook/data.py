@@ -198,7 +198,7 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
     data = content.data if content is not None else path.read_bytes()
     if not len(data) or not _BLANK_TEXT.search(data):
         raise DataError(_empty(path))
-    _refuse_runaway_csv(path, data)
+    lines = _refuse_runaway_csv(path, data)
     delimiter = ","  # until the header says otherwise
     try:
         # The delimiter is sniffed from the header: Dutch Excel writes ";" and keeps ","
@@ -206,7 +206,7 @@ def _read_csv(path: Path, content: tablecache.Content | None = None) -> pd.DataF
         # spreadsheet.
         delimiter = _sniff_delimiter(data)
         end = _end_of_text(data)  # blank lines at the end count for nothing
-        frame = _read_csv_fast(data, delimiter, end)
+        frame = _read_csv_fast(data, delimiter, end, lines)
         if frame is None:
             frame = pd.read_csv(
                 io.BytesIO(data[:end]),
@@ -297,9 +297,10 @@ def _separator_name(delimiter: str) -> str:
     return names.get(delimiter, repr(delimiter))
 
 
-def _refuse_runaway_csv(path: Path, content) -> None:
+def _refuse_runaway_csv(path: Path, content) -> int:
     """Raise DataError for a CSV file no spreadsheet saves and brief cannot read in time: a
-    header row of more than MAX_COLUMNS columns, or more than MAX_LINES lines."""
+    header row of more than MAX_COLUMNS columns, or more than MAX_LINES lines. Return its
+    line breaks (:func:`_count_lines`), counted once for the reading too."""
     newline = _line_break_at(content, HEADER_BYTES + 1)
     header = content[: newline if newline >= 0 else HEADER_BYTES + 1]
     columns = max(header.count(b","), header.count(b";"), header.count(b"\t")) + 1
@@ -313,8 +314,7 @@ def _refuse_runaway_csv(path: Path, content) -> None:
                 "the file again from the spreadsheet it came from."
             ).format(file=path.name, limit=MAX_COLUMNS, size=HEADER_BYTES // 2**20)
         )
-    # A line takes a byte at least: a shorter file needs no count.
-    lines = _count_lines(content) if len(content) > MAX_LINES else 0
+    lines = _count_lines(content)
     if lines > MAX_LINES:
         raise DataError(
             _(
@@ -323,6 +323,7 @@ def _refuse_runaway_csv(path: Path, content) -> None:
                 "out the rows no letter uses."
             ).format(file=path.name, count=lines, limit=MAX_LINES)
         )
+    return lines
 
 
 def _count_lines(content, step: int = 2**20) -> int:
@@ -394,8 +395,9 @@ def _sniff_delimiter(content) -> str:
         return ","
 
 
-def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
+def _read_csv_fast(content, delimiter: str, end: int, lines: int) -> pd.DataFrame | None:
     """Return the cells as text, read by Arrow; None for a file only pandas reads alike.
+    ``lines`` is the count of its line breaks (:func:`_count_lines`).
 
     Arrow reads a million rows in a tenth of a second, and counts blank lines as rows as
     pandas does (so row numbers stay those of the spreadsheet), but refuses short rows,
@@ -441,7 +443,7 @@ def _read_csv_fast(content, delimiter: str, end: int) -> pd.DataFrame | None:
         )
         if reader.schema.names != header:
             return None
-        rows = _count_lines(content) + 1  # as a rule: a cell may hold a line break
+        rows = lines + 1  # as a rule: a cell may hold a line break
         columns: list[_TextColumn] = []
         for batch in reader:
             if not batch.num_rows:
@@ -487,8 +489,7 @@ class _TextColumn:
     def add(self, cells) -> None:
         """Append a piece's cells (a large_string array without missing cells)."""
         count = len(cells)
-        _validity, ends_buffer, bytes_buffer = cells.buffers()
-        ends = np.frombuffer(ends_buffer, np.int64, count + 1, cells.offset * 8)
+        ends, bytes_buffer = _cell_ends(cells), cells.buffers()[2]
         first, size = int(ends[0]), int(ends[-1] - ends[0])
         stop = self.rows + count + 1
         self.ends = _with_room(self.ends, self.rows + 1, stop)
@@ -524,11 +525,15 @@ def _with_room(block: np.ndarray, used: int, needed: int) -> np.ndarray:
     return larger
 
 
+def _cell_ends(cells) -> np.ndarray:
+    """Return where each cell of a large_string array starts and ends in its bytes: the
+    array's own offsets (not copied), the first cell's start first."""
+    return np.frombuffer(cells.buffers()[1], np.int64, len(cells) + 1, cells.offset * 8)
+
+
 def _text_bytes(cells) -> int:
     """Return the bytes the cells of a large_string array hold."""
-    if not len(cells):
-        return 0
-    ends = np.frombuffer(cells.buffers()[1], np.int64, len(cells) + 1, cells.offset * 8)
+    ends = _cell_ends(cells)
     return int(ends[-1] - ends[0])
 
 
